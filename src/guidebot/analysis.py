@@ -1,0 +1,171 @@
+"""Text analysis shared by indexing and querying: normalisation, word tokens, the shipped stopword
+list, Snowball stems (cached per distinct word), query expansion from synonyms and aliases, and
+spelling correction against the index vocabulary. Knows nothing about chunks or scoring.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from nltk.stem.snowball import SnowballStemmer
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+# Bump when tokenisation, stopwords or stemming change: it invalidates every saved index.
+ANALYSIS_VERSION = "2"
+
+_DOTTED_ACRONYM = re.compile(r"\b(?:[A-Za-z]\.){2,}(?![A-Za-z])")
+_LETTER_DASH_DIGIT = re.compile(r"\b([A-Za-z])-(\d)")
+_COUNTRY_US = re.compile(r"\bU\.?S\.?(?:A\.?)?(?![A-Za-z])")
+_POSSESSIVE = re.compile(r"['’]s\b")
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_REPEATS = re.compile(r"(.)\1{2,}")
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    text = resources.files("guidebot.data").joinpath("stopwords.txt").read_text(encoding="utf-8")
+    return frozenset(w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#"))
+
+
+def normalize(text: str) -> str:
+    """Unicode-normalise, join dotted acronyms (U.S. → usa, Ph.D. → phd, F-1 → f1), drop accents."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _COUNTRY_US.sub(" usa ", text)
+    text = _DOTTED_ACRONYM.sub(lambda m: m.group(0).replace(".", ""), text)
+    text = _LETTER_DASH_DIGIT.sub(r"\1\2", text)
+    text = _POSSESSIVE.sub("", text)
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def words(text: str) -> list[str]:
+    """Lowercase word tokens of `text`, stopwords included."""
+    return _WORD.findall(normalize(text))
+
+
+@dataclass
+class Analyzer:
+    """Turns text into index terms. One instance per process; the stem cache grows with the vocabulary."""
+
+    stop: frozenset[str]
+    _stems: dict[str, str]
+    _stemmer: SnowballStemmer
+
+    @classmethod
+    def create(cls) -> Analyzer:
+        return cls(stopwords(), {}, SnowballStemmer("english"))
+
+    def stem(self, word: str) -> str:
+        cached = self._stems.get(word)
+        if cached is None:
+            cached = self._stemmer.stem(word) if word.isalpha() else word
+            self._stems[word] = cached
+        return cached
+
+    def is_content(self, word: str) -> bool:
+        return word not in self.stop and (len(word) > 1 or word.isdigit())
+
+    def terms(self, text: str) -> list[str]:
+        """Index terms of `text`: content words, stemmed, in order, with repeats."""
+        return [self.stem(w) for w in words(text) if self.is_content(w)]
+
+    def content_words(self, text: str) -> list[str]:
+        return [w for w in words(text) if self.is_content(w)]
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """What a query became: its own terms, and added terms with the weight each carries."""
+
+    terms: tuple[str, ...]
+    added: Mapping[str, float]
+
+    def weights(self) -> dict[str, float]:
+        result: dict[str, float] = {}
+        for term in self.terms:
+            result[term] = result.get(term, 0.0) + 1.0
+        for term, weight in self.added.items():
+            result.setdefault(term, weight)
+        return result
+
+
+class QueryExpander:
+    """Adds the other members of a synonym group (or an alias's full name) when a query uses one."""
+
+    SYNONYM_WEIGHT = 0.6
+    ALIAS_WEIGHT = 1.0
+
+    def __init__(self, analyzer: Analyzer, synonym_groups: Iterable[Sequence[str]],
+                 alias_groups: Iterable[Sequence[str]]) -> None:
+        self._analyzer = analyzer
+        self._rules: list[tuple[tuple[str, ...], tuple[str, ...], float]] = []
+        for groups, weight in ((synonym_groups, self.SYNONYM_WEIGHT), (alias_groups, self.ALIAS_WEIGHT)):
+            for group in groups:
+                phrases = [tuple(analyzer.terms(p)) for p in group]
+                phrases = [p for p in phrases if p]
+                for phrase in phrases:
+                    others = tuple(t for other in phrases if other != phrase for t in other)
+                    if others:
+                        self._rules.append((phrase, others, weight))
+
+    def expand(self, terms: Sequence[str]) -> Expansion:
+        added: dict[str, float] = {}
+        present = set(terms)
+        for phrase, others, weight in self._rules:
+            if _contains_phrase(terms, phrase):
+                for term in others:
+                    if term not in present and added.get(term, 0.0) < weight:
+                        added[term] = weight
+        return Expansion(tuple(terms), added)
+
+    def known_words(self) -> set[str]:
+        return {t for phrase, others, _ in self._rules for t in phrase + others}
+
+
+def _contains_phrase(terms: Sequence[str], phrase: Sequence[str]) -> bool:
+    n = len(phrase)
+    if n == 1:
+        return phrase[0] in terms
+    return any(tuple(terms[i:i + n]) == tuple(phrase) for i in range(len(terms) - n + 1))
+
+
+class SpellingCorrector:
+    """Maps an unknown query word to the closest known word when it is close enough.
+
+    Close enough: one edit for words of 4–6 letters, two for longer ones; shorter words are never
+    corrected. Ties go to the more frequent word. Runs of three or more equal letters are squeezed
+    first ("sooo" → "soo"). A word with no close match is left alone, so gibberish stays unknown.
+    """
+
+    def __init__(self, frequencies: Mapping[str, int]) -> None:
+        self._freq = dict(frequencies)
+        self._choices = list(self._freq)
+
+    def __contains__(self, word: str) -> bool:
+        return word in self._freq
+
+    def correct(self, word: str) -> str | None:
+        """The known word `word` most likely meant, `word` itself if known, or None."""
+        if word in self._freq:
+            return word
+        squeezed = _REPEATS.sub(r"\1\1", word)
+        if squeezed in self._freq:
+            return squeezed
+        squeezed_once = _REPEATS.sub(r"\1", word)
+        if squeezed_once in self._freq:
+            return squeezed_once
+        if len(squeezed) < 4 or not squeezed.isalpha():
+            return None
+        limit = 1 if len(squeezed) <= 6 else 2
+        matches = process.extract(squeezed, self._choices, scorer=Levenshtein.distance,
+                                  score_cutoff=limit, limit=20)
+        if not matches:
+            return None
+        best = min(matches, key=lambda m: (m[1], -self._freq[m[0]], m[0]))
+        return best[0]

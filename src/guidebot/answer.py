@@ -1,0 +1,347 @@
+"""Answer assembly: from a question and the passages BM25 found, choose the sentences that answer
+it, cite each one, and decide honestly whether the question was answered.
+
+Owns `Citation` and `Answer`, the question's analysis into weighted concepts (what must be
+covered) and needs (a figure, a date, a personal prediction), sentence selection, coverage and
+confidence. It does not resolve follow-ups or recognise small talk: that is `dialogue`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .chunking import Chunk
+from .engine import Engine
+
+# A question counts as answered when the cited sentences cover at least this share of its
+# idf-weighted key terms. Calibrated on the gold set's tuning split (see README, "How answers
+# are built"); unknown words weigh as much as the rarest known word.
+ANSWER_THRESHOLD = 0.6
+MAX_SENTENCES = 4
+MAX_CHARS = 700
+CONTEXT_CREDIT = 0.5
+CORRECTION_PENALTY = 0.1
+RELATIVE_CUTOFF = 0.5
+_NEGATION = re.compile(r"\b(?:not|no|never|cannot)\b|n't\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Citation:
+    id: int
+    chunk_id: str
+    doc_id: str
+    title: str
+    section: str | None
+    url: str | None
+    quote: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    text: str
+    answered: bool
+    confidence: float
+    citations: tuple[Citation, ...] = ()
+    suggestions: tuple[str, ...] = ()
+    kind: str = "answer"  # answer | partial | abstain | smalltalk | list | clarify
+    focus: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One key word of the question: the stems that count as covering it, and its weight (idf)."""
+
+    word: str
+    stems: frozenset[str]
+    weight: float
+    known: bool
+    corrected_from: str | None = None
+
+
+@dataclass(frozen=True)
+class Need:
+    """A kind of specific the question wants, which a sentence must visibly contain."""
+
+    kind: str  # money | date | number | personal
+    phrase: str  # the user's words for it, used in the honest reply
+
+    def met_by(self, sentence: str) -> bool:
+        """Does the sentence visibly hold what was asked for (a sum of money, a date, a figure)?"""
+        if self.kind == "personal":
+            return False
+        if self.kind == "money":
+            return bool(_MONEY.search(sentence))
+        if self.kind == "date":
+            return bool(_DATE.search(sentence))
+        return bool(re.search(r"\d", sentence))
+
+
+@dataclass(frozen=True)
+class QuestionAnalysis:
+    concepts: tuple[Concept, ...]
+    weights: dict[str, float]
+    needs: tuple[Need, ...]
+    unknown_names: tuple[str, ...]
+    corrections: tuple[tuple[str, str], ...]
+
+    @property
+    def total_weight(self) -> float:
+        return sum(c.weight for c in self.concepts)
+
+
+@dataclass
+class _Candidate:
+    chunk_index: int
+    sentence_index: int
+    rank: int
+    rank_factor: float
+    covered: frozenset[Concept]
+    context: frozenset[Concept]
+    text: str
+    position: tuple[int, int] = field(default=(0, 0))
+
+
+_MONEY = re.compile(r"[$€£₹]\s?\d|\d[\d,.]*\s?(?:usd|dollars|k\b)", re.IGNORECASE)
+_DATE = re.compile(r"\b(?:january|february|march|april|may|june|july|august|september|october|november|"
+                   r"december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\b|\b(?:19|20)\d\d\b", re.IGNORECASE)
+# (kind, pattern, how the honest reply names what is missing)
+_NEEDS: tuple[tuple[str, re.Pattern[str], str], ...] = (
+    ("personal", re.compile(
+        r"\b(?:my|our)\s+(?:chances?|odds|profile)\b|\b(?:will|would|can|could|do)\s+i\s+(?:get|be)\s+"
+        r"(?:admitted|accepted|selected)\b|\bget\s+in(?:to)?\W*$|\bam\s+i\s+(?:eligible|good enough|competitive)\b|"
+        r"\bchances?\s+(?:of|for)\s+(?:admission|getting|acceptance)\b(?!.*\b(?:increase|improve|boost)\b)",
+        re.IGNORECASE), "admission chances"),
+    ("money", re.compile(
+        r"\b(?:tuition|fees?|costs?|price|prices|expensive|cheap|cheapest|afford\w*|salar(?:y|ies)|stipends?|"
+        r"living expenses|how much)\b", re.IGNORECASE), "costs, fees or salaries"),
+    ("date", re.compile(
+        r"\b(?:deadlines?|due date|last date|intakes?|start date|when\s+(?:is|are|do|does|should|can)\b.*?"
+        r"\b(?:apply|due|open|close|start|begin|deadline|application)s?)\b", re.IGNORECASE), "deadlines or dates"),
+    ("number", re.compile(
+        r"\b(?:gpa|cgpa|cut-?offs?|minimum|min|(?:test |gre |toefl |ielts )?scores? (?:needed|required)|"
+        r"percent(?:age)?|acceptance rates?|admit rates?|admission rates?|rank(?:ing|ings|ed)?|how many|how long|"
+        r"duration|class size|cohort size|\d+(?:\.\d+)?)\b", re.IGNORECASE), "that figure"),
+)
+_NEED_NAMES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"tuition|fees?|costs?|price|expensive|cheap|afford|how much", re.I), "tuition, fees or costs"),
+    (re.compile(r"salar|stipend", re.I), "salaries or stipends"),
+    (re.compile(r"gpa|cut-?off|minimum|min\b|score", re.I), "minimum scores, GPA cut-offs or other admission figures"),
+    (re.compile(r"rate|percent", re.I), "acceptance rates"),
+    (re.compile(r"rank", re.I), "rankings"),
+    (re.compile(r"how long|duration", re.I), "durations"),
+    (re.compile(r"how many|size", re.I), "those numbers"),
+)
+# Question words that ask for a kind of fact: they become a concept of their own, covered by
+# any of these words in a sentence (so "where is it?" needs a sentence about a location).
+_INTENT_HINTS: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
+    ("where", re.compile(r"\bwhere\b|\bwhich (?:city|state)\b|\blocat", re.IGNORECASE),
+     ("located", "location", "city", "campus")),
+    ("degrees", re.compile(r"\bwhat (?:ml |machine learning |ai )?(?:masters?|degrees?|programs?)\b|"
+                           r"\bwhich (?:ml |machine learning |ai )?(?:masters?|degrees?|programs?)\b", re.IGNORECASE),
+     ("master", "degree", "offer")),
+)
+HINT_WEIGHT = 0.8
+
+
+def describe_need(need: Need) -> str:
+    for pattern, name in _NEED_NAMES:
+        if pattern.search(need.phrase):
+            return name
+    return {"money": "costs", "date": "deadlines or dates", "personal": "admission chances"}.get(need.kind,
+                                                                                                 "that figure")
+
+
+def correct_spelling(engine: Engine, text: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """The text with unknown words replaced by the closest known word, and the corrections made.
+
+    A capitalised word in mid-sentence is taken for a name: it is only corrected to a word of a
+    university's or document's name ("Standford" → "stanford"), never to an ordinary word, so an
+    unknown university ("Purdue") stays unknown.
+    """
+    corrections: list[tuple[str, str]] = []
+    names = engine.name_words()
+
+    def fix(match: re.Match[str]) -> str:
+        token = match.group(0)
+        word = token.casefold()
+        if len(word) < 4 or not word.isalpha() or engine.is_known_word(word):
+            return token
+        fixed = engine.speller.correct(word)
+        if fixed is None or fixed == word:
+            return token
+        looks_like_name = token[0].isupper() and match.start() > 0 and not token.isupper()
+        if looks_like_name and fixed not in names:
+            return token
+        corrections.append((word, fixed))
+        return fixed
+
+    corrected = re.sub(r"[^\W\d_]+", fix, text)
+    return corrected, tuple(corrections)
+
+
+def analyse_question(engine: Engine, text: str, drop_words: Iterable[str] = (),
+                     corrections: tuple[tuple[str, str], ...] = ()) -> QuestionAnalysis:
+    """Split a (spelling-corrected) question into weighted concepts, retrieval weights and needs."""
+    analyzer = engine.analyzer
+    drop = {w.casefold() for w in drop_words}
+    vocabulary = engine.bm25.term_ids
+    max_idf = float(engine.bm25.idf.max()) if len(engine.bm25.idf) else 1.0
+    concepts: list[Concept] = []
+    unknown: list[str] = []
+    stems: list[str] = []
+    for word in analyzer.content_words(text):
+        if word in drop:
+            continue
+        stem = analyzer.stem(word)
+        expansion = engine.expander.expand([stem]).added
+        concept_stems = frozenset({stem, *expansion})
+        idfs = [engine.bm25.term_idf(t) for t in ([stem] if stem in vocabulary else concept_stems)]
+        known_idfs = [i for i in idfs if i is not None]
+        if known_idfs:
+            weight = max(max(known_idfs), 0.2)
+        else:
+            weight = max_idf
+            unknown.append(word)
+        stems.append(stem)
+        if all(c.stems != concept_stems for c in concepts):
+            concepts.append(Concept(word, concept_stems, weight, bool(known_idfs)))
+    weights = engine.expander.expand(stems).weights()
+    typical = sorted(c.weight for c in concepts)[len(concepts) // 2] if concepts else 1.0
+    for name, pattern, hints in _INTENT_HINTS:
+        if pattern.search(text):
+            hint_stems = frozenset(analyzer.stem(h) for h in hints if analyzer.stem(h) in vocabulary)
+            for hint_stem in hint_stems:
+                weights.setdefault(hint_stem, HINT_WEIGHT)
+            if hint_stems and not any(c.stems & hint_stems for c in concepts):
+                concepts.append(Concept(name, hint_stems, typical, True))
+    needs = tuple(Need(kind, m.group(0)) for kind, pattern, _ in _NEEDS if (m := pattern.search(text)))[:1]
+    return QuestionAnalysis(tuple(concepts), weights, needs, tuple(_unknown_names(text, unknown)), corrections)
+
+
+def _unknown_names(text: str, unknown: Sequence[str]) -> list[str]:
+    """Unknown words the user capitalised (likely names: Harvard, Toronto), in their spelling."""
+    names = []
+    for match in re.finditer(r"[^\W_]+", text):
+        token = match.group(0)
+        if token.casefold() in unknown and token[0].isupper() and token not in names:
+            names.append(token)
+    return names
+
+
+def retrieve(engine: Engine, weights: dict[str, float], k: int, doc_ids: Sequence[str] | None = None,
+             kinds: Sequence[str] | None = None) -> list[tuple[int, float]]:
+    """Top-k chunk indices and scores, optionally only within some documents or document kinds."""
+    if doc_ids is None and kinds is None:
+        return engine.bm25.top(weights, k)
+    allowed: list[int] = []
+    for doc in engine.indexed.documents:
+        if (doc_ids is None or doc.id in doc_ids) and (kinds is None or doc.kind in kinds):
+            allowed.extend(engine.chunks_of(doc.id))
+    if not allowed:
+        return []
+    indices = np.asarray(allowed, dtype=np.int64)
+    scores = engine.bm25.scores(weights)[indices]
+    order = np.lexsort((indices, -scores))[:k]
+    return [(int(indices[i]), float(scores[i])) for i in order if scores[i] > 0]
+
+
+def select_sentences(engine: Engine, analysis: QuestionAnalysis, hits: Sequence[tuple[int, float]],
+                     max_sentences: int = MAX_SENTENCES, max_chars: int = MAX_CHARS,
+                     exclude: Iterable[str] = (), skip_negative: bool = False) -> list[_Candidate]:
+    """The sentences most relevant to the question, in a readable order.
+
+    A sentence's relevance is the weight of the question's concepts it contains, plus half the
+    weight of those only its heading or document title contains, scaled by its passage's BM25
+    score. Sentences within half of the best relevance are eligible; they are taken passage by
+    passage in BM25 order (so the best passage speaks first and whole) until the sentence or
+    character budget is spent, then put back in document order.
+    """
+    if not hits or not analysis.concepts:
+        return []
+    excluded = {q.strip() for q in exclude}
+    top_score = hits[0][1] or 1.0
+    candidates: list[tuple[float, _Candidate]] = []
+    for rank, (chunk_index, score) in enumerate(hits):
+        chunk = engine.chunks[chunk_index]
+        context_terms = engine.context_terms(chunk_index)
+        rank_factor = 0.6 + 0.4 * (score / top_score)
+        for sentence_index, terms in enumerate(engine.sentence_terms(chunk_index)):
+            start, end = chunk.sentences[sentence_index]
+            text = chunk.text[start:end]
+            if text.strip() in excluded or (skip_negative and _NEGATION.search(text)):
+                continue
+            covered = frozenset(c for c in analysis.concepts if c.stems & terms)
+            if not covered:
+                continue
+            context = frozenset(c for c in analysis.concepts if c.stems & context_terms) - covered
+            relevance = (sum(c.weight for c in covered) + CONTEXT_CREDIT * sum(c.weight for c in context)) * rank_factor
+            candidates.append((relevance, _Candidate(chunk_index, sentence_index, rank, rank_factor, covered,
+                                                     context, text, (chunk.start, start))))
+    if not candidates:
+        return []
+    best = max(relevance for relevance, _ in candidates)
+    eligible = sorted((c for relevance, c in candidates if relevance >= RELATIVE_CUTOFF * best),
+                      key=lambda c: (c.rank, c.position))
+    picks: list[_Candidate] = []
+    used_chars = 0
+    seen_texts: set[str] = set()
+    for candidate in eligible:
+        if len(picks) >= max_sentences:
+            break
+        if candidate.text in seen_texts or (picks and used_chars + len(candidate.text) > max_chars):
+            continue
+        picks.append(candidate)
+        seen_texts.add(candidate.text)
+        used_chars += len(candidate.text) + 1
+    doc_order: dict[str, int] = {}
+    for pick in picks:
+        doc_order.setdefault(engine.chunks[pick.chunk_index].doc_id, len(doc_order))
+    return sorted(picks, key=lambda c: (doc_order[engine.chunks[c.chunk_index].doc_id], c.position))
+
+
+def coverage(analysis: QuestionAnalysis, picks: Sequence[_Candidate]) -> float:
+    """Share of the question's weighted concepts that the chosen sentences (or their headings) contain."""
+    total = analysis.total_weight
+    if total <= 0 or not picks:
+        return 0.0
+    in_text = set().union(*(p.covered for p in picks))
+    in_context = set().union(*(p.context for p in picks)) - in_text
+    covered = sum(c.weight for c in in_text) + CONTEXT_CREDIT * sum(c.weight for c in in_context)
+    return min(1.0, covered / total)
+
+
+def confidence_of(analysis: QuestionAnalysis, cover: float) -> float:
+    penalty = CORRECTION_PENALTY * len(analysis.corrections)
+    return round(max(0.0, min(1.0, cover - penalty)), 3)
+
+
+def cite(engine: Engine, picks: Sequence[_Candidate], start_id: int = 1) -> tuple[list[str], list[Citation]]:
+    """Each picked sentence followed by its [n] marker, and the citations in marker order."""
+    parts: list[str] = []
+    citations: list[Citation] = []
+    for n, pick in enumerate(picks, start=start_id):
+        chunk = engine.chunks[pick.chunk_index]
+        citations.append(citation_for(chunk, pick.text, n))
+        parts.append(f"{pick.text} [{n}]")
+    return parts, citations
+
+
+def citation_for(chunk: Chunk, quote: str, n: int) -> Citation:
+    return Citation(n, chunk.chunk_id, chunk.doc_id, chunk.title, chunk.section, chunk.url, quote)
+
+
+def needs_unmet(analysis: QuestionAnalysis, picks: Sequence[_Candidate]) -> Need | None:
+    for need in analysis.needs:
+        if not any(need.met_by(p.text) for p in picks):
+            return need
+    return None
+
+
+def is_negative_statement(sentence: str) -> bool:
+    """Sentences like 'This note does not give tuition ...' answer nothing about the figure asked."""
+    return bool(re.search(r"\b(?:does not|doesn't|do not|don't)\s+(?:give|list|cover|include)\b", sentence,
+                          re.IGNORECASE))

@@ -1,0 +1,147 @@
+"""The `guidebot` command: index, serve, ask, eval. A thin layer: each command builds Settings
+(defaults, then GUIDEBOT_* environment, then flags) and calls into the engine. Errors meant for
+the user (bad corpus, damaged index) become one clear message and exit code 2, not a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .errors import CorpusError, GuidebotError
+from .settings import Settings
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    settings = Settings.from_env(corpus_dir=getattr(args, "corpus", None), index_path=getattr(args, "index", None))
+    try:
+        return int(args.handler(args, settings) or 0)
+    except CorpusError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except GuidebotError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="guidebot", description="Cited answers from a corpus of guidance documents.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    index = sub.add_parser("index", help="validate the corpus and build the index file")
+    index.add_argument("--corpus", type=Path, help="corpus folder (default: corpus, or GUIDEBOT_CORPUS_DIR)")
+    index.add_argument("--out", dest="index", type=Path, help="index file to write (default: .guidebot/index.gbi)")
+    index.add_argument("--check", action="store_true", help="only validate the corpus; write nothing")
+    index.set_defaults(handler=cmd_index)
+
+    serve = sub.add_parser("serve", help="build the index when needed, then serve the API and chat page")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.add_argument("--corpus", type=Path)
+    serve.add_argument("--index", type=Path)
+    serve.add_argument("--workers", type=int)
+    serve.set_defaults(handler=cmd_serve)
+
+    ask = sub.add_parser("ask", help="answer one question in the terminal")
+    ask.add_argument("question")
+    ask.add_argument("--json", action="store_true", help="print the API's JSON reply")
+    ask.add_argument("--corpus", type=Path)
+    ask.add_argument("--index", type=Path)
+    ask.set_defaults(handler=cmd_ask)
+
+    evaluate = sub.add_parser("eval", help="run the gold set and report per category")
+    evaluate.add_argument("--gold", type=Path, default=Path("tests/gold"), help="gold file or folder")
+    evaluate.add_argument("--split", choices=("tune", "heldout", "all"), default="all")
+    evaluate.add_argument("--quiet", action="store_true", help="do not list failing cases")
+    evaluate.add_argument("--corpus", type=Path)
+    evaluate.add_argument("--index", type=Path)
+    evaluate.set_defaults(handler=cmd_eval)
+    return parser
+
+
+def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
+    from .corpus import load_corpus
+    from .engine import build_and_save
+
+    if args.check:
+        corpus = load_corpus(settings.corpus_dir)
+        print(f"corpus OK: {len(corpus.documents)} documents, {len(corpus.synonyms)} synonym groups "
+              f"in {settings.corpus_dir}")
+        return 0
+    print(f"indexing {settings.corpus_dir} ...", file=sys.stderr)
+    _indexed, report = build_and_save(settings.corpus_dir, settings.index_path)
+    print(f"built {settings.index_path}: {report.documents} documents, {report.chunks} chunks, "
+          f"{report.vocabulary} terms in {report.seconds:.2f} s")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from .engine import load_or_build
+
+    settings = settings.with_overrides(host=args.host, port=args.port, workers=args.workers)
+    indexed = load_or_build(settings.corpus_dir, settings.index_path)  # build once, before workers start
+    print(f"serving {len(indexed.documents)} documents / {len(indexed.chunks)} chunks "
+          f"at http://{settings.host}:{settings.port}", file=sys.stderr)
+    _export(settings)
+    uvicorn.run("guidebot.api:create_app", factory=True, host=settings.host, port=settings.port,
+                workers=settings.workers, log_level="warning", access_log=False)
+    return 0
+
+
+def _export(settings: Settings) -> None:
+    """Pass CLI overrides to worker processes, which build their own Settings from the environment."""
+    import os
+
+    os.environ["GUIDEBOT_CORPUS_DIR"] = str(settings.corpus_dir)
+    os.environ["GUIDEBOT_INDEX_PATH"] = str(settings.index_path)
+
+
+def _engine(settings: Settings):  # type: ignore[no-untyped-def]
+    from .engine import Engine, load_or_build
+
+    return Engine(load_or_build(settings.corpus_dir, settings.index_path))
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from .api import chat_payload
+    from .dialogue import respond
+
+    answer = respond(_engine(settings), args.question)
+    if args.json:
+        print(json.dumps(chat_payload(answer), indent=2, ensure_ascii=False))
+        return 0
+    print(answer.text)
+    if answer.citations:
+        print("\nSources:")
+        for c in answer.citations:
+            where = f"{c.title}" + (f" › {c.section}" if c.section else "")
+            print(f"  [{c.id}] {where}" + (f" ({c.url})" if c.url else ""))
+    if answer.suggestions:
+        print("\nYou could also ask:")
+        for s in answer.suggestions:
+            print(f"  - {s}")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from .evaluation import evaluate, load_cases, report
+
+    cases = load_cases(args.gold)
+    if args.split != "all":
+        cases = [c for c in cases if c.split == args.split]
+    outcomes = evaluate(_engine(settings), cases)
+    print(report(outcomes, show_failures=not args.quiet))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

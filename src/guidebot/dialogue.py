@@ -1,0 +1,545 @@
+"""The conversation: small talk, follow-up resolution from the history the client sends, lists
+and comparisons over the program notes, honest partial answers, and follow-up suggestions.
+
+The server keeps no state: every call re-reads the history. Facts always come from `answer`'s
+cited sentences; only lead-in phrases ("Here is what the notes say about ...") are templated.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+from .analysis import words
+from .answer import (
+    ANSWER_THRESHOLD,
+    Answer,
+    Citation,
+    QuestionAnalysis,
+    analyse_question,
+    _INTENT_HINTS,
+    _NEEDS,
+    cite,
+    citation_for,
+    confidence_of,
+    correct_spelling,
+    coverage,
+    describe_need,
+    is_negative_statement,
+    needs_unmet,
+    retrieve,
+    select_sentences,
+)
+from .corpus import Document
+from .engine import Engine
+
+# Words that frame a request but say nothing about its subject.
+FILLER = frozenset("""tell know explain describe info information details detail please give want like
+wondering curious hey hi hello thanks thank could would kindly show let say something anything bit
+about question questions help me guidebot bot okay ok yes yeah sure also quick""".split())
+LIST_WORDS = frozenset("""which list name all universities university colleges college schools school programs
+program ones options them guide mentioned listed covered included every each any""".split())
+COMPARE_WORDS = frozenset("compare comparison versus vs difference differences between better contrast".split())
+
+_SMALLTALK: tuple[tuple[str, re.Pattern[str], str], ...] = (
+    ("thanks", re.compile(r"^(?:thanks?(?: you)?(?: (?:so|very) much)?|thx|ty|cheers|great,? thanks|"
+                          r"thank u|many thanks|appreciate it)\W*$", re.I),
+     "You're welcome! Ask me anything else about MS in Machine Learning programs in the US."),
+    ("bye", re.compile(r"^(?:bye|goodbye|see you|see ya|cya|good night|that'?s all)\W*$", re.I),
+     "Goodbye, and good luck with your applications!"),
+    ("greeting", re.compile(r"^(?:hi+|hello+|hey+|hiya|yo|howdy|greetings|good (?:morning|afternoon|evening)|"
+                            r"namaste|hola|hi there|hello there)(?: there)?\W*$", re.I),
+     "Hello! I can answer questions about Master's programs in Machine Learning in the US: admissions, "
+     "curriculum, funding, campus life, careers, and the universities in the guide."),
+    ("how_are_you", re.compile(r"^(?:how are you|how's it going|how are things|what's up|sup)\W*$", re.I),
+     "I'm doing well, thanks! What would you like to know about MS in Machine Learning programs?"),
+    ("capabilities", re.compile(r"^(?:what can you do|what do you do|who are you|what are you|help|"
+                                r"how does this work|what can i ask(?: you)?|what do you know|"
+                                r"what (?:can|do) you (?:help|answer) (?:me )?with)\W*$", re.I),
+     "I answer questions from a guide to MS in Machine Learning programs in the US and notes on the "
+     "universities it lists. I quote my sources, and I say so when the guide doesn't cover something."),
+    ("ack", re.compile(r"^(?:ok(?:ay)?|cool|great|nice|got it|awesome|perfect|alright|i see|understood)\W*$", re.I),
+     "Glad to help. What else would you like to know?"),
+)
+_GREETING_PREFIX = re.compile(r"^\s*(?:hi+|hello+|hey+|hiya|good (?:morning|afternoon|evening)|thanks?)"
+                              r"(?: there)?[\s,!.]+", re.I)
+_PRONOUN = re.compile(r"\b(?:it|its|it's|there|they|them|their|theirs|this|that|these|those|the university|"
+                      r"the program|the programme|the school|that one|this one|same)\b", re.I)
+_ELLIPTICAL = re.compile(r"^\s*(?:and|also|but|so|what about|how about|what of|and what about|and how about|"
+                         r"ok(?:ay)?,? (?:and|what about|how about)|then)\b[\s,]*", re.I)
+_MORE = re.compile(r"^\s*(?:tell me more|more|more please|go on|continue|more details?|elaborate|"
+                   r"anything else|what else|and\??|say more|tell me more about (?:it|that|this))\W*$", re.I)
+_COMPARE = re.compile(r"\bcompar\w*|\bvs\.?\b|\bversus\b|\bdifferences? between\b|\bbetter\b", re.I)
+_LIST = re.compile(r"\b(?:which|list|name|what)\b.*\b(?:universit(?:y|ies)|colleges?|schools?|programs?|"
+                   r"programmes?|ones|options)\b|\blist\b|\ball (?:the )?(?:universities|programs|schools)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """What a message means once the conversation so far is taken into account."""
+
+    text: str  # the question to answer, pronouns and ellipsis resolved
+    focus: tuple[str, ...] = ()  # documents (universities, topics) the question is about
+    intent: str = ""  # the question without its entity names (borrowed by elliptical follow-ups)
+    mode: str = "single"  # single | list | compare | more | smalltalk
+    smalltalk: str | None = None
+    exclude: tuple[str, ...] = field(default=())  # quotes already given (for "tell me more")
+    corrections: tuple[tuple[str, str], ...] = ()  # spelling corrections made to the message
+
+
+def respond(engine: Engine, message: str, history: Sequence[dict[str, str]] = ()) -> Answer:
+    """Answer one message, given earlier turns as role/content dicts (oldest first)."""
+    resolved = resolve(engine, message, history)
+    if resolved.mode == "smalltalk":
+        answer = Answer(resolved.smalltalk or "", False, 0.0, kind="smalltalk")
+    elif resolved.mode == "list":
+        answer = answer_list(engine, resolved)
+    elif resolved.mode == "compare":
+        answer = answer_compare(engine, resolved)
+    else:
+        answer = answer_single(engine, resolved)
+    return replace(answer, suggestions=tuple(suggest(engine, resolved, answer)))
+
+
+# ---------------------------------------------------------------------------------------------
+# Follow-up resolution
+
+
+def resolve(engine: Engine, message: str, history: Sequence[dict[str, str]] = ()) -> Resolved:
+    """Resolve `message` against the user turns in `history` (each resolved in order, statelessly)."""
+    previous: Resolved | None = None
+    last_assistant = ""
+    for turn in history:
+        if turn.get("role") == "user" and turn.get("content", "").strip():
+            resolved_turn = resolve_turn(engine, turn["content"], previous, "")
+            if resolved_turn.mode != "smalltalk":
+                previous = resolved_turn
+        elif turn.get("role") == "assistant":
+            last_assistant = turn.get("content", "")
+    return resolve_turn(engine, message, previous, last_assistant)
+
+
+def resolve_turn(engine: Engine, message: str, previous: Resolved | None, last_answer: str) -> Resolved:
+    text = " ".join(message.split())
+    talk = smalltalk_reply(text)
+    if talk is not None:
+        return Resolved(text, mode="smalltalk", smalltalk=talk)
+    text = _GREETING_PREFIX.sub("", text).strip() or text
+    text, corrections = correct_spelling(engine, text)
+    if _MORE.match(text):
+        if previous is None:
+            return Resolved(text, mode="single", corrections=corrections)
+        return replace(previous, mode="more" if previous.mode == "single" else previous.mode,
+                       exclude=tuple(_quotes_in(last_answer)), corrections=corrections)
+    is_list = bool(_LIST.search(text)) and _is_list_question(text)
+    entities = find_entities(engine, text, states_are_filters=is_list)
+    intent = _ELLIPTICAL.sub("", strip_entities(engine, text, states_are_filters=is_list)).strip()
+    elliptical = bool(_ELLIPTICAL.match(text))
+    asks = has_subject(engine, intent)
+    if len(entities) >= 2 and _COMPARE.search(text):
+        return Resolved(text, tuple(entities), _strip_words(intent, COMPARE_WORDS), "compare",
+                        corrections=corrections)
+    if entities:
+        if not asks and previous is not None and previous.intent and has_subject(engine, previous.intent) \
+                and (elliptical or len(words(intent)) <= 2):
+            mode = "compare" if len(entities) >= 2 and previous.mode == "compare" else "single"
+            return Resolved(text, tuple(entities), previous.intent, mode, corrections=corrections)
+        return Resolved(text, tuple(entities), intent, "single", corrections=corrections)
+    if is_list:
+        return Resolved(text, (), intent, "list", corrections=corrections)
+    if previous is not None and previous.focus and (_PRONOUN.search(text) or elliptical or not asks):
+        mode = "compare" if previous.mode == "compare" and len(previous.focus) >= 2 else "single"
+        return Resolved(text, previous.focus, intent, mode, corrections=corrections)
+    return Resolved(text, (), intent, "single", corrections=corrections)
+
+
+def has_subject(engine: Engine, text: str) -> bool:
+    """Does the text ask about something (a content word, "where", "how much"...) beyond names?"""
+    return bool(_subject_words(engine, text)) or any(p.search(text) for _n, p, _h in _INTENT_HINTS) \
+        or any(p.search(text) for _k, p, _d in _NEEDS)
+
+
+def smalltalk_reply(text: str) -> str | None:
+    cleaned = text.strip().lower()
+    for _name, pattern, reply in _SMALLTALK:
+        if pattern.match(cleaned):
+            return reply
+    return None
+
+
+def _quotes_in(answer_text: str) -> list[str]:
+    return [s.strip() for s in re.split(r"\s*\[\d+\]\s*", answer_text) if s.strip()]
+
+
+def _subject_words(engine: Engine, text: str) -> list[str]:
+    return [w for w in engine.analyzer.content_words(text) if w not in FILLER and not _PRONOUN.fullmatch(w)]
+
+
+def _strip_words(text: str, drop: frozenset[str]) -> str:
+    return " ".join(w for w in text.split() if w.lower().strip("?,.!") not in drop)
+
+
+def _is_list_question(text: str) -> bool:
+    lowered = text.lower()
+    return bool(re.search(r"\b(?:which|list|name|all|each|every)\b", lowered)) and bool(
+        re.search(r"\b(?:universit(?:y|ies)|colleges?|schools?|programs?|programmes?|ones|options)\b", lowered))
+
+
+# ---------------------------------------------------------------------------------------------
+# Entities: universities (and topics) named by their title, university name or aliases
+
+
+def _entity_patterns(engine: Engine) -> list[tuple[tuple[str, ...], str]]:
+    cached = engine.memo.get("entity_patterns")
+    if cached is None:
+        patterns: list[tuple[tuple[str, ...], str]] = []
+        for doc in engine.indexed.documents:
+            if doc.kind not in ("program", "topic"):
+                continue
+            names = [*doc.aliases, *([doc.university] if doc.university else [])]
+            for name in names:
+                tokens = tuple(words(name))
+                if tokens:
+                    patterns.append((tokens, doc.id))
+        patterns.sort(key=lambda p: -len(p[0]))
+        engine.memo["entity_patterns"] = patterns
+        cached = patterns
+    return cached  # type: ignore[return-value]
+
+
+def _entity_spans(engine: Engine, text: str, states_are_filters: bool = False) -> list[tuple[int, int, str]]:
+    tokens = words(text)
+    spans: list[tuple[int, int, str]] = []
+    taken = [False] * len(tokens)
+    for pattern, doc_id in _entity_patterns(engine):
+        n = len(pattern)
+        for i in range(len(tokens) - n + 1):
+            if tuple(tokens[i:i + n]) == pattern and not any(taken[i:i + n]):
+                if _is_state_mention(tokens, i, n, doc_id, engine, states_are_filters):
+                    continue
+                spans.append((i, i + n, doc_id))
+                for j in range(i, i + n):
+                    taken[j] = True
+    return sorted(spans)
+
+
+def _is_state_mention(tokens: list[str], i: int, n: int, doc_id: str, engine: Engine,
+                      states_are_filters: bool) -> bool:
+    """'in Michigan' or 'in Washington state' names a state, not the university with that alias."""
+    doc = engine.documents[doc_id]
+    if doc.state is None or tuple(words(doc.state)) != tuple(tokens[i:i + n]):
+        return False
+    return states_are_filters or (i > 0 and tokens[i - 1] in {"in", "of", "near", "from"}) or (i + n < len(tokens) and tokens[i + n] == "state")
+
+
+def find_entities(engine: Engine, text: str, states_are_filters: bool = False) -> list[str]:
+    """Documents named in `text`, in order of mention, each once."""
+    seen: list[str] = []
+    for _start, _end, doc_id in _entity_spans(engine, text, states_are_filters):
+        if doc_id not in seen:
+            seen.append(doc_id)
+    return seen
+
+
+def strip_entities(engine: Engine, text: str, states_are_filters: bool = False) -> str:
+    """`text` without the words that name entities (so an intent can be borrowed for another)."""
+    tokens = words(text)
+    spans = _entity_spans(engine, text, states_are_filters)
+    keep = [t for i, t in enumerate(tokens) if not any(a <= i < b for a, b, _ in spans)]
+    return " ".join(keep)
+
+
+def entity_name(engine: Engine, doc_id: str) -> str:
+    doc = engine.documents[doc_id]
+    return doc.university or doc.title
+
+
+# ---------------------------------------------------------------------------------------------
+# Single questions
+
+
+def answer_single(engine: Engine, resolved: Resolved) -> Answer:
+    focus_docs = [engine.documents[d] for d in resolved.focus if d in engine.documents]
+    question = resolved.intent if resolved.focus else resolved.text
+    if focus_docs and not has_subject(engine, question):
+        return answer_overview(engine, resolved, focus_docs)
+    analysis = analyse_question(engine, question, drop_words=FILLER, corrections=resolved.corrections)
+    if not analysis.concepts:
+        return _clarify(resolved)
+    exclude = resolved.exclude
+    if focus_docs:
+        hits = retrieve(engine, analysis.weights, 12, doc_ids=[d.id for d in focus_docs])
+        picks = select_sentences(engine, analysis, hits, exclude=exclude)
+        unmet = needs_unmet(analysis, picks)
+        if unmet is not None:
+            return _partial(engine, resolved, focus_docs, describe_need(unmet), unmet.kind)
+        cover = coverage(analysis, picks)
+        if cover >= ANSWER_THRESHOLD:
+            return _compose(engine, resolved, analysis, picks, cover)
+        general = retrieve(engine, analysis.weights, 8, kinds=("guide", "topic"))
+        general_picks = select_sentences(engine, analysis, general, exclude=exclude)
+        general_cover = coverage(analysis, general_picks)
+        if general_cover >= ANSWER_THRESHOLD and needs_unmet(analysis, general_picks) is None:
+            names = _join([entity_name(engine, d.id) for d in focus_docs])
+            lead = f"The notes on {names} don't cover this specifically; in general:"
+            return _compose(engine, resolved, analysis, general_picks, general_cover * 0.9, lead=lead)
+        return _partial(engine, resolved, focus_docs, None, None)
+    hits = retrieve(engine, analysis.weights, 8)
+    picks = select_sentences(engine, analysis, hits, exclude=exclude)
+    cover = coverage(analysis, picks)
+    unmet = needs_unmet(analysis, picks)
+    if unmet is not None and cover >= ANSWER_THRESHOLD * 0.5 and not analysis.unknown_names:
+        return _partial(engine, resolved, [], describe_need(unmet), unmet.kind)
+    if cover >= ANSWER_THRESHOLD and not analysis.unknown_names and unmet is None:
+        return _compose(engine, resolved, analysis, picks, cover)
+    return _abstain(engine, resolved, analysis, cover)
+
+
+def answer_overview(engine: Engine, resolved: Resolved, docs: Sequence[Document]) -> Answer:
+    """A question that only names a university or topic ("tell me about CMU"): its note's opening."""
+    per_doc = 3 if len(docs) == 1 else 2
+    parts: list[str] = []
+    citations: list[Citation] = []
+    for doc in docs[:4]:
+        sentences = _opening_sentences(engine, doc.id, per_doc, skip_negative=len(docs) > 1)
+        for chunk_index, quote in sentences:
+            n = len(citations) + 1
+            citations.append(citation_for(engine.chunks[chunk_index], quote, n))
+            parts.append(f"{quote} [{n}]")
+    if not citations:
+        return _partial(engine, resolved, docs, None, None)
+    return Answer(" ".join(parts), True, 0.8, tuple(citations), kind="answer", focus=resolved.focus)
+
+
+def _opening_sentences(engine: Engine, doc_id: str, count: int, skip_negative: bool) -> list[tuple[int, str]]:
+    found: list[tuple[int, str]] = []
+    for chunk_index in engine.chunks_of(doc_id):
+        for quote in engine.chunks[chunk_index].sentence_texts():
+            if skip_negative and re.search(r"\bnot\b|n't\b", quote):
+                continue
+            found.append((chunk_index, quote))
+            if len(found) >= count:
+                return found
+    return found
+
+
+def _compose(engine: Engine, resolved: Resolved, analysis: QuestionAnalysis, picks: Sequence,
+             cover: float, lead: str = "") -> Answer:
+    parts, citations = cite(engine, picks)
+    fixes = ", ".join(f"“{fixed}”" for _wrong, fixed in analysis.corrections)
+    prefix = f"(Reading your question as {fixes}.) " if fixes else ""
+    text = prefix + (lead + " " if lead else "") + " ".join(parts)
+    return Answer(text, True, max(confidence_of(analysis, cover), 0.05), tuple(citations), kind="answer",
+                  focus=resolved.focus)
+
+
+def _partial(engine: Engine, resolved: Resolved, focus_docs: Sequence[Document], what: str | None,
+             need_kind: str | None) -> Answer:
+    """A covered university or topic, but not the specific asked: say so and point to the official site."""
+    names = [entity_name(engine, d.id) for d in focus_docs]
+    urls = [d.url for d in focus_docs if d.url]
+    subject = what or "that"
+    if need_kind == "personal":
+        head = ("I don't know your admission chances: the guide and its notes give no admission statistics, "
+                "and each university decides on the whole application.")
+    elif names:
+        head = f"I don't know {subject} for {_join(names)}: the guide and its notes don't give it."
+    else:
+        head = f"I don't know {subject}: the guide and its notes don't give it."
+    if urls:
+        pointer = " Please check the official site" + ("s" if len(urls) > 1 else "") + ": " + ", ".join(urls) + "."
+    else:
+        pointer = " Please check the official website of each program you are interested in, as these change every year."
+    return Answer(head + pointer, False, 0.0, (), kind="partial", focus=resolved.focus)
+
+
+def _abstain(engine: Engine, resolved: Resolved, analysis: QuestionAnalysis, cover: float) -> Answer:
+    if analysis.unknown_names:
+        head = (f"I don't know: the guide and its notes don't cover {_join(analysis.unknown_names)}. "
+                "I can only answer from a guide to MS in Machine Learning programs in the US and its notes "
+                "on the universities it lists.")
+    else:
+        head = ("I don't know: I couldn't find that in the guide or its notes. I can only answer questions "
+                "about MS in Machine Learning programs in the US that the guide covers.")
+    return Answer(head + " You could try one of the suggestions below.", False, round(min(cover, 0.5) * 0.5, 3),
+                  kind="abstain")
+
+
+def _clarify(resolved: Resolved) -> Answer:
+    return Answer("Could you tell me a little more about what you'd like to know? For example, ask about "
+                  "admissions, funding, a university's programs or where it is.", False, 0.0, kind="clarify")
+
+
+def _join(names: Sequence[str]) -> str:
+    names = list(names)
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+# ---------------------------------------------------------------------------------------------
+# Lists and comparisons over the program notes
+
+LIST_STOP = LIST_WORDS | FILLER | frozenset("offer offers offered located in are is have has there of these those "
+                                            "actually".split())
+
+
+def answer_list(engine: Engine, resolved: Resolved) -> Answer:
+    """Every program note that matches the filter words, one cited sentence each."""
+    filter_words = [w for w in words(resolved.intent or resolved.text) if w not in LIST_STOP]
+    if not [w for w in filter_words if engine.analyzer.is_content(w) or w == "where"]:
+        return _answer_guide_list(engine, resolved)
+    alternatives = [part for part in re.split(r"\bor\b", " ".join(filter_words)) if part.strip()]
+    analysis = analyse_question(engine, " ".join(filter_words), corrections=resolved.corrections)
+    if not analysis.concepts:
+        return _answer_guide_list(engine, resolved)
+    required = [frozenset(w for w in engine.analyzer.terms(alt)) for alt in alternatives] or [frozenset()]
+    items = []
+    for doc in engine.indexed.documents:
+        if doc.kind != "program":
+            continue
+        hits = retrieve(engine, analysis.weights, 8, doc_ids=[doc.id])
+        for pick in select_sentences(engine, analysis, hits, max_sentences=4, max_chars=2000, skip_negative=True):
+            terms = engine.sentence_terms(pick.chunk_index)[pick.sentence_index]
+            covered_stems = set().union(*(c.stems for c in analysis.concepts if c.stems & terms)) | terms
+            if any(_covers_alternative(alt, covered_stems, analysis) for alt in required):
+                items.append(pick)
+                break
+    if not items:
+        return answer_single(engine, replace(resolved, mode="single"))
+    parts, citations = cite(engine, items)
+    lead = f"{len(items)} of the universities in the guide match, according to their notes:"
+    text = lead + " " + " ".join(parts)
+    return Answer(text, True, 0.9, tuple(citations), kind="list",
+                  focus=tuple(engine.chunks[p.chunk_index].doc_id for p in items))
+
+
+def _covers_alternative(alternative: frozenset[str], covered: set[str], analysis: QuestionAnalysis) -> bool:
+    """All words of one alternative ("in Illinois" of "Illinois or Michigan") are in the sentence."""
+    needed = [c for c in analysis.concepts if c.stems & alternative] or list(analysis.concepts)
+    return all(c.stems & covered for c in needed)
+
+
+def _answer_guide_list(engine: Engine, resolved: Resolved) -> Answer:
+    """'Which universities does the guide list?': the guide passage that names the most universities."""
+    patterns = _entity_patterns(engine)
+    best: tuple[int, int] | None = None
+    for doc in engine.indexed.documents:
+        if doc.kind != "guide":
+            continue
+        for chunk_index in engine.chunks_of(doc.id):
+            tokens = words(engine.chunks[chunk_index].text)
+            named = {d for pattern, d in patterns if _contains(tokens, pattern)}
+            if best is None or len(named) > best[0]:
+                best = (len(named), chunk_index)
+    if best is None or best[0] < 2:
+        return answer_single(engine, replace(resolved, mode="single"))
+    chunk = engine.chunks[best[1]]
+    citations = [citation_for(chunk, quote, n) for n, quote in enumerate(chunk.sentence_texts(), start=1)]
+    text = f"The guide lists {len(citations)} universities: " + "; ".join(f"{c.quote} [{c.id}]" for c in citations) + "."
+    return Answer(text, True, 0.9, tuple(citations), kind="list")
+
+
+def _contains(tokens: list[str], pattern: tuple[str, ...]) -> bool:
+    n = len(pattern)
+    return any(tuple(tokens[i:i + n]) == pattern for i in range(len(tokens) - n + 1))
+
+
+def answer_compare(engine: Engine, resolved: Resolved) -> Answer:
+    """Side by side: the same question answered from each named university's note."""
+    docs = [engine.documents[d] for d in resolved.focus if d in engine.documents]
+    if not has_subject(engine, resolved.intent):
+        return answer_overview(engine, resolved, docs)
+    analysis = analyse_question(engine, resolved.intent, drop_words=FILLER | COMPARE_WORDS,
+                                corrections=resolved.corrections)
+    parts: list[str] = []
+    citations: list[Citation] = []
+    covers = []
+    for doc in docs[:4]:
+        hits = retrieve(engine, analysis.weights, 8, doc_ids=[doc.id])
+        picks = select_sentences(engine, analysis, hits, max_sentences=2, max_chars=350)
+        if not picks:
+            continue
+        covers.append(coverage(analysis, picks))
+        sentence_parts, sentence_citations = cite(engine, picks, start_id=len(citations) + 1)
+        parts.append(" ".join(sentence_parts))
+        citations.extend(sentence_citations)
+    if not citations or max(covers) < ANSWER_THRESHOLD:
+        return _partial(engine, resolved, docs, None, None)
+    cover = sum(covers) / len(covers)
+    return Answer(" ".join(parts), True, confidence_of(analysis, cover), tuple(citations), kind="answer",
+                  focus=resolved.focus)
+
+
+# ---------------------------------------------------------------------------------------------
+# Suggestions: questions the corpus is known to answer, chosen for the conversation's focus
+
+GENERAL_SUGGESTIONS = (
+    "What are the admission requirements?",
+    "What scholarships and financial aid are available?",
+    "What does the curriculum of an MS in Machine Learning include?",
+    "What is campus life like for international students?",
+    "What careers can graduates pursue?",
+    "Which universities does the guide list?",
+    "Which programs are online?",
+    "Which universities are in California?",
+    "What is OPT?",
+    "Do I need the GRE?",
+    "Which English tests are accepted?",
+    "What is an F-1 visa?",
+)
+PROGRAM_SUGGESTIONS = (
+    "Where is {name}?",
+    "Which machine learning master's degrees does {name} offer?",
+    "Does {name} offer an MS in Machine Learning?",
+)
+
+
+def suggestion_pool(engine: Engine) -> dict[str, list[str]]:
+    """Candidate suggestions that the corpus answers, checked once per engine by answering them."""
+    cached = engine.memo.get("suggestions")
+    if cached is not None:
+        return cached  # type: ignore[return-value]
+    pool: dict[str, list[str]] = {"": []}
+    for question in GENERAL_SUGGESTIONS:
+        if _answers(engine, question):
+            pool[""].append(question)
+    for doc in engine.indexed.documents:
+        if doc.kind != "program":
+            continue
+        short = doc.aliases[0] if doc.aliases and len(doc.aliases[0]) <= 12 else (doc.university or doc.title)
+        pool[doc.id] = [q.format(name=short) for q in PROGRAM_SUGGESTIONS if _answers(engine, q.format(name=short))]
+    engine.memo["suggestions"] = pool
+    return pool
+
+
+def _answers(engine: Engine, question: str) -> bool:
+    resolved = resolve(engine, question)
+    if resolved.mode == "list":
+        return answer_list(engine, resolved).answered
+    if resolved.mode == "compare":
+        return answer_compare(engine, resolved).answered
+    return answer_single(engine, resolved).answered
+
+
+def suggest(engine: Engine, resolved: Resolved, answer: Answer, count: int = 3) -> list[str]:
+    pool = suggestion_pool(engine)
+    asked = resolved.text.strip().lower()
+    chosen: list[str] = []
+    focus = [d for d in (answer.focus or resolved.focus) if d in pool]
+    for doc_id in focus[:2]:
+        for question in pool[doc_id]:
+            if question.lower() != asked and question not in chosen and len(chosen) < count - 1:
+                chosen.append(question)
+    asked_terms = set(engine.analyzer.terms(resolved.text))
+    general = sorted(pool[""], key=lambda q: (-len(asked_terms & set(engine.analyzer.terms(q))),
+                                              pool[""].index(q)))
+    for question in general:
+        if len(chosen) >= count:
+            break
+        if question.lower() != asked and question not in chosen:
+            if asked_terms and set(engine.analyzer.terms(question)) == asked_terms:
+                continue
+            chosen.append(question)
+    return chosen[:count]

@@ -1,0 +1,254 @@
+"""The BM25 index: BM25Okapi scoring (rank-bm25's semantics, k1 1.5, b 0.75, epsilon 0.25) with
+every (term, chunk) impact precomputed at build time in CSR arrays, so a query touches only its
+own terms' postings. Also owns the index file: a versioned zip of JSON and .npy members (never a
+pickle), with a fingerprint of the corpus and analysis and a checksum of every member.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import math
+import os
+import zipfile
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import orjson
+
+from .chunking import Chunk
+from .corpus import Document
+from .errors import IndexFileError
+
+FORMAT_NAME = "guidebot-index"
+FORMAT_VERSION = 1
+K1 = 1.5
+B = 0.75
+EPSILON = 0.25
+
+
+@dataclass(frozen=True)
+class BM25Params:
+    k1: float = K1
+    b: float = B
+    epsilon: float = EPSILON
+
+
+class BM25:
+    """BM25Okapi over tokenised passages. Scores equal `rank_bm25.BM25Okapi.get_scores` (to float
+    rounding) for any query, repeated terms counting once per repeat as there."""
+
+    def __init__(self, vocabulary: list[str], indptr: np.ndarray, postings: np.ndarray, impacts: np.ndarray,
+                 idf: np.ndarray, doc_count: int) -> None:
+        self.vocabulary = vocabulary
+        self.term_ids = {term: i for i, term in enumerate(vocabulary)}
+        self.indptr = indptr
+        self.postings = postings
+        self.impacts = impacts
+        self.idf = idf
+        self.doc_count = doc_count
+
+    @classmethod
+    def build(cls, documents: Sequence[Sequence[str]], params: BM25Params = BM25Params()) -> BM25:
+        doc_count = len(documents)
+        lengths = np.fromiter((len(d) for d in documents), dtype=np.float64, count=doc_count)
+        avgdl = float(lengths.sum()) / doc_count if doc_count else 0.0
+        vocabulary_ids: dict[str, int] = {}
+        rows: list[int] = []
+        cols: list[int] = []
+        freqs: list[int] = []
+        for doc_index, tokens in enumerate(documents):
+            for term, tf in Counter(tokens).items():
+                term_id = vocabulary_ids.setdefault(term, len(vocabulary_ids))
+                rows.append(term_id)
+                cols.append(doc_index)
+                freqs.append(tf)
+        vocabulary = list(vocabulary_ids)
+        term_of = np.asarray(rows, dtype=np.int64)
+        doc_of = np.asarray(cols, dtype=np.int32)
+        tf_of = np.asarray(freqs, dtype=np.float64)
+        order = np.lexsort((doc_of, term_of))
+        term_of, doc_of, tf_of = term_of[order], doc_of[order], tf_of[order]
+        df = np.bincount(term_of, minlength=len(vocabulary)).astype(np.float64)
+        indptr = np.zeros(len(vocabulary) + 1, dtype=np.int64)
+        np.cumsum(df.astype(np.int64), out=indptr[1:])
+        idf = _okapi_idf(df, doc_count, params.epsilon)
+        norm = params.k1 * (1.0 - params.b + params.b * lengths / avgdl) if avgdl else np.full(doc_count, params.k1)
+        impacts = idf[term_of] * (tf_of * (params.k1 + 1.0) / (tf_of + norm[doc_of]))
+        return cls(vocabulary, indptr, doc_of, impacts, idf, doc_count)
+
+    def term_idf(self, term: str) -> float | None:
+        term_id = self.term_ids.get(term)
+        return None if term_id is None else float(self.idf[term_id])
+
+    def document_frequency(self, term: str) -> int:
+        term_id = self.term_ids.get(term)
+        return 0 if term_id is None else int(self.indptr[term_id + 1] - self.indptr[term_id])
+
+    def scores(self, weights: Mapping[str, float]) -> np.ndarray:
+        """Dense scores of every passage for a weighted query (weight = how often the term counts)."""
+        scores = np.zeros(self.doc_count, dtype=np.float64)
+        for term, weight in weights.items():
+            term_id = self.term_ids.get(term)
+            if term_id is None:
+                continue
+            lo, hi = self.indptr[term_id], self.indptr[term_id + 1]
+            scores[self.postings[lo:hi]] += weight * self.impacts[lo:hi]
+        return scores
+
+    def top(self, weights: Mapping[str, float], k: int) -> list[tuple[int, float]]:
+        """The k best passages as (index, score), best first; ties broken by passage order."""
+        slices = []
+        for term, weight in weights.items():
+            term_id = self.term_ids.get(term)
+            if term_id is not None and weight:
+                lo, hi = self.indptr[term_id], self.indptr[term_id + 1]
+                slices.append((self.postings[lo:hi], self.impacts[lo:hi] * weight if weight != 1.0 else self.impacts[lo:hi]))
+        if not slices or k <= 0:
+            return []
+        if len(slices) == 1:
+            candidates, totals = slices[0]
+        else:
+            ids = np.concatenate([s[0] for s in slices])
+            values = np.concatenate([s[1] for s in slices])
+            candidates, inverse = np.unique(ids, return_inverse=True)
+            totals = np.bincount(inverse, weights=values, minlength=len(candidates))
+        if len(candidates) > k:
+            kth = np.argpartition(-totals, k - 1)[:k]
+            threshold = totals[kth].min()
+            keep = np.flatnonzero(totals >= threshold)
+            candidates, totals = candidates[keep], totals[keep]
+        order = np.lexsort((candidates, -totals))[:k]
+        return [(int(candidates[i]), float(totals[i])) for i in order]
+
+
+def _okapi_idf(df: np.ndarray, doc_count: int, epsilon: float) -> np.ndarray:
+    """rank-bm25's BM25Okapi idf: log((N - df + 0.5) / (df + 0.5)); negatives → epsilon × mean idf."""
+    if len(df) == 0:
+        return np.zeros(0, dtype=np.float64)
+    idf = np.array([math.log(doc_count - f + 0.5) - math.log(f + 0.5) for f in df.tolist()], dtype=np.float64)
+    average = float(sum(idf.tolist())) / len(idf)
+    idf[idf < 0] = epsilon * average
+    return idf
+
+
+@dataclass(frozen=True)
+class IndexedCorpus:
+    """Everything the engine serves from: documents' metadata, chunks, the BM25 index, the word
+    frequencies that spelling correction uses, synonym groups, and the build fingerprint."""
+
+    documents: tuple[Document, ...]
+    chunks: tuple[Chunk, ...]
+    bm25: BM25
+    word_frequencies: dict[str, int]
+    synonyms: tuple[tuple[str, ...], ...]
+    fingerprint: str
+    version: str
+
+
+def save_index(index: IndexedCorpus, path: Path) -> None:
+    """Write the index to a temporary file and rename it into place, so readers never see half a file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    members: dict[str, bytes] = {
+        "documents.json": orjson.dumps([_document_record(d) for d in index.documents]),
+        "chunks.json": orjson.dumps([_chunk_record(c) for c in index.chunks]),
+        "vocabulary.json": orjson.dumps(index.bm25.vocabulary),
+        "words.json": orjson.dumps(index.word_frequencies),
+        "synonyms.json": orjson.dumps([list(g) for g in index.synonyms]),
+        "indptr.npy": _npy(index.bm25.indptr),
+        "postings.npy": _npy(index.bm25.postings),
+        "impacts.npy": _npy(index.bm25.impacts),
+        "idf.npy": _npy(index.bm25.idf),
+    }
+    manifest = {
+        "format": FORMAT_NAME,
+        "format_version": FORMAT_VERSION,
+        "fingerprint": index.fingerprint,
+        "version": index.version,
+        "doc_count": index.bm25.doc_count,
+        "checksums": {name: hashlib.sha256(data).hexdigest() for name, data in members.items()},
+    }
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as archive:
+            archive.writestr("manifest.json", json.dumps(manifest, indent=2))
+            for name, data in members.items():
+                archive.writestr(name, data)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def read_manifest(path: Path) -> dict[str, Any]:
+    """The manifest of an index file (cheap: no arrays are read). Raises IndexFileError."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            manifest = json.loads(archive.read("manifest.json"))
+    except FileNotFoundError:
+        raise IndexFileError(str(path), "the file does not exist") from None
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise IndexFileError(str(path), f"the file is corrupt or not a guidebot index ({exc})") from None
+    if manifest.get("format") != FORMAT_NAME:
+        raise IndexFileError(str(path), "the file is not a guidebot index")
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise IndexFileError(str(path), f"index format {manifest.get('format_version')} is not the supported "
+                                        f"format {FORMAT_VERSION}")
+    return manifest
+
+
+def load_index(path: Path) -> IndexedCorpus:
+    """Load and verify an index file; raise IndexFileError if anything is missing or altered."""
+    manifest = read_manifest(path)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = {name: archive.read(name) for name in manifest["checksums"]}
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError) as exc:
+        raise IndexFileError(str(path), f"the file is truncated or corrupt ({exc})") from None
+    for name, expected in manifest["checksums"].items():
+        if hashlib.sha256(members[name]).hexdigest() != expected:
+            raise IndexFileError(str(path), f"checksum mismatch in {name} (the file was altered)")
+    try:
+        documents = tuple(Document(**record) for record in orjson.loads(members["documents.json"]))
+        chunks = tuple(_chunk_from_record(r) for r in orjson.loads(members["chunks.json"]))
+        bm25 = BM25(orjson.loads(members["vocabulary.json"]), _array(members["indptr.npy"]),
+                    _array(members["postings.npy"]), _array(members["impacts.npy"]), _array(members["idf.npy"]),
+                    int(manifest["doc_count"]))
+        synonyms = tuple(tuple(g) for g in orjson.loads(members["synonyms.json"]))
+        words = orjson.loads(members["words.json"])
+    except (TypeError, ValueError, KeyError) as exc:
+        raise IndexFileError(str(path), f"the file's contents do not match format {FORMAT_VERSION} ({exc})") from None
+    if bm25.doc_count != len(chunks) or len(bm25.indptr) != len(bm25.vocabulary) + 1:
+        raise IndexFileError(str(path), "the file's arrays do not match its chunks")
+    return IndexedCorpus(documents, chunks, bm25, words, synonyms, manifest["fingerprint"], manifest["version"])
+
+
+def _npy(array: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    np.save(buffer, array, allow_pickle=False)
+    return buffer.getvalue()
+
+
+def _array(data: bytes) -> np.ndarray:
+    return np.load(io.BytesIO(data), allow_pickle=False)
+
+
+def _document_record(doc: Document) -> dict[str, Any]:
+    record = asdict(doc)
+    record["text"] = doc.text
+    return record
+
+
+def _chunk_record(chunk: Chunk) -> list[Any]:
+    return [chunk.chunk_id, chunk.doc_id, chunk.title, chunk.section, chunk.url, chunk.start, chunk.end,
+            chunk.text, [list(s) for s in chunk.sentences]]
+
+
+def _chunk_from_record(record: list[Any]) -> Chunk:
+    chunk_id, doc_id, title, section, url, start, end, text, sentences = record
+    return Chunk(chunk_id, doc_id, title, section, url, start, end, text, tuple(tuple(s) for s in sentences))
