@@ -19,7 +19,7 @@ from rapidfuzz.distance import Levenshtein
 # Bump when tokenisation, stopwords or stemming change: it invalidates every saved index.
 ANALYSIS_VERSION = "2"
 
-_DOTTED_ACRONYM = re.compile(r"\b(?:[A-Za-z]\.){2,}(?![A-Za-z])")
+_DOTTED_ACRONYM = re.compile(r"\b[A-Za-z]{1,2}\.(?:[A-Za-z]{1,2}\.)+(?![A-Za-z])")
 _LETTER_DASH_DIGIT = re.compile(r"\b([A-Za-z])-(\d)")
 _COUNTRY_US = re.compile(r"\bU\.?S\.?(?:A\.?)?(?![A-Za-z])")
 _POSSESSIVE = re.compile(r"['’]s\b")
@@ -31,6 +31,17 @@ _REPEATS = re.compile(r"(.)\1{2,}")
 def stopwords() -> frozenset[str]:
     text = resources.files("guidebot.data").joinpath("stopwords.txt").read_text(encoding="utf-8")
     return frozenset(w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#"))
+
+
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    """About 82,000 common English words (symspellpy's frequency dictionary, shipped in its wheel).
+
+    Used only to know that a word is real English, so that it is never "corrected" into a corpus
+    word ("tell" must not become "well"); corrections still only go to corpus words.
+    """
+    text = resources.files("symspellpy").joinpath("frequency_dictionary_en_82_765.txt").read_text(encoding="utf-8")
+    return frozenset(line.split(" ", 1)[0] for line in text.splitlines() if line)
 
 
 def normalize(text: str) -> str:

@@ -19,13 +19,15 @@ from .engine import Engine
 
 # A question counts as answered when the cited sentences cover at least this share of its
 # idf-weighted key terms. Calibrated on the gold set's tuning split (see README, "How answers
-# are built"); unknown words weigh as much as the rarest known word.
+# are built"); unknown words weigh 0.6 × the rarest known word's idf.
 ANSWER_THRESHOLD = 0.6
 MAX_SENTENCES = 4
 MAX_CHARS = 700
 CONTEXT_CREDIT = 0.5
 CORRECTION_PENALTY = 0.1
 RELATIVE_CUTOFF = 0.5
+# A word the corpus never uses weighs this share of the rarest corpus word's idf.
+UNKNOWN_WEIGHT = 0.6
 _NEGATION = re.compile(r"\b(?:not|no|never|cannot)\b|n't\b", re.IGNORECASE)
 
 
@@ -66,7 +68,7 @@ class Concept:
 class Need:
     """A kind of specific the question wants, which a sentence must visibly contain."""
 
-    kind: str  # money | date | number | personal
+    kind: str  # personal | money | date | score | count
     phrase: str  # the user's words for it, used in the honest reply
 
     def met_by(self, sentence: str) -> bool:
@@ -77,7 +79,9 @@ class Need:
             return bool(_MONEY.search(sentence))
         if self.kind == "date":
             return bool(_DATE.search(sentence))
-        return bool(re.search(r"\d", sentence))
+        if self.kind == "score":  # scores, GPAs and rates are written in digits
+            return bool(re.search(r"\d", sentence))
+        return bool(re.search(r"\d|" + _NUMBER_WORDS + r"\s+(?:\w+\s+)?" + _UNITS, sentence, re.IGNORECASE))
 
 
 @dataclass(frozen=True)
@@ -105,6 +109,9 @@ class _Candidate:
     position: tuple[int, int] = field(default=(0, 0))
 
 
+_NUMBER_WORDS = (r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
+                 r"hundred|half|dozen)\b")
+_UNITS = r"(?:years?|months?|weeks?|days?|hours?|semesters?|terms?|quarters?|credits?|courses?|percent|students?)\b"
 _MONEY = re.compile(r"[$€£₹]\s?\d|\d[\d,.]*\s?(?:usd|dollars|k\b)", re.IGNORECASE)
 _DATE = re.compile(r"\b(?:january|february|march|april|may|june|july|august|september|october|november|"
                    r"december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\b|\b(?:19|20)\d\d\b", re.IGNORECASE)
@@ -121,10 +128,12 @@ _NEEDS: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ("date", re.compile(
         r"\b(?:deadlines?|due date|last date|intakes?|start date|when\s+(?:is|are|do|does|should|can)\b.*?"
         r"\b(?:apply|due|open|close|start|begin|deadline|application)s?)\b", re.IGNORECASE), "deadlines or dates"),
-    ("number", re.compile(
-        r"\b(?:gpa|cgpa|cut-?offs?|minimum|min|(?:test |gre |toefl |ielts )?scores? (?:needed|required)|"
-        r"percent(?:age)?|acceptance rates?|admit rates?|admission rates?|rank(?:ing|ings|ed)?|how many|how long|"
-        r"duration|class size|cohort size|\d+(?:\.\d+)?)\b", re.IGNORECASE), "that figure"),
+    ("score", re.compile(
+        r"\b(?:gpa|cgpa|cut-?offs?|minimum|min|(?:test |gre |toefl |ielts |duolingo )?scores? (?:needed|required)|"
+        r"percent(?:age)?|acceptance rates?|admit rates?|admission rates?|rank(?:ing|ings|ed)?|"
+        r"\d+(?:\.\d+)?)\b", re.IGNORECASE), "that figure"),
+    ("count", re.compile(r"\b(?:how long|duration|how many|class size|cohort size)\b", re.IGNORECASE),
+     "that figure"),
 )
 _NEED_NAMES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"tuition|fees?|costs?|price|expensive|cheap|afford|how much", re.I), "tuition, fees or costs"),
@@ -204,7 +213,7 @@ def analyse_question(engine: Engine, text: str, drop_words: Iterable[str] = (),
         if known_idfs:
             weight = max(max(known_idfs), 0.2)
         else:
-            weight = max_idf
+            weight = UNKNOWN_WEIGHT * max_idf
             unknown.append(word)
         stems.append(stem)
         if all(c.stems != concept_stems for c in concepts):

@@ -13,9 +13,10 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Literal
 
+import orjson
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import FileResponse, HTMLResponse, ORJSONResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -118,6 +119,11 @@ class EngineHolder:
         self.engine = engine
 
 
+def json_response(data: object, status_code: int = 200) -> Response:
+    """orjson-encoded JSON (the routes declare response models for the OpenAPI schema)."""
+    return Response(orjson.dumps(data), status_code=status_code, media_type="application/json")
+
+
 def chat_payload(answer: Answer) -> dict[str, object]:
     return {
         "answer": answer.text,
@@ -141,7 +147,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         suggestion_pool(holder.engine)  # warm the suggestion pool before the first request
         yield
 
-    app = FastAPI(title="guidebot", version="1", default_response_class=ORJSONResponse, lifespan=lifespan,
+    app = FastAPI(title="guidebot", version="1", lifespan=lifespan,
                   description="Cited answers about MS in Machine Learning programs in the US.")
     app.state.settings = settings
     app.state.holder = holder
@@ -151,42 +157,42 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
 
     @app.post("/api/chat", response_model=ChatResponse, tags=["chat"])
-    async def chat(body: ChatRequest) -> ORJSONResponse:
+    async def chat(body: ChatRequest) -> Response:
         """Answer one message; send earlier turns as `history` for follow-up questions."""
         history = [{"role": t.role, "content": t.content} for t in body.history]
         answer = respond(holder.engine, body.message, history)
-        return ORJSONResponse(chat_payload(answer))
+        return json_response(chat_payload(answer))
 
     @app.get("/api/search", response_model=SearchResponse, tags=["search"])
     async def search(q: Annotated[str, Query(min_length=1, max_length=MAX_MESSAGE_CHARS)],
-                     k: Annotated[int, Query(ge=1, le=50)] = 5) -> ORJSONResponse:
+                     k: Annotated[int, Query(ge=1, le=50)] = 5) -> Response:
         """The top-k passages for a query, by BM25 score."""
         hits = holder.engine.search(q, k)
-        return ORJSONResponse({"query": q, "results": [
+        return json_response({"query": q, "results": [
             {"chunk_id": c.chunk_id, "doc_id": c.doc_id, "title": c.title, "section": c.section, "url": c.url,
              "text": c.text, "score": score} for c, score in hits]})
 
     @app.get("/api/chunks/{chunk_id}", response_model=ChunkResponse, tags=["search"],
              responses={404: {"description": "No chunk has this id"}})
-    async def get_chunk(chunk_id: str) -> ORJSONResponse:
+    async def get_chunk(chunk_id: str) -> Response:
         engine = holder.engine
         position = engine.chunk_positions.get(chunk_id)
         if position is None:
             raise HTTPException(status_code=404, detail=f"no chunk with id {chunk_id!r}")
         c = engine.chunks[position]
-        return ORJSONResponse({"chunk_id": c.chunk_id, "doc_id": c.doc_id, "title": c.title, "section": c.section,
+        return json_response({"chunk_id": c.chunk_id, "doc_id": c.doc_id, "title": c.title, "section": c.section,
                                "url": c.url, "text": c.text})
 
     @app.get("/api/health", response_model=HealthResponse, tags=["service"])
-    async def health() -> ORJSONResponse:
+    async def health() -> Response:
         engine = holder.engine
-        return ORJSONResponse({"status": "ok", "documents": len(engine.documents), "chunks": len(engine.chunks),
+        return json_response({"status": "ok", "documents": len(engine.documents), "chunks": len(engine.chunks),
                                "index_version": engine.version})
 
     @app.get("/api/config", response_model=ConfigResponse, tags=["service"])
-    async def config() -> ORJSONResponse:
+    async def config() -> Response:
         """Title, greeting and three starter questions for chat clients such as the widget."""
-        return ORJSONResponse({"title": settings.title, "greeting": settings.greeting,
+        return json_response({"title": settings.title, "greeting": settings.greeting,
                                "suggestions": suggestion_pool(holder.engine)[""][:3]})
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)

@@ -25,7 +25,9 @@ ABBREVIATIONS = frozenset({
 })
 MAX_CHUNK_CHARS = 2000
 TARGET_SPLIT_CHARS = 900
+MERGE_TARGET_CHARS = 700
 HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
+HEADING_LINE = re.compile(r"^#{1,6}[ \t]", re.MULTILINE)
 LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+•]|\d+[.)])[ \t]+")
 
 Span = tuple[int, int]
@@ -115,11 +117,31 @@ def _rstrip_end(text: str, start: int, end: int) -> int:
     return start + len(text[start:end].rstrip())
 
 
+def merged_blocks(text: str, target: int = MERGE_TARGET_CHARS) -> Iterator[tuple[str | None, int, int]]:
+    """Consecutive short paragraphs of one section, joined while they fit in `target` characters.
+
+    Notes written one sentence per paragraph would otherwise make one-sentence chunks, which BM25's
+    length normalisation favours over the guide's real paragraphs; grouping keeps passages of
+    comparable length and gives each sentence its neighbours as context.
+    """
+    pending: tuple[str | None, int, int] | None = None
+    for section, start, end in blocks(text):
+        if pending is not None and pending[0] == section and end - pending[1] <= target \
+                and not HEADING_LINE.search(text, pending[2], start):
+            pending = (section, pending[1], end)
+            continue
+        if pending is not None:
+            yield pending
+        pending = (section, start, end)
+    if pending is not None:
+        yield pending
+
+
 def chunk_document(doc: Document) -> list[Chunk]:
     """Split one document into chunks with stable ids (a hash of doc id, section and text)."""
     chunks: list[Chunk] = []
     seen: dict[str, int] = {}
-    for section, start, end in blocks(doc.text):
+    for section, start, end in merged_blocks(doc.text):
         for piece_start, piece_end in _split_long(doc.text, start, end):
             text = doc.text[piece_start:piece_end]
             sentences = tuple(split_sentences(text)) or ((0, len(text)),)

@@ -9,24 +9,27 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
+from importlib import resources
 from dataclasses import dataclass, field, replace
 
-from .analysis import words
+from rapidfuzz.distance import Levenshtein
+
+from .analysis import english_words, words
 from .answer import (
+    _INTENT_HINTS,
+    _NEEDS,
     ANSWER_THRESHOLD,
     Answer,
     Citation,
     QuestionAnalysis,
     analyse_question,
-    _INTENT_HINTS,
-    _NEEDS,
-    cite,
     citation_for,
+    cite,
     confidence_of,
     correct_spelling,
     coverage,
     describe_need,
-    is_negative_statement,
     needs_unmet,
     retrieve,
     select_sentences,
@@ -34,13 +37,17 @@ from .answer import (
 from .corpus import Document
 from .engine import Engine
 
-# Words that frame a request but say nothing about its subject.
-FILLER = frozenset("""tell know explain describe info information details detail please give want like
-wondering curious hey hi hello thanks thank could would kindly show let say something anything bit
-about question questions help me guidebot bot okay ok yes yeah sure also quick""".split())
-LIST_WORDS = frozenset("""which list name all universities university colleges college schools school programs
-program ones options them guide mentioned listed covered included every each any""".split())
-COMPARE_WORDS = frozenset("compare comparison versus vs difference differences between better contrast".split())
+# Words that frame a request but say nothing about its subject (shipped list, editable).
+FILLER = frozenset(
+    line.strip() for line in resources.files("guidebot.data").joinpath("question_words.txt")
+    .read_text(encoding="utf-8").splitlines() if line.strip() and not line.startswith("#"))
+LIST_WORDS = frozenset("""
+which list name all universities university colleges college schools school programs program ones
+options them guide mentioned listed covered included every each any
+""".split())
+COMPARE_WORDS = frozenset("""
+compare comparison versus vs difference differences between better contrast
+""".split())
 
 _SMALLTALK: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ("thanks", re.compile(r"^(?:thanks?(?: you)?(?: (?:so|very) much)?|thx|ty|cheers|great,? thanks|"
@@ -82,10 +89,11 @@ class Resolved:
     text: str  # the question to answer, pronouns and ellipsis resolved
     focus: tuple[str, ...] = ()  # documents (universities, topics) the question is about
     intent: str = ""  # the question without its entity names (borrowed by elliptical follow-ups)
-    mode: str = "single"  # single | list | compare | more | smalltalk
+    mode: str = "single"  # single | list | compare | more | smalltalk | uncovered
     smalltalk: str | None = None
     exclude: tuple[str, ...] = field(default=())  # quotes already given (for "tell me more")
     corrections: tuple[tuple[str, str], ...] = ()  # spelling corrections made to the message
+    uncovered: tuple[str, ...] = ()  # universities named that the corpus does not cover
 
 
 def respond(engine: Engine, message: str, history: Sequence[dict[str, str]] = ()) -> Answer:
@@ -93,6 +101,8 @@ def respond(engine: Engine, message: str, history: Sequence[dict[str, str]] = ()
     resolved = resolve(engine, message, history)
     if resolved.mode == "smalltalk":
         answer = Answer(resolved.smalltalk or "", False, 0.0, kind="smalltalk")
+    elif resolved.mode == "uncovered":
+        answer = answer_uncovered(resolved)
     elif resolved.mode == "list":
         answer = answer_list(engine, resolved)
     elif resolved.mode == "compare":
@@ -132,11 +142,14 @@ def resolve_turn(engine: Engine, message: str, previous: Resolved | None, last_a
             return Resolved(text, mode="single", corrections=corrections)
         return replace(previous, mode="more" if previous.mode == "single" else previous.mode,
                        exclude=tuple(_quotes_in(last_answer)), corrections=corrections)
-    is_list = bool(_LIST.search(text)) and _is_list_question(text)
+    is_list = _is_list_question(text) and bool(_LIST.search(text) or re.search(r"\bguide\b", text, re.I))
     entities = find_entities(engine, text, states_are_filters=is_list)
     intent = _ELLIPTICAL.sub("", strip_entities(engine, text, states_are_filters=is_list)).strip()
     elliptical = bool(_ELLIPTICAL.match(text))
     asks = has_subject(engine, intent)
+    uncovered = uncovered_universities(engine, text)
+    if uncovered and not entities:
+        return Resolved(text, (), intent, "uncovered", uncovered=tuple(uncovered), corrections=corrections)
     if len(entities) >= 2 and _COMPARE.search(text):
         return Resolved(text, tuple(entities), _strip_words(intent, COMPARE_WORDS), "compare",
                         corrections=corrections)
@@ -148,7 +161,8 @@ def resolve_turn(engine: Engine, message: str, previous: Resolved | None, last_a
         return Resolved(text, tuple(entities), intent, "single", corrections=corrections)
     if is_list:
         return Resolved(text, (), intent, "list", corrections=corrections)
-    if previous is not None and previous.focus and (_PRONOUN.search(text) or elliptical or not asks):
+    asks_specific = any(p.search(text) for _k, p, _d in _NEEDS)
+    if previous is not None and previous.focus and (_PRONOUN.search(text) or elliptical or not asks or asks_specific):
         mode = "compare" if previous.mode == "compare" and len(previous.focus) >= 2 else "single"
         return Resolved(text, previous.focus, intent, mode, corrections=corrections)
     return Resolved(text, (), intent, "single", corrections=corrections)
@@ -158,6 +172,44 @@ def has_subject(engine: Engine, text: str) -> bool:
     """Does the text ask about something (a content word, "where", "how much"...) beyond names?"""
     return bool(_subject_words(engine, text)) or any(p.search(text) for _n, p, _h in _INTENT_HINTS) \
         or any(p.search(text) for _k, p, _d in _NEEDS)
+
+
+@lru_cache(maxsize=1)
+def _other_universities() -> tuple[tuple[str, ...], ...]:
+    text = resources.files("guidebot.data").joinpath("other_universities.txt").read_text(encoding="utf-8")
+    names = [tuple(words(line)) for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return tuple(sorted((n for n in names if n), key=len, reverse=True))
+
+
+_UNIVERSITY_OF = re.compile(r"\b(?:university|college|institute) of ([a-z]+)\b|\b([a-z]+) (?:university|college)\b")
+
+
+def uncovered_universities(engine: Engine, text: str) -> list[str]:
+    """Universities named in `text` that no document covers ("Harvard", "University of Toronto")."""
+    tokens = words(text)
+    found: list[str] = []
+    for name in _other_universities():
+        if _contains(tokens, name):
+            found.append(" ".join(name))
+    lowered = " ".join(tokens)
+    for match in _UNIVERSITY_OF.finditer(lowered):
+        word = match.group(1) or match.group(2)
+        if word and word not in engine.name_words() and word not in engine.analyzer.stop \
+                and not engine.speller.correct(word) and not any(word in f.split() for f in found):
+            found.append(match.group(0))
+    return [_display_name(text, name) for name in found]
+
+
+def _display_name(text: str, name: str) -> str:
+    match = re.search(r"\b" + r"\W+".join(re.escape(part) for part in name.split()) + r"\b", text, re.IGNORECASE)
+    return match.group(0) if match else name
+
+
+def answer_uncovered(resolved: Resolved) -> Answer:
+    return Answer(f"I don't know: the guide and its notes don't cover {_join(list(resolved.uncovered))}. They cover "
+                  "eleven US universities' machine learning master's options, admissions, funding, campus life, "
+                  "careers, student visas, OPT and English tests. You could try one of the suggestions below.",
+                  False, 0.0, kind="abstain")
 
 
 def smalltalk_reply(text: str) -> str | None:
@@ -182,6 +234,9 @@ def _strip_words(text: str, drop: frozenset[str]) -> str:
 
 def _is_list_question(text: str) -> bool:
     lowered = text.lower()
+    if re.search(r"\b(?:universities|schools|colleges|programs)\b.*\b(?:in|on|from|by) the (?:guide|list|blog)\b|"
+                 r"\bthe guide (?:list|mention|cover|name|recommend)", lowered):
+        return True
     return bool(re.search(r"\b(?:which|list|name|all|each|every)\b", lowered)) and bool(
         re.search(r"\b(?:universit(?:y|ies)|colleges?|schools?|programs?|programmes?|ones|options)\b", lowered))
 
@@ -215,13 +270,32 @@ def _entity_spans(engine: Engine, text: str, states_are_filters: bool = False) -
     for pattern, doc_id in _entity_patterns(engine):
         n = len(pattern)
         for i in range(len(tokens) - n + 1):
-            if tuple(tokens[i:i + n]) == pattern and not any(taken[i:i + n]):
-                if _is_state_mention(tokens, i, n, doc_id, engine, states_are_filters):
-                    continue
-                spans.append((i, i + n, doc_id))
-                for j in range(i, i + n):
-                    taken[j] = True
+            if any(taken[i:i + n]) or not _names_match(tokens[i:i + n], pattern):
+                continue
+            if _is_state_mention(tokens, i, n, doc_id, engine, states_are_filters):
+                continue
+            spans.append((i, i + n, doc_id))
+            for j in range(i, i + n):
+                taken[j] = True
     return sorted(spans)
+
+
+def _names_match(tokens: Sequence[str], pattern: Sequence[str]) -> bool:
+    """Equal, or off by a typo: one edit in a name word of 4+ letters, two in one of 7+. A real
+    English word only counts as a typo when another word of the same name matched exactly
+    ("carnegie melon"), so "standard" never becomes Stanford."""
+    exact = [t == p for t, p in zip(tokens, pattern, strict=True)]
+    if all(exact):
+        return True
+    for token, name, same in zip(tokens, pattern, exact, strict=True):
+        if same:
+            continue
+        allowed = 2 if len(name) >= 7 else 1 if len(name) >= 4 else 0
+        if allowed == 0 or Levenshtein.distance(token, name, score_cutoff=allowed) > allowed:
+            return False
+        if token in english_words() and not any(exact):
+            return False
+    return True
 
 
 def _is_state_mention(tokens: list[str], i: int, n: int, doc_id: str, engine: Engine,
@@ -243,9 +317,11 @@ def find_entities(engine: Engine, text: str, states_are_filters: bool = False) -
 
 
 def strip_entities(engine: Engine, text: str, states_are_filters: bool = False) -> str:
-    """`text` without the words that name entities (so an intent can be borrowed for another)."""
+    """`text` without the words that name universities (so an intent can be borrowed for another).
+    Topic names stay: "what is OPT?" is about OPT, and its words are what to search for."""
     tokens = words(text)
-    spans = _entity_spans(engine, text, states_are_filters)
+    spans = [(a, b, d) for a, b, d in _entity_spans(engine, text, states_are_filters)
+             if engine.documents[d].kind == "program"]
     keep = [t for i, t in enumerate(tokens) if not any(a <= i < b for a, b, _ in spans)]
     return " ".join(keep)
 
@@ -381,8 +457,7 @@ def _join(names: Sequence[str]) -> str:
 # ---------------------------------------------------------------------------------------------
 # Lists and comparisons over the program notes
 
-LIST_STOP = LIST_WORDS | FILLER | frozenset("offer offers offered located in are is have has there of these those "
-                                            "actually".split())
+LIST_STOP = LIST_WORDS | FILLER | frozenset(["offer", "offers", "offered", "located", "in", "are", "is", "have", "has", "there", "of", "these", "those", "actually"])
 
 
 def answer_list(engine: Engine, resolved: Resolved) -> Answer:

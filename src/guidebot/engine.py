@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
-from .analysis import ANALYSIS_VERSION, Analyzer, QueryExpander, SpellingCorrector, words
+from .analysis import ANALYSIS_VERSION, Analyzer, QueryExpander, SpellingCorrector, english_words, words
 from .chunking import Chunk, chunk_corpus
 from .corpus import Corpus, Document, load_corpus
 from .errors import IndexFileError
@@ -113,7 +113,10 @@ class Engine:
         for i, c in enumerate(indexed.chunks):
             self._doc_chunks.setdefault(c.doc_id, []).append(i)
         self.bm25 = indexed.bm25
-        alias_groups = [(d.university or d.title, *d.aliases) for d in indexed.documents if d.aliases]
+        # A university's aliases all name the same thing, so each expands to the others; a topic's
+        # aliases (SEVIS, I-20, F-1) name different things and only steer the focus (see dialogue).
+        alias_groups = [(d.university or d.title, *d.aliases) for d in indexed.documents
+                        if d.aliases and d.kind == "program"]
         self.expander = QueryExpander(self.analyzer, indexed.synonyms, alias_groups)
         self.speller = SpellingCorrector(indexed.word_frequencies)
         self._sentence_terms: dict[int, tuple[frozenset[str], ...]] = {}
@@ -147,8 +150,9 @@ class Engine:
         return cached
 
     def is_known_word(self, word: str) -> bool:
-        """A word the corpus uses (or a stopword): never spelling-corrected."""
-        return word in self.speller or word in self.analyzer.stop or self.analyzer.stem(word) in self.bm25.term_ids
+        """A word the corpus uses, a stopword or an English word: never spelling-corrected."""
+        return (word in self.speller or word in self.analyzer.stop or word in english_words()
+                or self.analyzer.stem(word) in self.bm25.term_ids)
 
     def name_words(self) -> frozenset[str]:
         """Words of document titles, university names and aliases: what a capitalised typo may become."""

@@ -1,0 +1,336 @@
+"""Browser tests for the chat widget: real server + a foreign-origin host page + Debian's chromium.
+
+Fixtures start:
+  * the real API server (`uvicorn --factory guidebot.api:create_app`) on a free loopback port,
+    with GUIDEBOT_ALLOWED_ORIGINS set to the host page's origin;
+  * a plain HTTP server on another free port serving host pages that embed the widget with ONE
+    script tag pointing at the API server (so every API call is cross-origin, like a real embed);
+  * chromium from /usr/bin/chromium (never a downloaded browser).
+
+If chromium is missing the tests are skipped, unless CI=true, in which case they fail.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+SCREENSHOT_DIR = Path(__file__).resolve().parent / "screenshots"
+DOCS_SCREENSHOT_DIR = REPO / "docs" / "screenshots"
+CHROMIUM = os.environ.get("GUIDEBOT_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# The ASGI factory under test; overridable only to debug the tests themselves.
+APP_FACTORY = os.environ.get("GUIDEBOT_BROWSER_APP", "guidebot.api:create_app")
+SERVER_START_TIMEOUT = float(os.environ.get("GUIDEBOT_BROWSER_START_TIMEOUT", "90"))
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+
+
+def _unavailable(reason: str) -> None:
+    """Skip locally; fail in CI, where a silently skipped browser suite would hide regressions."""
+    if _in_ci():
+        pytest.fail(f"{reason} (CI=true, so this is a failure rather than a skip)", pytrace=False)
+    pytest.skip(reason)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "browser: end-to-end tests of the chat widget in chromium")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    here = Path(__file__).resolve().parent
+    for item in items:
+        if Path(str(item.fspath)).resolve().is_relative_to(here):
+            item.add_marker(pytest.mark.browser)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# --------------------------------------------------------------------------- host page server
+
+EVIL_CSS = {
+    "all-unset": "* { all: unset !important; }",
+    "div-none": "div { display: none !important; }",
+}
+
+
+class HostSite:
+    """A foreign-origin site that embeds the widget with one script tag."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.origin = f"http://127.0.0.1:{self.port}"
+        self.api_base = ""  # filled in once the API server is up
+        self.closed_port = free_port()  # nothing listens here
+        self._httpd: ThreadingHTTPServer | None = None
+
+    def url(self, **params: str) -> str:
+        query = urllib.parse.urlencode(params)
+        return f"{self.origin}/page.html" + (f"?{query}" if query else "")
+
+    def render(self, params: dict[str, str]) -> str:
+        api = self.api_base
+        attrs = []
+        if params.get("api") == "closed":
+            attrs.append(f'data-api-base="http://127.0.0.1:{self.closed_port}"')
+        for key in ("timeout", "open", "accent", "position", "title", "greeting"):
+            if key in params:
+                attrs.append(f'data-{key}="{html.escape(params[key], quote=True)}"')
+        css = EVIL_CSS.get(params.get("css", ""), "")
+        script = "" if params.get("nowidget") else (
+            f'<script src="{api}/widget.js" {" ".join(attrs)} defer></script>'
+        )
+        return f"""<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Example University: Graduate admissions</title>
+<style>
+  body {{ font-family: Georgia, serif; margin: 0; padding: 32px 48px; color: #222; background: #fafaf7; }}
+  h1 {{ font-size: 30px; margin: 0 0 12px; }}
+  p {{ max-width: 640px; font-size: 17px; line-height: 1.6; }}
+  {css}
+</style>
+</head>
+<body>
+<h1>Example University &mdash; Graduate admissions</h1>
+<div class="content"><p>Thinking about a Master's in Machine Learning in the US? Read our
+<a href="#guide" id="host-link">application guide</a>, or ask the assistant in the corner.</p>
+<p>Applications for the fall intake open in September. International applicants should check
+English-language and visa requirements early.</p></div>
+{script}
+</body>
+</html>"""
+
+    def start(self) -> None:
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 (http.server API)
+                parsed = urllib.parse.urlparse(self.path)
+                if parsed.path != "/page.html":
+                    self.send_error(404)
+                    return
+                params = dict(urllib.parse.parse_qsl(parsed.query))
+                body = site.render(params).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Cache-Control", "no-store")
+                if params.get("csp"):
+                    # A strict site: no inline styles or scripts at all, only the widget's origin.
+                    api = site.api_base
+                    self.send_header(
+                        "Content-Security-Policy",
+                        f"default-src 'none'; script-src {api}; connect-src {api}; style-src 'none'; img-src 'none'",
+                    )
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        self._httpd.daemon_threads = True
+        threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        if self._httpd:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def host_site():
+    site = HostSite()
+    site.start()
+    yield site
+    site.stop()
+
+
+# --------------------------------------------------------------------------- API server
+
+
+def _get(url: str, timeout: float = 2.0) -> tuple[int, bytes]:
+    with urllib.request.urlopen(url, timeout=timeout) as resp:  # noqa: S310 (loopback only)
+        return resp.status, resp.read()
+
+
+class ApiServer:
+    def __init__(self, base: str, proc: subprocess.Popen, log_path: Path) -> None:
+        self.base = base
+        self.proc = proc
+        self.log_path = log_path
+
+    def log_tail(self, n: int = 4000) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")[-n:]
+        except OSError:
+            return ""
+
+
+@pytest.fixture(scope="session")
+def api_server(host_site: HostSite, tmp_path_factory: pytest.TempPathFactory):
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    workdir = tmp_path_factory.mktemp("guidebot-server")
+    log_path = workdir / "server.log"
+    env = dict(os.environ)
+    env.update(
+        {
+            "GUIDEBOT_ALLOWED_ORIGINS": host_site.origin,
+            "GUIDEBOT_CORPUS_DIR": env.get("GUIDEBOT_CORPUS_DIR", str(REPO / "corpus")),
+            "GUIDEBOT_INDEX_PATH": str(workdir / "index.gbi"),
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    cmd = [
+        sys.executable, "-m", "uvicorn", "--factory", APP_FACTORY,
+        "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
+    ]
+    log = open(log_path, "wb")  # noqa: SIM115 (closed in teardown)
+    proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+    server = ApiServer(base, proc, log_path)
+    deadline = time.monotonic() + SERVER_START_TIMEOUT
+    ready = False
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            break
+        try:
+            status, body = _get(base + "/api/health")
+            if status == 200 and json.loads(body).get("status") == "ok":
+                ready = True
+                break
+        except (OSError, urllib.error.URLError, ValueError):
+            pass
+        time.sleep(0.2)
+    if not ready:
+        proc.terminate()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+        pytest.fail(f"API server did not become healthy at {base}:\n{server.log_tail()}", pytrace=False)
+    host_site.api_base = base
+    yield server
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=5)
+    log.close()
+
+
+# --------------------------------------------------------------------------- browser
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)) and not shutil.which(CHROMIUM):
+        _unavailable(f"chromium not found at {CHROMIUM} (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the playwright Python package is not installed")
+    pw = sync_playwright().start()
+    try:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    except Exception as exc:  # noqa: BLE001 (any launch failure means "no usable browser")
+        pw.stop()
+        _unavailable(f"could not launch chromium at {CHROMIUM}: {exc}")
+    yield b
+    b.close()
+    pw.stop()
+
+
+class PageProbe:
+    """Collects uncaught page errors, dialogs and every request URL for later assertions."""
+
+    def __init__(self, page) -> None:
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.requests: list[str] = []
+        page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        page.on("request", lambda req: self.requests.append(req.url))
+
+        def on_dialog(dialog) -> None:
+            self.dialogs.append(f"{dialog.type}: {dialog.message}")
+            dialog.dismiss()
+
+        page.on("dialog", on_dialog)
+
+
+def _new_page(browser, **context_kwargs):
+    context = browser.new_context(**context_kwargs)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.probe = PageProbe(page)
+    return context, page
+
+
+@pytest.fixture()
+def page(browser, api_server, host_site):
+    context, pg = _new_page(browser, viewport={"width": 1280, "height": 800})
+    yield pg
+    errors = list(pg.probe.errors)
+    context.close()
+    assert not errors, f"uncaught JavaScript errors on the page: {errors}"
+
+
+@pytest.fixture()
+def mobile_page(browser, api_server, host_site):
+    context, pg = _new_page(browser, viewport={"width": 375, "height": 667}, has_touch=True)
+    yield pg
+    errors = list(pg.probe.errors)
+    context.close()
+    assert not errors, f"uncaught JavaScript errors on the page: {errors}"
+
+
+def _save_screenshot(page, name: str, docs_name: str | None = None) -> Path:
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOT_DIR / name
+    page.screenshot(path=str(path))
+    if docs_name and os.environ.get("GUIDEBOT_UPDATE_SCREENSHOTS") == "1":
+        DOCS_SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, DOCS_SCREENSHOT_DIR / docs_name)
+    return path
+
+
+@pytest.fixture()
+def screenshot():
+    """`screenshot(page, name, docs_name=None)`: always saves to tests/browser/screenshots/ (ignored by
+    git); with GUIDEBOT_UPDATE_SCREENSHOTS=1 also refreshes the README copy in docs/screenshots/."""
+    return _save_screenshot

@@ -1,0 +1,67 @@
+"""The `guidebot` command as a user runs it: a real subprocess, real files, exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from .conftest import CORPUS, ROOT, write_doc
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "guidebot.cli", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120, env=env)
+
+
+def test_index_builds_with_a_summary(tmp_path: Path) -> None:
+    out = tmp_path / "index.gbi"
+    result = run("index", "--corpus", str(CORPUS), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "documents" in result.stdout and "chunks" in result.stdout and "terms" in result.stdout
+    assert out.exists()
+
+
+def test_index_on_a_broken_corpus_exits_2_listing_every_problem(tmp_path: Path) -> None:
+    write_doc(tmp_path, "a.md", "---\nid: a\ntitle: A\nkind: topic\nprice: 3\n---\n\ntext\n")
+    write_doc(tmp_path, "b.md", "")
+    out = tmp_path / "index.gbi"
+    result = run("index", "--corpus", str(tmp_path), "--out", str(out))
+    assert result.returncode == 2
+    assert "a.md: price" in result.stderr and "b.md" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not out.exists()
+
+
+def test_index_check_validates_without_writing(tmp_path: Path) -> None:
+    result = run("index", "--check", "--corpus", str(CORPUS), "--out", str(tmp_path / "x.gbi"))
+    assert result.returncode == 0 and "corpus OK" in result.stdout
+    assert not (tmp_path / "x.gbi").exists()
+
+
+def test_ask_prints_answer_with_sources(tmp_path: Path) -> None:
+    result = run("ask", "What are the admission requirements?", "--index", str(tmp_path / "i.gbi"))
+    assert result.returncode == 0, result.stderr
+    assert "[1]" in result.stdout and "Sources:" in result.stdout
+
+
+def test_ask_json_matches_the_api_shape(tmp_path: Path) -> None:
+    result = run("ask", "Where is CMU?", "--json", "--index", str(tmp_path / "i.gbi"))
+    body = json.loads(result.stdout)
+    assert set(body) == {"answer", "answered", "confidence", "citations", "suggestions"}
+    assert "Pittsburgh" in body["answer"]
+
+
+def test_settings_come_from_the_environment(tmp_path: Path) -> None:
+    import os
+
+    env = {**os.environ, "GUIDEBOT_INDEX_PATH": str(tmp_path / "env.gbi")}
+    result = run("index", env=env)
+    assert result.returncode == 0 and (tmp_path / "env.gbi").exists()
+
+
+def test_eval_prints_per_category_results(tmp_path: Path) -> None:
+    result = run("eval", "--quiet", "--index", str(tmp_path / "i.gbi"))
+    assert result.returncode == 0
+    assert "split tune" in result.stdout and "out_of_scope" in result.stdout

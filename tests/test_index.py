@@ -1,0 +1,122 @@
+"""The BM25 index: same scores and top 10 as rank-bm25's BM25Okapi on real text; the index file
+round-trips, is never a pickle, and a damaged, foreign or stale file is detected."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+from rank_bm25 import BM25Okapi
+
+from bench.stdlib_text import docstrings
+from guidebot.analysis import Analyzer
+from guidebot.corpus import load_corpus
+from guidebot.engine import build_index, is_stale, load_or_build
+from guidebot.errors import IndexFileError
+from guidebot.index import BM25, load_index, save_index
+
+from .conftest import CORPUS, write_doc
+
+
+@pytest.fixture(scope="module")
+def stdlib_tokens() -> list[list[str]]:
+    analyzer = Analyzer.create()
+    return [analyzer.terms(f"{title} {text}") for title, text in docstrings(3000)]
+
+
+QUERIES = ["return the value of the environment variable", "socket timeout error", "parse json string",
+           "thread lock acquire release", "decode bytes utf-8", "file file file path", "zzzunknownzzz",
+           "sort list key reverse", "http request header", "temporary directory"]
+
+
+def test_scores_match_rank_bm25_on_real_text(stdlib_tokens: list[list[str]]) -> None:
+    assert len(stdlib_tokens) >= 2500
+    ours = BM25.build(stdlib_tokens)
+    reference = BM25Okapi(stdlib_tokens)
+    analyzer = Analyzer.create()
+    for query in QUERIES:
+        terms = analyzer.terms(query)
+        expected = reference.get_scores(terms)
+        weights: dict[str, float] = {}
+        for term in terms:
+            weights[term] = weights.get(term, 0.0) + 1.0
+        np.testing.assert_allclose(ours.scores(weights), expected, rtol=0, atol=1e-9)
+        top = ours.top(weights, 10)
+        expected_top = sorted(range(len(expected)), key=lambda i: (-expected[i], i))[:10]
+        expected_top = [i for i in expected_top if expected[i] > 0]
+        assert [i for i, _ in top] == expected_top, query
+        for i, score in top:
+            assert abs(score - expected[i]) < 1e-9
+
+
+def test_negative_idf_terms_use_epsilon_times_average_idf() -> None:
+    docs = [["common", "a"], ["common", "b"], ["common", "c"], ["rare"]]
+    ours = BM25.build(docs)
+    reference = BM25Okapi(docs)
+    assert ours.term_idf("common") == pytest.approx(reference.idf["common"])
+    np.testing.assert_allclose(ours.scores({"common": 1.0}), reference.get_scores(["common"]), atol=1e-12)
+
+
+def test_index_file_round_trips_and_is_not_a_pickle(tmp_path: Path) -> None:
+    indexed = build_index(load_corpus(CORPUS))
+    path = tmp_path / "index.gbi"
+    save_index(indexed, path)
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+        assert "manifest.json" in names
+        assert all(n.endswith((".json", ".npy")) for n in names)
+    loaded = load_index(path)
+    assert loaded.chunks == indexed.chunks
+    assert loaded.fingerprint == indexed.fingerprint
+    np.testing.assert_array_equal(loaded.bm25.impacts, indexed.bm25.impacts)
+
+
+def test_truncated_index_is_refused_with_a_clear_message(tmp_path: Path) -> None:
+    path = tmp_path / "index.gbi"
+    save_index(build_index(load_corpus(CORPUS)), path)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(IndexFileError, match="corrupt|truncated"):
+        load_index(path)
+
+
+def test_tampered_index_fails_its_checksum(tmp_path: Path) -> None:
+    path = tmp_path / "index.gbi"
+    save_index(build_index(load_corpus(CORPUS)), path)
+    with zipfile.ZipFile(path) as archive:
+        members = {n: archive.read(n) for n in archive.namelist()}
+    members["chunks.json"] = members["chunks.json"].replace(b"Pittsburgh", b"Pittsburgx")
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    with pytest.raises(IndexFileError, match="checksum"):
+        load_index(path)
+
+
+def test_not_an_index_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "index.gbi"
+    path.write_text("hello")
+    with pytest.raises(IndexFileError, match="rebuild|Rebuild"):
+        load_index(path)
+
+
+def test_index_goes_stale_when_the_corpus_changes_and_is_rebuilt(corpus_copy: Path, tmp_path: Path) -> None:
+    path = tmp_path / "index.gbi"
+    first = load_or_build(corpus_copy, path)
+    assert not is_stale(corpus_copy, path)
+    write_doc(corpus_copy, "topics/new.md", "---\nid: new-topic\ntitle: New\nkind: topic\n---\n\nFresh words.\n")
+    assert is_stale(corpus_copy, path)
+    second = load_or_build(corpus_copy, path)
+    assert second.fingerprint != first.fingerprint
+    assert any(c.doc_id == "new-topic" for c in load_index(path).chunks)
+
+
+def test_damaged_index_is_rebuilt_from_the_corpus(corpus_copy: Path, tmp_path: Path) -> None:
+    path = tmp_path / "index.gbi"
+    load_or_build(corpus_copy, path)
+    path.write_bytes(path.read_bytes()[:100])
+    rebuilt = load_or_build(corpus_copy, path)
+    assert len(rebuilt.chunks) > 100
+    assert load_index(path).fingerprint == rebuilt.fingerprint
