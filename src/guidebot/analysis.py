@@ -116,14 +116,17 @@ class QueryExpander:
                  alias_groups: Iterable[Sequence[str]]) -> None:
         self._analyzer = analyzer
         self._rules: list[tuple[tuple[str, ...], tuple[str, ...], float]] = []
+        self._groups_phrases: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
         for groups, weight in ((synonym_groups, self.SYNONYM_WEIGHT), (alias_groups, self.ALIAS_WEIGHT)):
             for group in groups:
                 phrases = [tuple(analyzer.terms(p)) for p in group]
                 phrases = [p for p in phrases if p]
                 for phrase in phrases:
-                    others = tuple(t for other in phrases if other != phrase for t in other)
+                    other_phrases = [other for other in phrases if other != phrase]
+                    others = tuple(t for other in other_phrases for t in other)
                     if others:
                         self._rules.append((phrase, others, weight))
+                        self._groups_phrases.setdefault(others, []).extend(other_phrases)
 
     def expand(self, terms: Sequence[str]) -> Expansion:
         added: dict[str, float] = {}
@@ -134,6 +137,16 @@ class QueryExpander:
                     if term not in present and added.get(term, 0.0) < weight:
                         added[term] = weight
         return Expansion(tuple(terms), added)
+
+    def alternatives(self, term: str) -> tuple[frozenset[str], ...]:
+        """Other ways to say a one-word term: each a set of terms that must all appear together
+        ("ml" → {machin, learn}); used to judge whether a sentence covers the word."""
+        found = {frozenset(others_phrase) for phrase, others, _ in self._rules if phrase == (term,)
+                 for others_phrase in self._phrases_of(others)}
+        return tuple(sorted(found, key=sorted))
+
+    def _phrases_of(self, others: tuple[str, ...]) -> list[tuple[str, ...]]:
+        return [p for p in self._groups_phrases.get(others, ())]
 
     def known_words(self) -> set[str]:
         return {t for phrase, others, _ in self._rules for t in phrase + others}

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .chunking import Chunk
+from .analysis import words
 from .engine import Engine
 
 # A question counts as answered when the cited sentences cover at least this share of its
@@ -26,6 +27,7 @@ MAX_CHARS = 700
 CONTEXT_CREDIT = 0.5
 CORRECTION_PENALTY = 0.1
 RELATIVE_CUTOFF = 0.5
+DEFINITION_BOOST = 1.5
 # A word the corpus never uses weighs this share of the rarest corpus word's idf.
 UNKNOWN_WEIGHT = 0.6
 _NEGATION = re.compile(r"\b(?:not|no|never|cannot)\b|n't\b", re.IGNORECASE)
@@ -58,10 +60,19 @@ class Concept:
     """One key word of the question: the stems that count as covering it, and its weight (idf)."""
 
     word: str
-    stems: frozenset[str]
+    stems: frozenset[str]  # the word's stem and every term of its synonyms (for retrieval)
     weight: float
     known: bool
     corrected_from: str | None = None
+    alternatives: tuple[frozenset[str], ...] = ()  # synonyms as sets of terms that must co-occur
+
+    def covered_by(self, terms: frozenset[str] | set[str]) -> bool:
+        """The sentence says this word, or one of its synonyms in full ("machine learning" for ML)."""
+        return any(stem in terms for stem in self._own) or any(alt <= terms for alt in self.alternatives)
+
+    @property
+    def _own(self) -> frozenset[str]:
+        return self.stems - frozenset().union(*self.alternatives) if self.alternatives else self.stems
 
 
 @dataclass(frozen=True)
@@ -79,9 +90,9 @@ class Need:
             return bool(_MONEY.search(sentence))
         if self.kind == "date":
             return bool(_DATE.search(sentence))
-        if self.kind == "score":  # scores, GPAs and rates are written in digits
-            return bool(re.search(r"\d", sentence))
-        return bool(re.search(r"\d|" + _NUMBER_WORDS + r"\s+(?:\w+\s+)?" + _UNITS, sentence, re.IGNORECASE))
+        if self.kind == "score":  # scores, GPAs and rates are written in digits (not F-1, I-20)
+            return bool(_FIGURE.search(sentence))
+        return bool(re.search(_FIGURE.pattern + "|" + _NUMBER_WORDS + r"\s+(?:\w+\s+)?" + _UNITS, sentence, re.IGNORECASE))
 
 
 @dataclass(frozen=True)
@@ -91,6 +102,7 @@ class QuestionAnalysis:
     needs: tuple[Need, ...]
     unknown_names: tuple[str, ...]
     corrections: tuple[tuple[str, str], ...]
+    definition: bool = False
 
     @property
     def total_weight(self) -> float:
@@ -111,6 +123,7 @@ class _Candidate:
 
 _NUMBER_WORDS = (r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
                  r"hundred|half|dozen)\b")
+_FIGURE = re.compile(r"(?<![\w-])\d")
 _UNITS = r"(?:years?|months?|weeks?|days?|hours?|semesters?|terms?|quarters?|credits?|courses?|percent|students?)\b"
 _MONEY = re.compile(r"[$€£₹]\s?\d|\d[\d,.]*\s?(?:usd|dollars|k\b)", re.IGNORECASE)
 _DATE = re.compile(r"\b(?:january|february|march|april|may|june|july|august|september|october|november|"
@@ -208,16 +221,15 @@ def analyse_question(engine: Engine, text: str, drop_words: Iterable[str] = (),
         stem = analyzer.stem(word)
         expansion = engine.expander.expand([stem]).added
         concept_stems = frozenset({stem, *expansion})
-        idfs = [engine.bm25.term_idf(t) for t in ([stem] if stem in vocabulary else concept_stems)]
-        known_idfs = [i for i in idfs if i is not None]
-        if known_idfs:
-            weight = max(max(known_idfs), 0.2)
-        else:
+        alternatives = tuple(a for a in engine.expander.alternatives(stem) if stem not in a)
+        weight = _concept_weight(engine, stem, alternatives)
+        if weight is None:
             weight = UNKNOWN_WEIGHT * max_idf
             unknown.append(word)
         stems.append(stem)
         if all(c.stems != concept_stems for c in concepts):
-            concepts.append(Concept(word, concept_stems, weight, bool(known_idfs)))
+            concepts.append(Concept(word, concept_stems, max(weight, 0.2), word not in unknown, None,
+                                    alternatives))
     weights = engine.expander.expand(stems).weights()
     typical = sorted(c.weight for c in concepts)[len(concepts) // 2] if concepts else 1.0
     for name, pattern, hints in _INTENT_HINTS:
@@ -226,9 +238,40 @@ def analyse_question(engine: Engine, text: str, drop_words: Iterable[str] = (),
             for hint_stem in hint_stems:
                 weights.setdefault(hint_stem, HINT_WEIGHT)
             if hint_stems and not any(c.stems & hint_stems for c in concepts):
-                concepts.append(Concept(name, hint_stems, typical, True))
+                concepts.append(Concept(name, hint_stems, typical, True,
+                                        alternatives=tuple(frozenset({h}) for h in hint_stems)))
     needs = tuple(Need(kind, m.group(0)) for kind, pattern, _ in _NEEDS if (m := pattern.search(text)))[:1]
-    return QuestionAnalysis(tuple(concepts), weights, needs, tuple(_unknown_names(text, unknown)), corrections)
+    return QuestionAnalysis(tuple(concepts), weights, needs, tuple(_unknown_names(text, unknown)), corrections,
+                            bool(_DEFINITION_QUESTION.match(text)))
+
+
+_DEFINITION_QUESTION = re.compile(r"^\W*(?:what(?:'s| is| are| does)|define|meaning of|who (?:is|are|makes|runs))\b",
+                                  re.IGNORECASE)
+_DEFINING_SENTENCE = re.compile(r"^(?:the |an? )?([^,.;:]{1,80}?)\s+(?:is|are|means|refers to|stands for)\b",
+                                re.IGNORECASE)
+
+
+def _defines(sentence: str, covered: Iterable[Concept]) -> bool:
+    """'SEVIS is the Student and ...': the sentence's subject is one of the asked words."""
+    match = _DEFINING_SENTENCE.match(sentence)
+    if not match:
+        return False
+    subject = " ".join(words(match.group(1)))
+    return any(c.word in subject.split() for c in covered)
+
+
+def _concept_weight(engine: Engine, stem: str, alternatives: Sequence[frozenset[str]]) -> float | None:
+    """How distinctive a word is: the idf of the word or of its most common synonym, whichever is
+    lower ("ML" is as common as "machine learning"), or None when the corpus knows neither."""
+    options = []
+    own = engine.bm25.term_idf(stem)
+    if own is not None:
+        options.append(own)
+    for alternative in alternatives:
+        idfs = [engine.bm25.term_idf(t) for t in alternative]
+        if idfs and all(i is not None for i in idfs):
+            options.append(max(i for i in idfs if i is not None))
+    return min(options) if options else None
 
 
 def _unknown_names(text: str, unknown: Sequence[str]) -> list[str]:
@@ -265,9 +308,9 @@ def select_sentences(engine: Engine, analysis: QuestionAnalysis, hits: Sequence[
 
     A sentence's relevance is the weight of the question's concepts it contains, plus half the
     weight of those only its heading or document title contains, scaled by its passage's BM25
-    score. Sentences within half of the best relevance are eligible; they are taken passage by
-    passage in BM25 order (so the best passage speaks first and whole) until the sentence or
-    character budget is spent, then put back in document order.
+    score. The most relevant sentence is always taken; the others within half of its relevance
+    follow passage by passage in BM25 order (so the best passage speaks whole) until the sentence
+    or character budget is spent; then all are put back in document order.
     """
     if not hits or not analysis.concepts:
         return []
@@ -283,25 +326,27 @@ def select_sentences(engine: Engine, analysis: QuestionAnalysis, hits: Sequence[
             text = chunk.text[start:end]
             if text.strip() in excluded or (skip_negative and _NEGATION.search(text)):
                 continue
-            covered = frozenset(c for c in analysis.concepts if c.stems & terms)
+            covered = frozenset(c for c in analysis.concepts if c.covered_by(terms))
             if not covered:
                 continue
-            context = frozenset(c for c in analysis.concepts if c.stems & context_terms) - covered
+            context = frozenset(c for c in analysis.concepts if c.covered_by(context_terms)) - covered
             relevance = (sum(c.weight for c in covered) + CONTEXT_CREDIT * sum(c.weight for c in context)) * rank_factor
+            if analysis.definition and _defines(text, covered):
+                relevance *= DEFINITION_BOOST
             candidates.append((relevance, _Candidate(chunk_index, sentence_index, rank, rank_factor, covered,
                                                      context, text, (chunk.start, start))))
     if not candidates:
         return []
-    best = max(relevance for relevance, _ in candidates)
-    eligible = sorted((c for relevance, c in candidates if relevance >= RELATIVE_CUTOFF * best),
-                      key=lambda c: (c.rank, c.position))
-    picks: list[_Candidate] = []
-    used_chars = 0
-    seen_texts: set[str] = set()
+    best_relevance, best_candidate = max(candidates, key=lambda rc: (rc[0], -rc[1].rank, [-x for x in rc[1].position]))
+    eligible = sorted((c for relevance, c in candidates if relevance >= RELATIVE_CUTOFF * best_relevance
+                       and c is not best_candidate), key=lambda c: (c.rank, c.position))
+    picks: list[_Candidate] = [best_candidate]
+    used_chars = len(best_candidate.text) + 1
+    seen_texts: set[str] = {best_candidate.text}
     for candidate in eligible:
         if len(picks) >= max_sentences:
             break
-        if candidate.text in seen_texts or (picks and used_chars + len(candidate.text) > max_chars):
+        if candidate.text in seen_texts or used_chars + len(candidate.text) > max_chars:
             continue
         picks.append(candidate)
         seen_texts.add(candidate.text)
@@ -321,6 +366,24 @@ def coverage(analysis: QuestionAnalysis, picks: Sequence[_Candidate]) -> float:
     in_context = set().union(*(p.context for p in picks)) - in_text
     covered = sum(c.weight for c in in_text) + CONTEXT_CREDIT * sum(c.weight for c in in_context)
     return min(1.0, covered / total)
+
+
+def key_concept_missing(analysis: QuestionAnalysis, picks: Sequence[_Candidate],
+                        implied: frozenset[str] = frozenset()) -> Concept | None:
+    """The question's most distinctive known word, if no cited sentence (or its heading) has it.
+
+    "Is Caltech's master's available online?" is not answered by sentences about Caltech's
+    master's that never mention "online", however many of the other words they share. Words in
+    `implied` (the name of the topic the search is confined to) do not count: every sentence of
+    the OPT note is about OPT.
+    """
+    known = [c for c in analysis.concepts if c.known and c.word not in implied]
+    if not known or not picks:
+        return None
+    key = max(known, key=lambda c: c.weight)
+    if any(key in p.covered or key in p.context for p in picks):
+        return None
+    return key
 
 
 def confidence_of(analysis: QuestionAnalysis, cover: float) -> float:

@@ -30,6 +30,7 @@ from .answer import (
     correct_spelling,
     coverage,
     describe_need,
+    key_concept_missing,
     needs_unmet,
     retrieve,
     select_sentences,
@@ -50,8 +51,9 @@ compare comparison versus vs difference differences between better contrast
 """.split())
 
 _SMALLTALK: tuple[tuple[str, re.Pattern[str], str], ...] = (
-    ("thanks", re.compile(r"^(?:thanks?(?: you)?(?: (?:so|very) much)?|thx|ty|cheers|great,? thanks|"
-                          r"thank u|many thanks|appreciate it)\W*$", re.I),
+    ("thanks", re.compile(r"^(?:(?:thanks?(?: you)?(?: (?:so|very) much)?|thx|ty|cheers|great,? thanks|"
+                          r"thank u|many thanks|appreciate it)\b[^?]{0,60}|(?:that was|this is|very) "
+                          r"(?:helpful|useful|great)[^?]{0,30})$", re.I),
      "You're welcome! Ask me anything else about MS in Machine Learning programs in the US."),
     ("bye", re.compile(r"^(?:bye|goodbye|see you|see ya|cya|good night|that'?s all)\W*$", re.I),
      "Goodbye, and good luck with your applications!"),
@@ -78,7 +80,7 @@ _ELLIPTICAL = re.compile(r"^\s*(?:and|also|but|so|what about|how about|what of|a
 _MORE = re.compile(r"^\s*(?:tell me more|more|more please|go on|continue|more details?|elaborate|"
                    r"anything else|what else|and\??|say more|tell me more about (?:it|that|this))\W*$", re.I)
 _COMPARE = re.compile(r"\bcompar\w*|\bvs\.?\b|\bversus\b|\bdifferences? between\b|\bbetter\b", re.I)
-_LIST = re.compile(r"\b(?:which|list|name|what)\b.*\b(?:universit(?:y|ies)|colleges?|schools?|programs?|"
+_LIST = re.compile(r"\b(?:which|list|name|what|each|every)\b.*\b(?:universit(?:y|ies)|colleges?|schools?|programs?|"
                    r"programmes?|ones|options)\b|\blist\b|\ball (?:the )?(?:universities|programs|schools)\b", re.I)
 
 
@@ -148,7 +150,7 @@ def resolve_turn(engine: Engine, message: str, previous: Resolved | None, last_a
     elliptical = bool(_ELLIPTICAL.match(text))
     asks = has_subject(engine, intent)
     uncovered = uncovered_universities(engine, text)
-    if uncovered and not entities:
+    if uncovered and not any(engine.documents[d].kind == "program" for d in entities):
         return Resolved(text, (), intent, "uncovered", uncovered=tuple(uncovered), corrections=corrections)
     if len(entities) >= 2 and _COMPARE.search(text):
         return Resolved(text, tuple(entities), _strip_words(intent, COMPARE_WORDS), "compare",
@@ -351,12 +353,14 @@ def answer_single(engine: Engine, resolved: Resolved) -> Answer:
         if unmet is not None:
             return _partial(engine, resolved, focus_docs, describe_need(unmet), unmet.kind)
         cover = coverage(analysis, picks)
-        if cover >= ANSWER_THRESHOLD:
+        implied = frozenset(words(" ".join(f"{d.title} {' '.join(d.aliases)}" for d in focus_docs)))
+        if cover >= ANSWER_THRESHOLD and key_concept_missing(analysis, picks, implied) is None:
             return _compose(engine, resolved, analysis, picks, cover)
         general = retrieve(engine, analysis.weights, 8, kinds=("guide", "topic"))
         general_picks = select_sentences(engine, analysis, general, exclude=exclude)
         general_cover = coverage(analysis, general_picks)
-        if general_cover >= ANSWER_THRESHOLD and needs_unmet(analysis, general_picks) is None:
+        if general_cover >= ANSWER_THRESHOLD and needs_unmet(analysis, general_picks) is None \
+                and key_concept_missing(analysis, general_picks) is None:
             names = _join([entity_name(engine, d.id) for d in focus_docs])
             lead = f"The notes on {names} don't cover this specifically; in general:"
             return _compose(engine, resolved, analysis, general_picks, general_cover * 0.9, lead=lead)
@@ -367,7 +371,8 @@ def answer_single(engine: Engine, resolved: Resolved) -> Answer:
     unmet = needs_unmet(analysis, picks)
     if unmet is not None and cover >= ANSWER_THRESHOLD * 0.5 and not analysis.unknown_names:
         return _partial(engine, resolved, [], describe_need(unmet), unmet.kind)
-    if cover >= ANSWER_THRESHOLD and not analysis.unknown_names and unmet is None:
+    if cover >= ANSWER_THRESHOLD and not analysis.unknown_names and unmet is None \
+            and key_concept_missing(analysis, picks) is None:
         return _compose(engine, resolved, analysis, picks, cover)
     return _abstain(engine, resolved, analysis, cover)
 
@@ -477,8 +482,7 @@ def answer_list(engine: Engine, resolved: Resolved) -> Answer:
         hits = retrieve(engine, analysis.weights, 8, doc_ids=[doc.id])
         for pick in select_sentences(engine, analysis, hits, max_sentences=4, max_chars=2000, skip_negative=True):
             terms = engine.sentence_terms(pick.chunk_index)[pick.sentence_index]
-            covered_stems = set().union(*(c.stems for c in analysis.concepts if c.stems & terms)) | terms
-            if any(_covers_alternative(alt, covered_stems, analysis) for alt in required):
+            if any(_covers_alternative(alt, terms, analysis) for alt in required):
                 items.append(pick)
                 break
     if not items:
@@ -490,10 +494,10 @@ def answer_list(engine: Engine, resolved: Resolved) -> Answer:
                   focus=tuple(engine.chunks[p.chunk_index].doc_id for p in items))
 
 
-def _covers_alternative(alternative: frozenset[str], covered: set[str], analysis: QuestionAnalysis) -> bool:
+def _covers_alternative(alternative: frozenset[str], terms: frozenset[str], analysis: QuestionAnalysis) -> bool:
     """All words of one alternative ("in Illinois" of "Illinois or Michigan") are in the sentence."""
     needed = [c for c in analysis.concepts if c.stems & alternative] or list(analysis.concepts)
-    return all(c.stems & covered for c in needed)
+    return all(c.covered_by(terms) for c in needed)
 
 
 def _answer_guide_list(engine: Engine, resolved: Resolved) -> Answer:
