@@ -138,6 +138,23 @@ class QueryExpander:
                         added[term] = weight
         return Expansion(tuple(terms), added)
 
+    def phrase_matches(self, terms: Sequence[str]) -> list[tuple[int, int, tuple[str, ...], tuple[frozenset[str], ...]]]:
+        """Multi-word synonym phrases found in `terms` (longest first, not overlapping), each with
+        its start, end, and the other members of its groups as sets of terms."""
+        found = []
+        taken: set[int] = set()
+        phrases = sorted({phrase for phrase, _o, _w in self._rules if len(phrase) > 1}, key=len, reverse=True)
+        for phrase in phrases:
+            n = len(phrase)
+            for start in range(len(terms) - n + 1):
+                span = set(range(start, start + n))
+                if tuple(terms[start:start + n]) == phrase and not span & taken:
+                    others = {frozenset(p) for _ph, o, _w in self._rules if _ph == phrase
+                              for p in self._groups_phrases.get(o, ())}
+                    found.append((start, start + n, phrase, tuple(sorted(others, key=sorted))))
+                    taken |= span
+        return sorted(found)
+
     def alternatives(self, term: str) -> tuple[frozenset[str], ...]:
         """Other ways to say a one-word term: each a set of terms that must all appear together
         ("ml" → {machin, learn}); used to judge whether a sentence covers the word."""

@@ -27,6 +27,9 @@ MAX_CHARS = 700
 CONTEXT_CREDIT = 0.5
 CORRECTION_PENALTY = 0.1
 RELATIVE_CUTOFF = 0.5
+FILLER_WEIGHT = 0.5
+# Sentences beside the best one in its own passage need less: they are its context.
+PASSAGE_CUTOFF = 0.35
 DEFINITION_BOOST = 1.5
 # A word the corpus never uses weighs this share of the rarest corpus word's idf.
 UNKNOWN_WEIGHT = 0.6
@@ -214,9 +217,18 @@ def analyse_question(engine: Engine, text: str, drop_words: Iterable[str] = (),
     max_idf = float(engine.bm25.idf.max()) if len(engine.bm25.idf) else 1.0
     concepts: list[Concept] = []
     unknown: list[str] = []
-    stems: list[str] = []
-    for word in analyzer.content_words(text):
-        if word in drop:
+    content = analyzer.content_words(text)
+    stems = [analyzer.stem(w) for w in content if w not in drop]
+    in_phrase: set[int] = set()
+    # A synonym phrase the question uses ("statement of purpose", "machine learning") is one concept.
+    for start, end, phrase, alternatives in engine.expander.phrase_matches([analyzer.stem(w) for w in content]):
+        options = (frozenset(phrase), *alternatives)
+        weight = _concept_weight(engine, None, options)
+        concepts.append(Concept(" ".join(content[start:end]), frozenset().union(*options),
+                                max(weight if weight is not None else 1.0, 0.2), weight is not None, None, options))
+        in_phrase.update(range(start, end))
+    for position, word in enumerate(content):
+        if word in drop or position in in_phrase:
             continue
         stem = analyzer.stem(word)
         expansion = engine.expander.expand([stem]).added
@@ -226,11 +238,15 @@ def analyse_question(engine: Engine, text: str, drop_words: Iterable[str] = (),
         if weight is None:
             weight = UNKNOWN_WEIGHT * max_idf
             unknown.append(word)
-        stems.append(stem)
         if all(c.stems != concept_stems for c in concepts):
             concepts.append(Concept(word, concept_stems, max(weight, 0.2), word not in unknown, None,
                                     alternatives))
     weights = engine.expander.expand(stems).weights()
+    # Framing words ("what do I need") are not concepts, but their synonyms still steer the search.
+    for word in content:
+        if word in drop:
+            for term, weight in engine.expander.expand([analyzer.stem(word)]).added.items():
+                weights.setdefault(term, weight * FILLER_WEIGHT)
     typical = sorted(c.weight for c in concepts)[len(concepts) // 2] if concepts else 1.0
     for name, pattern, hints in _INTENT_HINTS:
         if pattern.search(text):
@@ -260,11 +276,11 @@ def _defines(sentence: str, covered: Iterable[Concept]) -> bool:
     return any(c.word in subject.split() for c in covered)
 
 
-def _concept_weight(engine: Engine, stem: str, alternatives: Sequence[frozenset[str]]) -> float | None:
+def _concept_weight(engine: Engine, stem: str | None, alternatives: Sequence[frozenset[str]]) -> float | None:
     """How distinctive a word is: the idf of the word or of its most common synonym, whichever is
     lower ("ML" is as common as "machine learning"), or None when the corpus knows neither."""
     options = []
-    own = engine.bm25.term_idf(stem)
+    own = engine.bm25.term_idf(stem) if stem else None
     if own is not None:
         options.append(own)
     for alternative in alternatives:
@@ -338,8 +354,12 @@ def select_sentences(engine: Engine, analysis: QuestionAnalysis, hits: Sequence[
     if not candidates:
         return []
     best_relevance, best_candidate = max(candidates, key=lambda rc: (rc[0], -rc[1].rank, [-x for x in rc[1].position]))
-    eligible = sorted((c for relevance, c in candidates if relevance >= RELATIVE_CUTOFF * best_relevance
-                       and c is not best_candidate), key=lambda c: (c.rank, c.position))
+    def cutoff(candidate: _Candidate) -> float:
+        same_passage = candidate.chunk_index == best_candidate.chunk_index
+        return (PASSAGE_CUTOFF if same_passage else RELATIVE_CUTOFF) * best_relevance
+
+    eligible = sorted((c for relevance, c in candidates if relevance >= cutoff(c) and c is not best_candidate),
+                      key=lambda c: (c.rank, c.position))
     picks: list[_Candidate] = [best_candidate]
     used_chars = len(best_candidate.text) + 1
     seen_texts: set[str] = {best_candidate.text}
