@@ -57,8 +57,8 @@ _SMALLTALK: tuple[tuple[str, re.Pattern[str], str], ...] = (
      "You're welcome! Ask me anything else about MS in Machine Learning programs in the US."),
     ("bye", re.compile(r"^(?:bye|goodbye|see you|see ya|cya|good night|that'?s all)\W*$", re.I),
      "Goodbye, and good luck with your applications!"),
-    ("greeting", re.compile(r"^(?:hi+|hello+|hey+|hiya|yo|howdy|greetings|good (?:morning|afternoon|evening)|"
-                            r"namaste|hola|hi there|hello there)(?: there)?\W*$", re.I),
+    ("greeting", re.compile(r"^(?:h+i+|h+e+l+o+|h+e+y+|hiya|yo|howdy|greetings|good (?:morning|afternoon|evening)|"
+                            r"namaste|hola)(?: there| guidebot| bot)?\W*$", re.I),
      "Hello! I can answer questions about Master's programs in Machine Learning in the US: admissions, "
      "curriculum, funding, campus life, careers, and the universities in the guide."),
     ("how_are_you", re.compile(r"^(?:how are you|how's it going|how are things|what's up|sup)\W*$", re.I),
@@ -71,7 +71,7 @@ _SMALLTALK: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ("ack", re.compile(r"^(?:ok(?:ay)?|cool|great|nice|got it|awesome|perfect|alright|i see|understood)\W*$", re.I),
      "Glad to help. What else would you like to know?"),
 )
-_GREETING_PREFIX = re.compile(r"^\s*(?:hi+|hello+|hey+|hiya|good (?:morning|afternoon|evening)|thanks?)"
+_GREETING_PREFIX = re.compile(r"^\s*(?:h+i+|h+e+l+o+|h+e+y+|hiya|good (?:morning|afternoon|evening)|thanks?)"
                               r"(?: there)?[\s,!.]+", re.I)
 _PRONOUN = re.compile(r"\b(?:it|its|it's|there|they|them|their|theirs|this|that|these|those|the university|"
                       r"the program|the programme|the school|that one|this one|same)\b", re.I)
@@ -155,6 +155,11 @@ def resolve_turn(engine: Engine, message: str, previous: Resolved | None, last_a
     if len(entities) >= 2 and _COMPARE.search(text):
         return Resolved(text, tuple(entities), _strip_words(intent, COMPARE_WORDS), "compare",
                         corrections=corrections)
+    if entities and previous is not None and _PRONOUN.search(text) \
+            and all(engine.documents[d].kind == "topic" for d in entities) \
+            and any(engine.documents[d].kind == "program" for d in previous.focus):
+        # "can I get an F-1 visa with it?" after a university: still about that university.
+        return Resolved(text, previous.focus, intent, "single", corrections=corrections)
     if entities:
         if not asks and previous is not None and previous.intent and has_subject(engine, previous.intent) \
                 and (elliptical or len(words(intent)) <= 2):
@@ -265,8 +270,11 @@ def _entity_patterns(engine: Engine) -> list[tuple[tuple[str, ...], str]]:
     return cached  # type: ignore[return-value]
 
 
+NAME_ABBREVIATIONS = {"univ": "university", "uni": "university", "inst": "institute", "tech": "tech"}
+
+
 def _entity_spans(engine: Engine, text: str, states_are_filters: bool = False) -> list[tuple[int, int, str]]:
-    tokens = words(text)
+    tokens = [NAME_ABBREVIATIONS.get(t, t) for t in words(text)]
     spans: list[tuple[int, int, str]] = []
     taken = [False] * len(tokens)
     for pattern, doc_id in _entity_patterns(engine):
@@ -495,9 +503,12 @@ def answer_list(engine: Engine, resolved: Resolved) -> Answer:
 
 
 def _covers_alternative(alternative: frozenset[str], terms: frozenset[str], analysis: QuestionAnalysis) -> bool:
-    """All words of one alternative ("in Illinois" of "Illinois or Michigan") are in the sentence."""
+    """The sentence matches one alternative ("in Illinois" of "Illinois or Michigan"): it has the
+    alternative's most distinctive word and most of the weight of its words."""
     needed = [c for c in analysis.concepts if c.stems & alternative] or list(analysis.concepts)
-    return all(c.covered_by(terms) for c in needed)
+    key = max(needed, key=lambda c: c.weight)
+    covered = sum(c.weight for c in needed if c.covered_by(terms))
+    return key.covered_by(terms) and covered >= 0.6 * sum(c.weight for c in needed)
 
 
 def _answer_guide_list(engine: Engine, resolved: Resolved) -> Answer:
