@@ -106,6 +106,10 @@ class Expansion:
         return result
 
 
+# (start, end, phrase, the other members of its synonym groups as sets of terms)
+PhraseMatch = tuple[int, int, tuple[str, ...], tuple[frozenset[str], ...]]
+
+
 class QueryExpander:
     """Adds the other members of a synonym group (or an alias's full name) when a query uses one."""
 
@@ -138,7 +142,7 @@ class QueryExpander:
                         added[term] = weight
         return Expansion(tuple(terms), added)
 
-    def phrase_matches(self, terms: Sequence[str]) -> list[tuple[int, int, tuple[str, ...], tuple[frozenset[str], ...]]]:
+    def phrase_matches(self, terms: Sequence[str]) -> list[PhraseMatch]:
         """Multi-word synonym phrases found in `terms` (longest first, not overlapping), each with
         its start, end, and the other members of its groups as sets of terms."""
         found = []

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .chunking import Chunk
 from .analysis import words
+from .chunking import Chunk
 from .engine import Engine
 
 # A question counts as answered when the cited sentences cover at least this share of its
@@ -95,7 +95,7 @@ class Need:
             return bool(_DATE.search(sentence))
         if self.kind == "score":  # scores, GPAs and rates are written in digits (not F-1, I-20)
             return bool(_FIGURE.search(sentence))
-        return bool(re.search(_FIGURE.pattern + "|" + _NUMBER_WORDS + r"\s+(?:\w+\s+)?" + _UNITS, sentence, re.IGNORECASE))
+        return bool(_FIGURE.search(sentence) or _COUNTED.search(sentence))
 
 
 @dataclass(frozen=True)
@@ -128,6 +128,7 @@ _NUMBER_WORDS = (r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|
                  r"hundred|half|dozen)\b")
 _FIGURE = re.compile(r"(?<![\w-])\d")
 _UNITS = r"(?:years?|months?|weeks?|days?|hours?|semesters?|terms?|quarters?|credits?|courses?|percent|students?)\b"
+_COUNTED = re.compile(_NUMBER_WORDS + r"\s+(?:\w+\s+)?" + _UNITS, re.IGNORECASE)
 _MONEY = re.compile(r"[$€£₹]\s?\d|\d[\d,.]*\s?(?:usd|dollars|k\b)", re.IGNORECASE)
 _DATE = re.compile(r"\b(?:january|february|march|april|may|june|july|august|september|october|november|"
                    r"december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\b|\b(?:19|20)\d\d\b", re.IGNORECASE)

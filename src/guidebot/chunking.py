@@ -159,7 +159,7 @@ def _split_long(text: str, start: int, end: int) -> list[Span]:
         return [(start, end)]
     pieces: list[Span] = []
     piece_start = start
-    for a, b in split_sentences(text[start:end]):
+    for _sentence_start, b in split_sentences(text[start:end]):
         if start + b - piece_start >= TARGET_SPLIT_CHARS:
             pieces.append((piece_start, start + b))
             piece_start = start + b

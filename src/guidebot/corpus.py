@@ -220,7 +220,9 @@ def parse_synonyms(rel: str, raw: bytes, problems: list[Problem]) -> tuple[tuple
 
 
 def _is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, (str, list)) and not (value.strip() if isinstance(value, str) else value))
+    if isinstance(value, str):
+        return not value.strip()
+    return value is None or (isinstance(value, list) and not value)
 
 
 def _opt_str(value: Any) -> str | None:

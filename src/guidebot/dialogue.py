@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
-from dataclasses import dataclass, field, replace
 
 from rapidfuzz.distance import Levenshtein
 
@@ -314,7 +314,9 @@ def _is_state_mention(tokens: list[str], i: int, n: int, doc_id: str, engine: En
     doc = engine.documents[doc_id]
     if doc.state is None or tuple(words(doc.state)) != tuple(tokens[i:i + n]):
         return False
-    return states_are_filters or (i > 0 and tokens[i - 1] in {"in", "of", "near", "from"}) or (i + n < len(tokens) and tokens[i + n] == "state")
+    after_preposition = i > 0 and tokens[i - 1] in {"in", "of", "near", "from"}
+    followed_by_state = i + n < len(tokens) and tokens[i + n] == "state"
+    return states_are_filters or after_preposition or followed_by_state
 
 
 def find_entities(engine: Engine, text: str, states_are_filters: bool = False) -> list[str]:
@@ -367,10 +369,10 @@ def answer_single(engine: Engine, resolved: Resolved) -> Answer:
         general = retrieve(engine, analysis.weights, 8, kinds=("guide", "topic"))
         general_picks = select_sentences(engine, analysis, general, exclude=exclude)
         general_cover = coverage(analysis, general_picks)
-        if general_cover >= ANSWER_THRESHOLD and needs_unmet(analysis, general_picks) is None \
+        if general_cover >= FALLBACK_THRESHOLD and needs_unmet(analysis, general_picks) is None \
                 and key_concept_missing(analysis, general_picks) is None:
             names = _join([entity_name(engine, d.id) for d in focus_docs])
-            lead = f"The notes on {names} don't cover this specifically; in general:"
+            lead = f"The notes on {names} don't say; what the guide and notes say in general:"
             return _compose(engine, resolved, analysis, general_picks, general_cover * 0.9, lead=lead)
         return _partial(engine, resolved, focus_docs, None, None)
     hits = retrieve(engine, analysis.weights, 8)
@@ -428,10 +430,13 @@ def _partial(engine: Engine, resolved: Resolved, focus_docs: Sequence[Document],
     """A covered university or topic, but not the specific asked: say so and point to the official site."""
     names = [entity_name(engine, d.id) for d in focus_docs]
     urls = [d.url for d in focus_docs if d.url]
-    subject = what or "that"
+    subject = what if what and what != "that figure" else "that"
+    topics = [d for d in focus_docs if d.kind == "topic"]
     if need_kind == "personal":
         head = ("I don't know your admission chances: the guide and its notes give no admission statistics, "
                 "and each university decides on the whole application.")
+    elif topics and len(topics) == len(focus_docs):
+        head = f"I don't know {subject}: the note on {_join([d.title for d in topics])} doesn't say."
     elif names:
         head = f"I don't know {subject} for {_join(names)}: the guide and its notes don't give it."
     else:
@@ -439,7 +444,8 @@ def _partial(engine: Engine, resolved: Resolved, focus_docs: Sequence[Document],
     if urls:
         pointer = " Please check the official site" + ("s" if len(urls) > 1 else "") + ": " + ", ".join(urls) + "."
     else:
-        pointer = " Please check the official website of each program you are interested in, as these change every year."
+        pointer = (" Please check the official website of each program you are interested in, as these change "
+                   "every year.")
     return Answer(head + pointer, False, 0.0, (), kind="partial", focus=resolved.focus)
 
 
@@ -470,7 +476,13 @@ def _join(names: Sequence[str]) -> str:
 # ---------------------------------------------------------------------------------------------
 # Lists and comparisons over the program notes
 
-LIST_STOP = LIST_WORDS | FILLER | frozenset(["offer", "offers", "offered", "located", "in", "are", "is", "have", "has", "there", "of", "these", "those", "actually"])
+# Falling back from a university's note to the general guide needs near-complete coverage, so a
+# nearby passage is not passed off as the answer about that university.
+FALLBACK_THRESHOLD = 0.8
+
+LIST_STOP = LIST_WORDS | FILLER | frozenset("""
+offer offers offered located in are is have has there of these those actually state states
+""".split())
 
 
 def answer_list(engine: Engine, resolved: Resolved) -> Answer:
@@ -527,7 +539,8 @@ def _answer_guide_list(engine: Engine, resolved: Resolved) -> Answer:
         return answer_single(engine, replace(resolved, mode="single"))
     chunk = engine.chunks[best[1]]
     citations = [citation_for(chunk, quote, n) for n, quote in enumerate(chunk.sentence_texts(), start=1)]
-    text = f"The guide lists {len(citations)} universities: " + "; ".join(f"{c.quote} [{c.id}]" for c in citations) + "."
+    items = "; ".join(f"{c.quote} [{c.id}]" for c in citations)
+    text = f"The guide lists {len(citations)} universities: {items}."
     return Answer(text, True, 0.9, tuple(citations), kind="list")
 
 

@@ -108,7 +108,8 @@ class BM25:
             term_id = self.term_ids.get(term)
             if term_id is not None and weight:
                 lo, hi = self.indptr[term_id], self.indptr[term_id + 1]
-                slices.append((self.postings[lo:hi], self.impacts[lo:hi] * weight if weight != 1.0 else self.impacts[lo:hi]))
+                impacts = self.impacts[lo:hi]
+                slices.append((self.postings[lo:hi], impacts * weight if weight != 1.0 else impacts))
         if not slices or k <= 0:
             return []
         if len(slices) == 1:
