@@ -195,8 +195,8 @@ def uncovered_universities(engine: Engine, text: str) -> list[str]:
     """Universities named in `text` that no document covers ("Harvard", "University of Toronto")."""
     tokens = words(text)
     found: list[str] = []
-    for name in _other_universities():
-        if _contains(tokens, name):
+    for name in _other_universities():  # longest first, so "university of toronto" hides "toronto"
+        if _contains(tokens, name) and not any(_contains(f.split(), name) for f in found):
             found.append(" ".join(name))
     lowered = " ".join(tokens)
     for match in _UNIVERSITY_OF.finditer(lowered):
@@ -538,7 +538,9 @@ def _answer_guide_list(engine: Engine, resolved: Resolved) -> Answer:
     if best is None or best[0] < 2:
         return answer_single(engine, replace(resolved, mode="single"))
     chunk = engine.chunks[best[1]]
-    citations = [citation_for(chunk, quote, n) for n, quote in enumerate(chunk.sentence_texts(), start=1)]
+    named = [quote for quote in chunk.sentence_texts()
+             if any(_contains(words(quote), pattern) for pattern, _d in patterns)]
+    citations = [citation_for(chunk, quote, n) for n, quote in enumerate(named, start=1)]
     items = "; ".join(f"{c.quote} [{c.id}]" for c in citations)
     text = f"The guide lists {len(citations)} universities: {items}."
     return Answer(text, True, 0.9, tuple(citations), kind="list")
