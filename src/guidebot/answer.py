@@ -68,6 +68,7 @@ class Concept:
     known: bool
     corrected_from: str | None = None
     alternatives: tuple[frozenset[str], ...] = ()  # synonyms as sets of terms that must co-occur
+    hint: bool = False  # stands for a question word ("where"), not a word the user typed
 
     def covered_by(self, terms: frozenset[str] | set[str]) -> bool:
         """The sentence says this word, or one of its synonyms in full ("machine learning" for ML)."""
@@ -171,6 +172,7 @@ _INTENT_HINTS: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
      ("master", "degree", "offer")),
 )
 HINT_WEIGHT = 0.8
+HINT_CONCEPT_SHARE = 0.3
 
 
 def describe_need(need: Need) -> str:
@@ -210,19 +212,27 @@ def correct_spelling(engine: Engine, text: str) -> tuple[str, tuple[tuple[str, s
 
 
 def analyse_question(engine: Engine, text: str, drop_words: Iterable[str] = (),
-                     corrections: tuple[tuple[str, str], ...] = ()) -> QuestionAnalysis:
-    """Split a (spelling-corrected) question into weighted concepts, retrieval weights and needs."""
+                     corrections: tuple[tuple[str, str], ...] = (),
+                     implied_words: Iterable[str] = ()) -> QuestionAnalysis:
+    """Split a (spelling-corrected) question into weighted concepts, retrieval weights and needs.
+
+    `drop_words` (question framing) are neither concepts nor search terms; `implied_words` (the
+    name of the note the search is confined to) are search terms but not concepts to cover.
+    """
     analyzer = engine.analyzer
-    drop = {w.casefold() for w in drop_words}
+    implied = {w.casefold() for w in implied_words}
+    drop = {w.casefold() for w in drop_words} | implied
     vocabulary = engine.bm25.term_ids
     max_idf = float(engine.bm25.idf.max()) if len(engine.bm25.idf) else 1.0
     concepts: list[Concept] = []
     unknown: list[str] = []
     content = analyzer.content_words(text)
-    stems = [analyzer.stem(w) for w in content if w not in drop]
+    stems = [analyzer.stem(w) for w in content if w not in drop or w in implied]
     in_phrase: set[int] = set()
     # A synonym phrase the question uses ("statement of purpose", "machine learning") is one concept.
     for start, end, phrase, alternatives in engine.expander.phrase_matches([analyzer.stem(w) for w in content]):
+        if all(w in drop for w in content[start:end]):
+            continue
         options = (frozenset(phrase), *alternatives)
         weight = _concept_weight(engine, None, options)
         concepts.append(Concept(" ".join(content[start:end]), frozenset().union(*options),
@@ -255,7 +265,10 @@ def analyse_question(engine: Engine, text: str, drop_words: Iterable[str] = (),
             for hint_stem in hint_stems:
                 weights.setdefault(hint_stem, HINT_WEIGHT)
             if hint_stems and not any(c.stems & hint_stems for c in concepts):
-                concepts.append(Concept(name, hint_stems, typical, True,
+                # Alone ("where is it?") the hint is the whole question; beside other words it
+                # only tips the balance, since "where do I apply for a visa" has no campus in it.
+                weight = typical if not concepts else HINT_CONCEPT_SHARE * typical
+                concepts.append(Concept(name, hint_stems, weight, True, hint=True,
                                         alternatives=tuple(frozenset({h}) for h in hint_stems)))
     needs = tuple(Need(kind, m.group(0)) for kind, pattern, _ in _NEEDS if (m := pattern.search(text)))[:1]
     return QuestionAnalysis(tuple(concepts), weights, needs, tuple(_unknown_names(text, unknown)), corrections,
@@ -398,7 +411,7 @@ def key_concept_missing(analysis: QuestionAnalysis, picks: Sequence[_Candidate],
     `implied` (the name of the topic the search is confined to) do not count: every sentence of
     the OPT note is about OPT.
     """
-    known = [c for c in analysis.concepts if c.known and c.word not in implied]
+    known = [c for c in analysis.concepts if c.known and not c.hint and c.word not in implied]
     if not known or not picks:
         return None
     key = max(known, key=lambda c: c.weight)

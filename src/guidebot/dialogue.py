@@ -352,21 +352,29 @@ def answer_single(engine: Engine, resolved: Resolved) -> Answer:
     question = resolved.intent if resolved.focus else resolved.text
     if focus_docs and not has_subject(engine, question):
         return answer_overview(engine, resolved, focus_docs)
-    analysis = analyse_question(engine, question, drop_words=FILLER, corrections=resolved.corrections)
-    if not analysis.concepts:
-        return _clarify(resolved)
     exclude = resolved.exclude
     if focus_docs:
+        # Inside a note about OPT every sentence is about OPT: the note's own name is implied, and
+        # the rest of the question ("how do I apply") decides which sentences answer it, unless
+        # nothing else is asked.
+        implied = frozenset(words(" ".join(f"{d.title} {' '.join(d.aliases)}" for d in focus_docs)))
+        analysis = analyse_question(engine, question, drop_words=FILLER, corrections=resolved.corrections,
+                                    implied_words=implied)
+        if not analysis.concepts:  # "what is SEVIS?": the name is the subject after all
+            analysis = analyse_question(engine, question, drop_words=FILLER, corrections=resolved.corrections)
+        if not analysis.concepts:
+            return answer_overview(engine, resolved, focus_docs)
         hits = retrieve(engine, analysis.weights, 12, doc_ids=[d.id for d in focus_docs])
         picks = select_sentences(engine, analysis, hits, exclude=exclude)
         unmet = needs_unmet(analysis, picks)
         if unmet is not None:
             return _partial(engine, resolved, focus_docs, describe_need(unmet), unmet.kind)
         cover = coverage(analysis, picks)
-        implied = frozenset(words(" ".join(f"{d.title} {' '.join(d.aliases)}" for d in focus_docs)))
-        if cover >= ANSWER_THRESHOLD and key_concept_missing(analysis, picks, implied) is None:
+        if cover >= ANSWER_THRESHOLD and key_concept_missing(analysis, picks) is None:
             return _compose(engine, resolved, analysis, picks, cover)
-        general = retrieve(engine, analysis.weights, 8, kinds=("guide", "topic"))
+        analysis = analyse_question(engine, question, drop_words=FILLER, corrections=resolved.corrections)
+        general = [hit for hit in retrieve(engine, analysis.weights, 12, kinds=("guide", "topic"))
+                   if engine.chunks[hit[0]].doc_id not in resolved.focus][:8]
         general_picks = select_sentences(engine, analysis, general, exclude=exclude)
         general_cover = coverage(analysis, general_picks)
         if general_cover >= FALLBACK_THRESHOLD and needs_unmet(analysis, general_picks) is None \
@@ -375,7 +383,10 @@ def answer_single(engine: Engine, resolved: Resolved) -> Answer:
             lead = f"The notes on {names} don't say; what the guide and notes say in general:"
             return _compose(engine, resolved, analysis, general_picks, general_cover * 0.9, lead=lead)
         return _partial(engine, resolved, focus_docs, None, None)
-    hits = retrieve(engine, analysis.weights, 8)
+    analysis = analyse_question(engine, question, drop_words=FILLER, corrections=resolved.corrections)
+    if not analysis.concepts:
+        return _clarify(resolved)
+    hits = _general_first(engine, retrieve(engine, analysis.weights, 16))[:8]
     picks = select_sentences(engine, analysis, hits, exclude=exclude)
     cover = coverage(analysis, picks)
     unmet = needs_unmet(analysis, picks)
@@ -385,6 +396,20 @@ def answer_single(engine: Engine, resolved: Resolved) -> Answer:
             and key_concept_missing(analysis, picks) is None:
         return _compose(engine, resolved, analysis, picks, cover)
     return _abstain(engine, resolved, analysis, cover)
+
+
+# A question that names no university is about studying in general: the guide and topic notes
+# answer it first, and a university's note only when it matches clearly better.
+PROGRAM_NOTE_PRIOR = 0.7
+
+
+def _general_first(engine: Engine, hits: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    def prior(chunk_index: int) -> float:
+        doc = engine.documents.get(engine.chunks[chunk_index].doc_id)
+        return PROGRAM_NOTE_PRIOR if doc is not None and doc.kind == "program" else 1.0
+
+    rescored = [(i, score * prior(i)) for i, score in hits]
+    return sorted(rescored, key=lambda hit: (-hit[1], hit[0]))
 
 
 def answer_overview(engine: Engine, resolved: Resolved, docs: Sequence[Document]) -> Answer:
