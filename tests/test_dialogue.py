@@ -61,7 +61,8 @@ def test_history_is_resolved_statelessly_and_small_talk_turns_are_skipped(engine
 
 
 def test_a_topic_asked_about_it_keeps_the_university_in_focus(engine: Engine) -> None:
-    resolved = resolve(engine, "can I get an F-1 visa with it?", history_of(engine, "Does Berkeley have an online program?"))
+    history = history_of(engine, "Does Berkeley have an online program?")
+    resolved = resolve(engine, "can I get an F-1 visa with it?", history)
     assert resolved.focus == ("berkeley",)
 
 
