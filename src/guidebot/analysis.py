@@ -17,7 +17,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 # Bump when tokenisation, stopwords or stemming change: it invalidates every saved index.
-ANALYSIS_VERSION = "2"
+ANALYSIS_VERSION = "3"
 
 _DOTTED_ACRONYM = re.compile(r"\b[A-Za-z]{1,2}\.(?:[A-Za-z]{1,2}\.)+(?![A-Za-z])")
 _LETTER_DASH_DIGIT = re.compile(r"\b([A-Za-z])-(\d)")
@@ -31,6 +31,13 @@ _REPEATS = re.compile(r"(.)\1{2,}")
 def stopwords() -> frozenset[str]:
     text = resources.files("guidebot.data").joinpath("stopwords.txt").read_text(encoding="utf-8")
     return frozenset(w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#"))
+
+
+@lru_cache(maxsize=1)
+def stem_exceptions() -> dict[str, str]:
+    text = resources.files("guidebot.data").joinpath("stem_exceptions.txt").read_text(encoding="utf-8")
+    pairs = (line.split() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+    return {word: stem for word, stem in pairs}
 
 
 @lru_cache(maxsize=1)
@@ -70,7 +77,7 @@ class Analyzer:
 
     @classmethod
     def create(cls) -> Analyzer:
-        return cls(stopwords(), {}, SnowballStemmer("english"))
+        return cls(stopwords(), dict(stem_exceptions()), SnowballStemmer("english"))
 
     def stem(self, word: str) -> str:
         cached = self._stems.get(word)

@@ -96,7 +96,7 @@ class Need:
             return bool(_DATE.search(sentence))
         if self.kind == "score":  # scores, GPAs and rates are written in digits (not F-1, I-20)
             return bool(_FIGURE.search(sentence))
-        return bool(_FIGURE.search(sentence) or _COUNTED.search(sentence))
+        return bool(_COUNTED.search(sentence))  # "12 months", "24-month", "two years" (not "5th-Year")
 
 
 @dataclass(frozen=True)
@@ -128,8 +128,10 @@ class _Candidate:
 _NUMBER_WORDS = (r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
                  r"hundred|half|dozen)\b")
 _FIGURE = re.compile(r"(?<![\w-])\d")
-_UNITS = r"(?:years?|months?|weeks?|days?|hours?|semesters?|terms?|quarters?|credits?|courses?|percent|students?)\b"
-_COUNTED = re.compile(_NUMBER_WORDS + r"\s+(?:\w+\s+)?" + _UNITS, re.IGNORECASE)
+_UNITS = (r"(?:years?|months?|weeks?|days?|hours?|semesters?|terms?|quarters?|credits?|courses?|percent|"
+          r"students?|units?)\b")
+_COUNTED = re.compile(r"(?:(?<![\w-])\d+(?:\.\d+)?|" + _NUMBER_WORDS + r")[\s-]+(?:\w+\s+)?" + _UNITS,
+                      re.IGNORECASE)
 _MONEY = re.compile(r"[$€£₹]\s?\d|\d[\d,.]*\s?(?:usd|dollars|k\b)", re.IGNORECASE)
 _DATE = re.compile(r"\b(?:january|february|march|april|may|june|july|august|september|october|november|"
                    r"december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\b|\b(?:19|20)\d\d\b", re.IGNORECASE)
@@ -153,6 +155,7 @@ _NEEDS: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ("count", re.compile(r"\b(?:how long|duration|how many|class size|cohort size)\b", re.IGNORECASE),
      "that figure"),
 )
+_IMPROVING = re.compile(r"\b(?:increase|improve|boost|raise|better|strengthen|maximi[sz]e)\b", re.IGNORECASE)
 _NEED_NAMES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"tuition|fees?|costs?|price|expensive|cheap|afford|how much", re.I), "tuition, fees or costs"),
     (re.compile(r"salar|stipend", re.I), "salaries or stipends"),
@@ -166,7 +169,7 @@ _NEED_NAMES: tuple[tuple[re.Pattern[str], str], ...] = (
 # any of these words in a sentence (so "where is it?" needs a sentence about a location).
 _INTENT_HINTS: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
     ("where", re.compile(r"\bwhere\b|\bwhich (?:city|state)\b|\blocat", re.IGNORECASE),
-     ("located", "location", "city", "campus")),
+     ("located", "location", "city")),
     ("degrees", re.compile(r"\bwhat (?:ml |machine learning |ai )?(?:masters?|degrees?|programs?)\b|"
                            r"\bwhich (?:ml |machine learning |ai )?(?:masters?|degrees?|programs?)\b", re.IGNORECASE),
      ("master", "degree", "offer")),
@@ -271,6 +274,8 @@ def analyse_question(engine: Engine, text: str, drop_words: Iterable[str] = (),
                 concepts.append(Concept(name, hint_stems, weight, True, hint=True,
                                         alternatives=tuple(frozenset({h}) for h in hint_stems)))
     needs = tuple(Need(kind, m.group(0)) for kind, pattern, _ in _NEEDS if (m := pattern.search(text)))[:1]
+    if needs and needs[0].kind == "personal" and _IMPROVING.search(text):
+        needs = ()  # "how can I improve my chances?" asks for advice, which the guide gives
     return QuestionAnalysis(tuple(concepts), weights, needs, tuple(_unknown_names(text, unknown)), corrections,
                             bool(_DEFINITION_QUESTION.match(text)))
 

@@ -22,6 +22,7 @@ from .answer import (
     ANSWER_THRESHOLD,
     Answer,
     Citation,
+    Need,
     QuestionAnalysis,
     analyse_question,
     citation_for,
@@ -80,7 +81,7 @@ _ELLIPTICAL = re.compile(r"^\s*(?:and|also|but|so|what about|how about|what of|a
 _MORE = re.compile(r"^\s*(?:tell me more|more|more please|go on|continue|more details?|elaborate|"
                    r"anything else|what else|and\??|say more|tell me more about (?:it|that|this))\W*$", re.I)
 _COMPARE = re.compile(r"\bcompar\w*|\bvs\.?\b|\bversus\b|\bdifferences? between\b|\bbetter\b", re.I)
-_LIST = re.compile(r"\b(?:which|list|name|what|each|every)\b.*\b(?:universit(?:y|ies)|colleges?|schools?|programs?|"
+_LIST = re.compile(r"\b(?:which|list|name|what|each|every|any)\b.*\b(?:universit(?:y|ies)|colleges?|schools?|programs?|"
                    r"programmes?|ones|options)\b|\blist\b|\ball (?:the )?(?:universities|programs|schools)\b", re.I)
 
 
@@ -150,7 +151,8 @@ def resolve_turn(engine: Engine, message: str, previous: Resolved | None, last_a
     elliptical = bool(_ELLIPTICAL.match(text))
     asks = has_subject(engine, intent)
     uncovered = uncovered_universities(engine, text)
-    if uncovered and not any(engine.documents[d].kind == "program" for d in entities):
+    follows_focus = previous is not None and bool(previous.focus) and bool(_PRONOUN.search(text))
+    if uncovered and not follows_focus and not any(engine.documents[d].kind == "program" for d in entities):
         return Resolved(text, (), intent, "uncovered", uncovered=tuple(uncovered), corrections=corrections)
     if len(entities) >= 2 and _COMPARE.search(text):
         return Resolved(text, tuple(entities), _strip_words(intent, COMPARE_WORDS), "compare",
@@ -161,8 +163,7 @@ def resolve_turn(engine: Engine, message: str, previous: Resolved | None, last_a
         # "can I get an F-1 visa with it?" after a university: still about that university.
         return Resolved(text, previous.focus, intent, "single", corrections=corrections)
     if entities:
-        if not asks and previous is not None and previous.intent and has_subject(engine, previous.intent) \
-                and (elliptical or len(words(intent)) <= 2):
+        if not asks and previous is not None and previous.intent and has_subject(engine, previous.intent):
             mode = "compare" if len(entities) >= 2 and previous.mode == "compare" else "single"
             return Resolved(text, tuple(entities), previous.intent, mode, corrections=corrections)
         return Resolved(text, tuple(entities), intent, "single", corrections=corrections)
@@ -219,12 +220,33 @@ def answer_uncovered(resolved: Resolved) -> Answer:
                   False, 0.0, kind="abstain")
 
 
+_SMALLTALK_WORDS = frozenset("""
+ok okay k kk thanks thank thx ty you u so very much a lot bye goodbye cya see ya later cheers great cool nice
+awesome perfect got it alright fine hi hello hey there good morning afternoon evening night that was is
+helpful useful all for now and again
+""".split())
+
+
 def smalltalk_reply(text: str) -> str | None:
     cleaned = text.strip().lower()
     for _name, pattern, reply in _SMALLTALK:
         if pattern.match(cleaned):
             return reply
+    tokens = re.findall(r"[a-z']+", re.sub(r"(\w)\1{2,}", r"\1", cleaned))
+    if tokens and "?" not in cleaned and all(t in _SMALLTALK_WORDS for t in tokens):
+        # A mix like "ok thanks bye": the most final intent wins.
+        for name in ("bye", "thanks", "greeting", "ack"):
+            if any(t in _SMALLTALK_KEYS[name] for t in tokens):
+                return next(reply for n, _p, reply in _SMALLTALK if n == name)
     return None
+
+
+_SMALLTALK_KEYS = {
+    "bye": frozenset("bye goodbye cya later night".split()),
+    "thanks": frozenset("thanks thank thx ty cheers helpful useful".split()),
+    "greeting": frozenset("hi hello hey morning afternoon evening".split()),
+    "ack": frozenset("ok okay k kk great cool nice awesome perfect got alright fine".split()),
+}
 
 
 def _quotes_in(answer_text: str) -> list[str]:
@@ -244,7 +266,7 @@ def _is_list_question(text: str) -> bool:
     if re.search(r"\b(?:universities|schools|colleges|programs)\b.*\b(?:in|on|from|by) the (?:guide|list|blog)\b|"
                  r"\bthe guide (?:list|mention|cover|name|recommend)", lowered):
         return True
-    return bool(re.search(r"\b(?:which|list|name|all|each|every)\b", lowered)) and bool(
+    return bool(re.search(r"\b(?:which|list|name|all|each|every|any)\b", lowered)) and bool(
         re.search(r"\b(?:universit(?:y|ies)|colleges?|schools?|programs?|programmes?|ones|options)\b", lowered))
 
 
@@ -362,6 +384,8 @@ def answer_single(engine: Engine, resolved: Resolved) -> Answer:
                                     implied_words=implied)
         if not analysis.concepts:  # "what is SEVIS?": the name is the subject after all
             analysis = analyse_question(engine, question, drop_words=FILLER, corrections=resolved.corrections)
+        if not analysis.concepts and analysis.needs:  # "how long is it?": only a figure will do
+            return answer_need_only(engine, resolved, focus_docs, analysis.needs[0])
         if not analysis.concepts:
             return answer_overview(engine, resolved, focus_docs)
         hits = retrieve(engine, analysis.weights, 12, doc_ids=[d.id for d in focus_docs])
@@ -410,6 +434,17 @@ def _general_first(engine: Engine, hits: list[tuple[int, float]]) -> list[tuple[
 
     rescored = [(i, score * prior(i)) for i, score in hits]
     return sorted(rescored, key=lambda hit: (-hit[1], hit[0]))
+
+
+def answer_need_only(engine: Engine, resolved: Resolved, docs: Sequence[Document], need: Need) -> Answer:
+    """"How long is it?" about a note in focus: the note's sentences that hold such a figure, if any."""
+    found = [(chunk_index, quote) for doc in docs for chunk_index in engine.chunks_of(doc.id)
+             for quote in engine.chunks[chunk_index].sentence_texts() if need.met_by(quote)][:3]
+    if not found or need.kind == "personal":
+        return _partial(engine, resolved, docs, describe_need(need), need.kind)
+    citations = [citation_for(engine.chunks[i], quote, n) for n, (i, quote) in enumerate(found, start=1)]
+    text = " ".join(f"{c.quote} [{c.id}]" for c in citations)
+    return Answer(text, True, 0.6, tuple(citations), kind="answer", focus=resolved.focus)
 
 
 def answer_overview(engine: Engine, resolved: Resolved, docs: Sequence[Document]) -> Answer:
@@ -463,9 +498,9 @@ def _partial(engine: Engine, resolved: Resolved, focus_docs: Sequence[Document],
     elif topics and len(topics) == len(focus_docs):
         head = f"I don't know {subject}: the note on {_join([d.title for d in topics])} doesn't say."
     elif names:
-        head = f"I don't know {subject} for {_join(names)}: the guide and its notes don't give it."
+        head = f"I don't know {subject} for {_join(names)}: the guide and its notes don't say."
     else:
-        head = f"I don't know {subject}: the guide and its notes don't give it."
+        head = f"I don't know {subject}: the guide and its notes don't say."
     if urls:
         pointer = " Please check the official site" + ("s" if len(urls) > 1 else "") + ": " + ", ".join(urls) + "."
     else:
