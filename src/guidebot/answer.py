@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
 
 import numpy as np
 
@@ -107,6 +109,7 @@ class QuestionAnalysis:
     unknown_names: tuple[str, ...]
     corrections: tuple[tuple[str, str], ...]
     definition: bool = False
+    wants_pointer: bool = False  # "where can I find ...": the notes' "check the official site" lines answer it
 
     @property
     def total_weight(self) -> float:
@@ -186,6 +189,14 @@ def describe_need(need: Need) -> str:
                                                                                                  "that figure")
 
 
+@lru_cache(maxsize=1)
+def chat_shorthand() -> dict[str, str]:
+    """'whr' → 'where', 'uni' → 'university': shipped in data/shorthand.txt, editable."""
+    text = resources.files("guidebot.data").joinpath("shorthand.txt").read_text(encoding="utf-8")
+    pairs = (line.split(None, 1) for line in text.splitlines() if line.strip() and not line.startswith("#"))
+    return {typed.casefold(): meant.strip() for typed, meant in pairs}
+
+
 def correct_spelling(engine: Engine, text: str) -> tuple[str, tuple[tuple[str, str], ...]]:
     """The text with unknown words replaced by the closest known word, and the corrections made.
 
@@ -195,10 +206,13 @@ def correct_spelling(engine: Engine, text: str) -> tuple[str, tuple[tuple[str, s
     """
     corrections: list[tuple[str, str]] = []
     names = engine.name_words()
+    shorthand = chat_shorthand()
 
     def fix(match: re.Match[str]) -> str:
         token = match.group(0)
         word = token.casefold()
+        if word in shorthand:
+            return shorthand[word]
         if len(word) < 4 or not word.isalpha() or engine.is_known_word(word):
             return token
         fixed = engine.speller.correct(word)
@@ -210,7 +224,7 @@ def correct_spelling(engine: Engine, text: str) -> tuple[str, tuple[tuple[str, s
         corrections.append((word, fixed))
         return fixed
 
-    corrected = re.sub(r"[^\W\d_]+", fix, text)
+    corrected = re.sub(r"[^\W_]+(?:'[a-z]+)?", fix, text)
     return corrected, tuple(corrections)
 
 
@@ -277,9 +291,14 @@ def analyse_question(engine: Engine, text: str, drop_words: Iterable[str] = (),
     if needs and needs[0].kind == "personal" and _IMPROVING.search(text):
         needs = ()  # "how can I improve my chances?" asks for advice, which the guide gives
     return QuestionAnalysis(tuple(concepts), weights, needs, tuple(_unknown_names(text, unknown)), corrections,
-                            bool(_DEFINITION_QUESTION.match(text)))
+                            bool(_DEFINITION_QUESTION.match(text)), bool(_WANTS_POINTER.search(text)))
 
 
+# The notes' navigational sentences ("This note does not give ...", "Check the official site ...")
+# point elsewhere; they are cited only when the question asks where to look.
+_POINTER = re.compile(r"^\W*(?:this (?:note|guide) does not give|check the official|check each)", re.IGNORECASE)
+_WANTS_POINTER = re.compile(r"\b(?:where (?:can|do|should) i (?:find|check|look|get)|official (?:site|website|page)|"
+                            r"website|web site|link|url)\b", re.IGNORECASE)
 _DEFINITION_QUESTION = re.compile(r"^\W*(?:what(?:'s| is| are| does)|define|meaning of|who (?:is|are|makes|runs))\b",
                                   re.IGNORECASE)
 _DEFINING_SENTENCE = re.compile(r"^(?:the |an? )?([^,.;:]{1,80}?)\s+(?:is|are|means|refers to|stands for)\b",
@@ -360,6 +379,8 @@ def select_sentences(engine: Engine, analysis: QuestionAnalysis, hits: Sequence[
             start, end = chunk.sentences[sentence_index]
             text = chunk.text[start:end]
             if text.strip() in excluded or (skip_negative and _NEGATION.search(text)):
+                continue
+            if not analysis.wants_pointer and _POINTER.match(text):
                 continue
             covered = frozenset(c for c in analysis.concepts if c.covered_by(terms))
             if not covered:
