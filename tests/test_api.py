@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import httpx
@@ -104,7 +105,7 @@ def test_chunk_by_id_and_unknown_chunk_404(client: TestClient) -> None:
 def test_health_reports_counts_and_version(client: TestClient, engine: Engine) -> None:
     body = client.get("/api/health").json()
     assert body == {"status": "ok", "documents": len(engine.documents), "chunks": len(engine.chunks),
-                    "index_version": engine.version}
+                    "index_version": engine.version, "worker": os.getpid()}
 
 
 def test_chat_page_is_served_at_root(client: TestClient) -> None:

@@ -1,6 +1,7 @@
 """The `guidebot` command: index, serve, ask, eval. A thin layer: each command builds Settings
 (defaults, then GUIDEBOT_* environment, then flags) and calls into the engine. Errors meant for
-the user (bad corpus, damaged index) become one clear message and exit code 2, not a traceback.
+the user (bad corpus, damaged index, a bad GUIDEBOT_* value) become one clear message and exit
+code 2, not a traceback.
 """
 
 from __future__ import annotations
@@ -18,7 +19,11 @@ from .settings import Settings
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    settings = Settings.from_env(corpus_dir=getattr(args, "corpus", None), index_path=getattr(args, "index", None))
+    try:
+        settings = Settings.from_env(corpus_dir=getattr(args, "corpus", None), index_path=getattr(args, "index", None))
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     try:
         return int(args.handler(args, settings) or 0)
     except CorpusError as exc:
@@ -47,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--corpus", type=Path)
     serve.add_argument("--index", type=Path)
     serve.add_argument("--workers", type=int)
+    serve.add_argument("--watch", action="store_true",
+                       help="rebuild the index when corpus files change (every worker picks it up)")
     serve.set_defaults(handler=cmd_serve)
 
     ask = sub.add_parser("ask", help="answer one question in the terminal")
@@ -69,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
 def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     from .corpus import load_corpus
     from .engine import build_and_save
+    from .lifecycle import rebuild_lock
 
     if args.check:
         corpus = load_corpus(settings.corpus_dir)
@@ -76,24 +84,41 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
               f"in {settings.corpus_dir}")
         return 0
     print(f"indexing {settings.corpus_dir} ...", file=sys.stderr)
-    _indexed, report = build_and_save(settings.corpus_dir, settings.index_path)
+    with rebuild_lock(settings.index_path, blocking=True):  # a running server may be rebuilding too
+        _indexed, report = build_and_save(settings.corpus_dir, settings.index_path)
     print(f"built {settings.index_path}: {report.documents} documents, {report.chunks} chunks, "
           f"{report.vocabulary} terms in {report.seconds:.2f} s")
     return 0
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import logging.config
+
     import uvicorn
 
     from .engine import load_or_build
+    from .lifecycle import CorpusWatcher
+    from .middleware import logging_config
 
-    settings = settings.with_overrides(host=args.host, port=args.port, workers=args.workers)
+    settings = settings.with_overrides(host=args.host, port=args.port, workers=args.workers,
+                                       watch=True if args.watch else None)
+    log_config = logging_config()
+    logging.config.dictConfig(log_config)
     indexed = load_or_build(settings.corpus_dir, settings.index_path)  # build once, before workers start
+    extras = (f", {settings.workers} workers" if settings.workers > 1 else "") + \
+        (", rebuilding on corpus changes" if settings.watch else "")
     print(f"serving {len(indexed.documents)} documents / {len(indexed.chunks)} chunks "
-          f"at http://{settings.host}:{settings.port}", file=sys.stderr)
+          f"at http://{settings.host}:{settings.port}{extras}", file=sys.stderr)
+    del indexed  # each worker loads its own copy
     _export(settings)
-    uvicorn.run("guidebot.api:create_app", factory=True, host=settings.host, port=settings.port,
-                workers=settings.workers, log_level="warning", access_log=False)
+    watcher = CorpusWatcher(settings.corpus_dir, settings.index_path).start() if settings.watch else None
+    try:
+        uvicorn.run("guidebot.api:create_app", factory=True, host=settings.host, port=settings.port,
+                    workers=settings.workers, log_level="warning", access_log=False, log_config=log_config,
+                    proxy_headers=True, forwarded_allow_ips=settings.forwarded_allow_ips)
+    finally:
+        if watcher is not None:
+            watcher.stop()
     return 0
 
 

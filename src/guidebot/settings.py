@@ -1,5 +1,6 @@
 """One settings object for the whole service: defaults, then `GUIDEBOT_*` environment variables,
 then explicit overrides (CLI flags). Built once and passed explicitly; no module-level state.
+Owns parsing and checking the values; what each limit does is enforced by api.py and middleware.py.
 """
 
 from __future__ import annotations
@@ -32,22 +33,48 @@ class Settings:
     )
     # Comma-separated origins allowed to call the API from a browser; empty means same origin only.
     allowed_origins: tuple[str, ...] = ()
-    # Bearer token for POST /api/reindex; empty disables the endpoint.
+    # Bearer token for POST /api/reindex; empty disables the endpoint (404, absent from OpenAPI).
     admin_token: str = ""
+    # Rebuild the index when corpus files change (`guidebot serve --watch`).
+    watch: bool = False
+    # How often each worker checks whether another process rewrote the index file (seconds).
+    reload_check_seconds: float = 1.0
+    # Limits on what one request may ask for.
     max_body_bytes: int = 64 * 1024
     max_message_chars: int = 2000
     max_history_items: int = 50
-    # Requests per minute per client on chat and search; 0 disables rate limiting.
+    max_turn_chars: int = 20000
+    # Requests per minute per client address on chat, search and reindex (bursts up to the same
+    # number); 0 disables rate limiting. Each worker process counts separately.
     rate_limit_per_minute: int = 120
+    # Time budget for computing one chat answer; past it the client gets a 503.
+    request_timeout_seconds: float = 10.0
+    # Log the text of chat questions (off by default: students' questions can be personal).
     log_questions: bool = False
+    # Proxies whose X-Forwarded-For / X-Forwarded-Proto are trusted (uvicorn's forwarded_allow_ips).
+    forwarded_allow_ips: str = "127.0.0.1"
     # Retrieval and answer assembly.
     top_k_passages: int = 8
     max_answer_sentences: int = 4
     max_answer_chars: int = 700
 
+    def __post_init__(self) -> None:
+        for name in ("workers", "max_body_bytes", "max_message_chars", "max_history_items", "max_turn_chars"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{ENV_PREFIX}{name.upper()} must be at least 1 (got {getattr(self, name)})")
+        if self.rate_limit_per_minute < 0:
+            raise ValueError(f"{ENV_PREFIX}RATE_LIMIT_PER_MINUTE must be 0 (off) or more "
+                             f"(got {self.rate_limit_per_minute})")
+        for name in ("request_timeout_seconds", "reload_check_seconds"):
+            if not getattr(self, name) > 0:
+                raise ValueError(f"{ENV_PREFIX}{name.upper()} must be a positive number of seconds "
+                                 f"(got {getattr(self, name)})")
+
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
-        """Defaults, overridden by `GUIDEBOT_*` variables, overridden by non-None keyword args."""
+        """Defaults, overridden by `GUIDEBOT_*` variables, overridden by non-None keyword args.
+
+        Raises ValueError naming the variable when a value cannot be parsed or is out of range."""
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {}
         for f in fields(cls):
@@ -75,8 +102,15 @@ def _parse(name: str, raw: str, type_name: Any) -> Any:
     try:
         if type_text == "int":
             return int(raw)
+        if type_text == "float":
+            return float(raw)
         if type_text == "bool":
-            return raw.strip().lower() in {"1", "true", "yes", "on"}
+            value = raw.strip().lower()
+            if value in {"1", "true", "yes", "on"}:
+                return True
+            if value in {"0", "false", "no", "off"}:
+                return False
+            raise ValueError("expected true or false")
         if "tuple" in type_text:
             return _split_origins(raw)
         return raw

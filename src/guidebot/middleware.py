@@ -1,0 +1,371 @@
+"""What happens around every HTTP request, before and after the routes: request ids and one
+structured log line per request, a last-resort JSON 500, security headers, the request body
+size limit (413) and the per-client rate limit (429). Also the logging configuration that
+`guidebot serve` installs in every worker.
+
+All middlewares here are plain ASGI (no BaseHTTPMiddleware): they sit on the hot path of every
+request. Routes add fields to the request's log line through `log_fields(scope)`; nothing here
+knows about answers or the engine.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import ipaddress
+import logging
+import math
+import os
+import re
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Collection
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+access_log = logging.getLogger("guidebot.access")
+error_log = logging.getLogger("guidebot.errors")
+
+LOG_FIELDS = "guidebot.log_fields"  # scope key of the dict a route adds log fields to
+REQUEST_ID_HEADER = b"x-request-id"
+_INCOMING_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+MAX_TRACKED_CLIENTS = 10_000
+
+
+def log_fields(scope: Scope) -> dict[str, Any]:
+    """The extra fields of this request's log line; a throwaway dict outside RequestLogMiddleware."""
+    fields = scope.get(LOG_FIELDS)
+    return fields if fields is not None else {}
+
+
+def _timestamp(seconds: float) -> str:
+    return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="milliseconds")
+
+
+async def send_json(send: Send, status: int, body: dict[str, Any],
+                    headers: Collection[tuple[bytes, bytes]] = ()) -> None:
+    """Send a complete JSON response from a middleware (the app is not called)."""
+    payload = orjson.dumps(body)
+    await send({"type": "http.response.start", "status": status, "headers": [
+        (b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode()), *headers]})
+    await send({"type": "http.response.body", "body": payload})
+
+
+class RequestLogMiddleware:
+    """Gives each request an id (the caller's X-Request-ID when it is sane, else a new one), returns
+    it as X-Request-ID, logs one JSON line per request on `guidebot.access`, and turns any
+    exception that escaped the app into a JSON 500 carrying the id, with the traceback logged.
+
+    The line: ts, request_id, worker (pid), method, route (the route template, never the raw
+    URL or query string, which may hold a question), status, ms, plus what the route added
+    (chat: answered, kind)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.worker = os.getpid()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        request_id = _request_id(scope)
+        id_header = (REQUEST_ID_HEADER, request_id.encode("ascii"))
+        fields: dict[str, Any] = {}
+        scope[LOG_FIELDS] = fields
+        status = 0
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [*message.get("headers", ()), id_header]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        except Exception:
+            error_log.exception("unhandled error in request %s (%s %s)", request_id, scope["method"],
+                                _route_template(scope) or scope["path"][:200])
+            if status == 0:
+                await send_json(send_with_id, 500, {
+                    "detail": f"internal error; please report request id {request_id}", "request_id": request_id})
+            status = 500
+        if access_log.isEnabledFor(logging.INFO):
+            line: dict[str, Any] = {
+                "ts": _timestamp(time.time()), "request_id": request_id, "worker": self.worker,
+                "method": scope["method"], "route": _route_template(scope), "status": status,
+                "ms": round((time.perf_counter() - started) * 1000, 2)}
+            if line["route"] is None:
+                line["path"] = scope["path"][:200]
+            line.update(fields)
+            access_log.info(orjson.dumps(line).decode())
+
+
+def _request_id(scope: Scope) -> str:
+    for name, value in scope["headers"]:
+        if name == REQUEST_ID_HEADER:
+            text = value.decode("latin-1")
+            if _INCOMING_ID.match(text):
+                return text
+            break
+    return os.urandom(8).hex()
+
+
+def _route_template(scope: Scope) -> str | None:
+    route = scope.get("route")
+    return getattr(route, "path", None)
+
+
+# ---------------------------------------------------------------------------------------------
+# Security headers
+
+COMMON_HEADERS = (
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"strict-origin-when-cross-origin"),
+    (b"x-frame-options", b"DENY"),
+)
+API_CSP = (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'")
+_INLINE_BLOCK = re.compile(r"<(script|style)\b([^>]*)>(.*?)</\1\s*>", re.DOTALL | re.IGNORECASE)
+
+
+class SecurityHeadersMiddleware:
+    """nosniff, a referrer policy and no framing on every response; on JSON API routes also a CSP
+    that allows nothing (a JSON body must never run as a page). HTML pages set their own CSP
+    (see `page_security_headers`); /widget.js and /static are left without one, since a CSP on a
+    script or a static file does nothing for the foreign pages that embed the widget, and
+    /docs uses Swagger UI from a CDN."""
+
+    def __init__(self, app: ASGIApp, csp_prefixes: tuple[str, ...] = ("/api/", "/openapi.json")) -> None:
+        self.app = app
+        self.csp_prefixes = csp_prefixes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        wants_csp = scope["path"].startswith(self.csp_prefixes)
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", ()))
+                present = {name.lower() for name, _ in headers}
+                headers.extend(h for h in COMMON_HEADERS if h[0] not in present)
+                if wants_csp and API_CSP[0] not in present:
+                    headers.append(API_CSP)
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def page_security_headers(html: str) -> dict[str, str]:
+    """Headers for one of our HTML pages: a CSP allowing exactly its own inline <style> and
+    <script> blocks (by SHA-256 hash), scripts from this origin (widget.js) and API calls to
+    this origin; nothing else (no plugins, frames, forms, foreign hosts or base-URL changes).
+
+    Hashing the rendered page keeps the policy right whenever a template's inline blocks change.
+    The widget styles its shadow root with a constructed stylesheet, which CSP does not restrict."""
+    scripts: list[str] = []
+    styles: list[str] = []
+    for match in _INLINE_BLOCK.finditer(html):
+        tag, attributes, body = match.groups()
+        if tag.lower() == "script" and re.search(r"\bsrc\s*=", attributes, re.IGNORECASE):
+            continue
+        digest = base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode("ascii")
+        (scripts if tag.lower() == "script" else styles).append(f"'sha256-{digest}'")
+    policy = "; ".join((
+        "default-src 'none'",
+        " ".join(("script-src 'self'", *scripts)),
+        " ".join(("style-src", *styles)) if styles else "style-src 'none'",
+        "connect-src 'self'",
+        "img-src 'self'",
+        "base-uri 'none'",
+        "form-action 'none'",
+        "frame-ancestors 'none'",
+    ))
+    return {"Content-Security-Policy": policy}
+
+
+# ---------------------------------------------------------------------------------------------
+# Request body size
+
+
+class BodyLimitMiddleware:
+    """Refuses request bodies over `max_bytes` with a 413: at once when Content-Length says so, and
+    while reading otherwise (chunked uploads). A body within the limit is read here and handed to
+    the app unchanged, so the app never sees more than `max_bytes`."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared, chunked = _declared_body(scope)
+        if declared is not None and declared > self.max_bytes:
+            await self._refuse(send)
+            return
+        if not declared and not chunked:
+            await self.app(scope, receive, send)  # no body to read
+            return
+        parts: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                return  # the client went away before sending its body
+            part = message.get("body", b"")
+            size += len(part)
+            if size > self.max_bytes:
+                await self._refuse(send)
+                return
+            parts.append(part)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(parts)
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
+
+    async def _refuse(self, send: Send) -> None:
+        await send_json(send, 413, {"detail": f"the request body is larger than {self.max_bytes} bytes; "
+                                              "send a shorter message or fewer history turns"},
+                        headers=[(b"connection", b"close")])
+
+
+def _declared_body(scope: Scope) -> tuple[int | None, bool]:
+    """(Content-Length if given and valid, whether the body is chunked)."""
+    length: int | None = None
+    chunked = False
+    for name, value in scope["headers"]:
+        if name == b"content-length":
+            try:
+                length = int(value)
+            except ValueError:
+                length = None
+        elif name == b"transfer-encoding":
+            chunked = b"chunked" in value.lower()
+    return length, chunked
+
+
+# ---------------------------------------------------------------------------------------------
+# Rate limiting
+
+
+class TokenBucketLimiter:
+    """Per-client token buckets: each client may make `per_minute` requests in a burst and then one
+    every 60/per_minute seconds. Memory is bounded: past `max_clients` the least recently seen
+    client is forgotten (which at worst gives that client a fresh bucket)."""
+
+    def __init__(self, per_minute: int, max_clients: int = MAX_TRACKED_CLIENTS,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        if per_minute < 1:
+            raise ValueError("per_minute must be at least 1")
+        self.capacity = float(per_minute)
+        self.rate = per_minute / 60.0
+        self.max_clients = max_clients
+        self.clock = clock
+        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()  # client → (tokens, time)
+
+    def take(self, client: str) -> float:
+        """Spend one token: 0.0 when the request may go ahead, else the seconds until it may."""
+        now = self.clock()
+        entry = self._buckets.pop(client, None)
+        tokens = self.capacity if entry is None else min(self.capacity, entry[0] + (now - entry[1]) * self.rate)
+        wait = 0.0
+        if tokens >= 1.0:
+            tokens -= 1.0
+        else:
+            wait = (1.0 - tokens) / self.rate
+        self._buckets[client] = (tokens, now)
+        if len(self._buckets) > self.max_clients:
+            self._buckets.popitem(last=False)
+        return wait
+
+    def __len__(self) -> int:
+        return len(self._buckets)
+
+
+class RateLimitMiddleware:
+    """429 with Retry-After when a client exceeds its budget on the given paths. A client is its IP
+    address (behind a trusted proxy, the forwarded address that uvicorn puts in the scope); IPv6
+    clients are grouped by /64, since one host can hold a whole /64."""
+
+    def __init__(self, app: ASGIApp, limiter: TokenBucketLimiter, paths: Collection[str]) -> None:
+        self.app = app
+        self.limiter = limiter
+        self.paths = frozenset(paths)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] in self.paths and scope["method"] != "OPTIONS":
+            wait = self.limiter.take(client_key(scope))
+            if wait > 0:
+                seconds = max(1, math.ceil(wait))
+                log_fields(scope)["rate_limited"] = True
+                await send_json(send, 429, {"detail": f"too many requests from your address; "
+                                                      f"try again in {seconds} s"},
+                                headers=[(b"retry-after", str(seconds).encode())])
+                return
+        await self.app(scope, receive, send)
+
+
+def client_key(scope: Scope) -> str:
+    client = scope.get("client")
+    host = client[0] if client else "unknown"
+    if ":" in host:
+        try:
+            return str(ipaddress.IPv6Network(f"{host}/64", strict=False))
+        except ValueError:
+            return host
+    return host
+
+
+# ---------------------------------------------------------------------------------------------
+# Logging configuration
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: ts, level, logger, message (and the traceback, if any)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        data: dict[str, Any] = {"ts": _timestamp(record.created), "level": record.levelname.lower(),
+                                "logger": record.name, "worker": record.process, "message": record.getMessage()}
+        if record.exc_info:
+            data["traceback"] = self.formatException(record.exc_info)
+        return orjson.dumps(data).decode()
+
+
+def logging_config(level: str = "INFO") -> dict[str, Any]:
+    """dictConfig for `guidebot serve` (and each worker, via uvicorn's log_config): guidebot's logs
+    as JSON lines on stderr, request lines as they are (already JSON), uvicorn's warnings as JSON."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {
+            "json": {"()": "guidebot.middleware.JsonFormatter"},
+            "raw": {"format": "%(message)s"},
+        },
+        "handlers": {
+            "json": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"},
+            "raw": {"class": "logging.StreamHandler", "formatter": "raw", "stream": "ext://sys.stderr"},
+        },
+        "loggers": {
+            "guidebot": {"handlers": ["json"], "level": level, "propagate": False},
+            "guidebot.access": {"handlers": ["raw"], "level": level, "propagate": False},
+            "uvicorn": {"handlers": ["json"], "level": "WARNING", "propagate": False},
+            "uvicorn.access": {"handlers": [], "level": "WARNING", "propagate": False},
+        },
+    }
