@@ -18,6 +18,7 @@ from rapidfuzz.distance import Levenshtein
 
 # Bump when tokenisation, stopwords or stemming change: it invalidates every saved index.
 ANALYSIS_VERSION = "3"
+MAX_CACHED_STEMS = 500_000
 
 _DOTTED_ACRONYM = re.compile(r"\b[A-Za-z]{1,2}\.(?:[A-Za-z]{1,2}\.)+(?![A-Za-z])")
 _LETTER_DASH_DIGIT = re.compile(r"\b([A-Za-z])-(\d)")
@@ -83,6 +84,8 @@ class Analyzer:
         cached = self._stems.get(word)
         if cached is None:
             cached = self._stemmer.stem(word) if word.isalpha() else word
+            if len(self._stems) >= MAX_CACHED_STEMS:  # bounded: queries can bring endless new words
+                self._stems = dict(stem_exceptions())
             self._stems[word] = cached
         return cached
 

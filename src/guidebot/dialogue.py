@@ -123,7 +123,7 @@ def resolve(engine: Engine, message: str, history: Sequence[dict[str, str]] = ()
     """Resolve `message` against the user turns in `history` (each resolved in order, statelessly)."""
     previous: Resolved | None = None
     last_assistant = ""
-    for turn in history:
+    for turn in _recent(history):
         if turn.get("role") == "user" and turn.get("content", "").strip():
             resolved_turn = resolve_turn(engine, turn["content"], previous, "")
             if resolved_turn.mode != "smalltalk":
@@ -131,6 +131,15 @@ def resolve(engine: Engine, message: str, history: Sequence[dict[str, str]] = ()
         elif turn.get("role") == "assistant":
             last_assistant = turn.get("content", "")
     return resolve_turn(engine, message, previous, last_assistant)
+
+
+# Only the last few exchanges can steer a follow-up; older turns are not re-read (this also bounds
+# the work a long history can cause).
+RECENT_TURNS = 12
+
+
+def _recent(history: Sequence[dict[str, str]]) -> Sequence[dict[str, str]]:
+    return history[-RECENT_TURNS:]
 
 
 def resolve_turn(engine: Engine, message: str, previous: Resolved | None, last_answer: str) -> Resolved:

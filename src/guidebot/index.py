@@ -215,7 +215,7 @@ def load_index(path: Path) -> IndexedCorpus:
         if hashlib.sha256(members[name]).hexdigest() != expected:
             raise IndexFileError(str(path), f"checksum mismatch in {name} (the file was altered)")
     try:
-        documents = tuple(Document(**record) for record in orjson.loads(members["documents.json"]))
+        documents = tuple(_document_from_record(r) for r in orjson.loads(members["documents.json"]))
         chunks = tuple(_chunk_from_record(r) for r in orjson.loads(members["chunks.json"]))
         bm25 = BM25(orjson.loads(members["vocabulary.json"]), _array(members["indptr.npy"]),
                     _array(members["postings.npy"]), _array(members["impacts.npy"]), _array(members["idf.npy"]),
@@ -243,6 +243,11 @@ def _document_record(doc: Document) -> dict[str, Any]:
     record = asdict(doc)
     record["text"] = doc.text
     return record
+
+
+def _document_from_record(record: dict[str, Any]) -> Document:
+    record = {**record, "aliases": tuple(record.get("aliases") or ()), "sources": tuple(record.get("sources") or ())}
+    return Document(**record)
 
 
 def _chunk_record(chunk: Chunk) -> list[Any]:
