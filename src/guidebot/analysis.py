@@ -52,6 +52,7 @@ def english_words() -> frozenset[str]:
     return frozenset(line.split(" ", 1)[0] for line in text.splitlines() if line)
 
 
+@lru_cache(maxsize=8192)
 def normalize(text: str) -> str:
     """Unicode-normalise, join dotted acronyms (U.S. → usa, Ph.D. → phd, F-1 → f1), drop accents."""
     text = unicodedata.normalize("NFKC", text)
@@ -120,6 +121,10 @@ class Expansion:
 PhraseMatch = tuple[int, int, tuple[str, ...], tuple[frozenset[str], ...]]
 
 
+# A synonym rule: when `phrase` occurs in a query, add `others` at `weight`.
+Rule = tuple[tuple[str, ...], tuple[str, ...], float]
+
+
 class QueryExpander:
     """Adds the other members of a synonym group (or an alias's full name) when a query uses one."""
 
@@ -129,7 +134,7 @@ class QueryExpander:
     def __init__(self, analyzer: Analyzer, synonym_groups: Iterable[Sequence[str]],
                  alias_groups: Iterable[Sequence[str]]) -> None:
         self._analyzer = analyzer
-        self._rules: list[tuple[tuple[str, ...], tuple[str, ...], float]] = []
+        self._rules: list[Rule] = []
         self._groups_phrases: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
         for groups, weight in ((synonym_groups, self.SYNONYM_WEIGHT), (alias_groups, self.ALIAS_WEIGHT)):
             for group in groups:
@@ -141,16 +146,23 @@ class QueryExpander:
                     if others:
                         self._rules.append((phrase, others, weight))
                         self._groups_phrases.setdefault(others, []).extend(other_phrases)
+        self._by_first: dict[str, list[Rule]] = {}
+        for rule in self._rules:
+            self._by_first.setdefault(rule[0][0], []).append(rule)
 
     def expand(self, terms: Sequence[str]) -> Expansion:
         added: dict[str, float] = {}
         present = set(terms)
-        for phrase, others, weight in self._rules:
+        for phrase, others, weight in self._rules_starting_with(terms):
             if _contains_phrase(terms, phrase):
                 for term in others:
                     if term not in present and added.get(term, 0.0) < weight:
                         added[term] = weight
         return Expansion(tuple(terms), added)
+
+    def _rules_starting_with(self, terms: Sequence[str]) -> list[Rule]:
+        """The rules whose phrase starts with one of the terms, in the terms' order (only those can match)."""
+        return [rule for term in dict.fromkeys(terms) for rule in self._by_first.get(term, ())]
 
     def phrase_matches(self, terms: Sequence[str]) -> list[PhraseMatch]:
         """Multi-word synonym phrases found in `terms` (longest first, not overlapping), each with

@@ -8,6 +8,7 @@ cited sentences; only lead-in phrases ("Here is what the notes say about ...") a
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -99,8 +100,32 @@ class Resolved:
     uncovered: tuple[str, ...] = ()  # universities named that the corpus does not cover
 
 
+ANSWER_CACHE_SIZE = 2048
+
+
 def respond(engine: Engine, message: str, history: Sequence[dict[str, str]] = ()) -> Answer:
-    """Answer one message, given earlier turns as role/content dicts (oldest first)."""
+    """Answer one message, given earlier turns as role/content dicts (oldest first).
+
+    Answers are a pure function of the engine, the message and the recent turns, so the last
+    2,048 are kept per engine (students click the same suggested questions; a rebuilt index is a
+    new engine with an empty cache).
+    """
+    key = (message, tuple((t.get("role", ""), t.get("content", "")) for t in _recent(history)))
+    cache: OrderedDict[object, Answer] = engine.memo.setdefault("answers", OrderedDict())  # type: ignore[assignment]
+    with engine.memo_lock:
+        cached = cache.get(key)
+        if cached is not None:
+            cache.move_to_end(key)
+            return cached
+    answer = _respond(engine, message, history)
+    with engine.memo_lock:
+        cache[key] = answer
+        if len(cache) > ANSWER_CACHE_SIZE:
+            cache.popitem(last=False)
+    return answer
+
+
+def _respond(engine: Engine, message: str, history: Sequence[dict[str, str]]) -> Answer:
     resolved = resolve(engine, message, history)
     if resolved.mode == "smalltalk":
         answer = Answer(resolved.smalltalk or "", False, 0.0, kind="smalltalk")
@@ -305,13 +330,33 @@ NAME_ABBREVIATIONS = {"univ": "university", "uni": "university", "inst": "instit
 
 
 def _entity_spans(engine: Engine, text: str, states_are_filters: bool = False) -> list[tuple[int, int, str]]:
+    """(start, end, doc id) of every university or topic name in `text`, longest names first.
+    Memoised per engine: one message is looked at several times per request."""
+    cache: dict[tuple[str, bool], list[tuple[int, int, str]]] = engine.memo.setdefault("entity_spans", {})  # type: ignore[assignment]
+    key = (text, states_are_filters)
+    spans = cache.get(key)
+    if spans is None:
+        spans = _find_entity_spans(engine, text, states_are_filters)
+        if len(cache) >= 4096:
+            cache.clear()
+        cache[key] = spans
+    return spans
+
+
+def _find_entity_spans(engine: Engine, text: str, states_are_filters: bool) -> list[tuple[int, int, str]]:
     tokens = [NAME_ABBREVIATIONS.get(t, t) for t in words(text)]
+    # A window can only match a name when one of its words matches exactly or looks like a typo.
+    typo = [not engine.is_known_word(t) and t.isalpha() and len(t) >= 4 for t in tokens]
     spans: list[tuple[int, int, str]] = []
     taken = [False] * len(tokens)
     for pattern, doc_id in _entity_patterns(engine):
         n = len(pattern)
         for i in range(len(tokens) - n + 1):
-            if any(taken[i:i + n]) or not _names_match(tokens[i:i + n], pattern):
+            if any(taken[i:i + n]):
+                continue
+            if not any(tokens[i + k] == pattern[k] or typo[i + k] for k in range(n)):
+                continue
+            if not _names_match(tokens[i:i + n], pattern):
                 continue
             if _is_state_mention(tokens, i, n, doc_id, engine, states_are_filters):
                 continue
@@ -697,6 +742,14 @@ def _answers(engine: Engine, question: str) -> bool:
     return answer_single(engine, resolved).answered
 
 
+def _suggestion_terms(engine: Engine, questions: Sequence[str]) -> dict[str, frozenset[str]]:
+    cached = engine.memo.get("suggestion_terms")
+    if cached is None:
+        cached = {q: frozenset(engine.analyzer.terms(q)) for q in questions}
+        engine.memo["suggestion_terms"] = cached
+    return cached  # type: ignore[return-value]
+
+
 def suggest(engine: Engine, resolved: Resolved, answer: Answer, count: int = 3) -> list[str]:
     pool = suggestion_pool(engine)
     asked = resolved.text.strip().lower()
@@ -707,13 +760,13 @@ def suggest(engine: Engine, resolved: Resolved, answer: Answer, count: int = 3) 
             if question.lower() != asked and question not in chosen and len(chosen) < count - 1:
                 chosen.append(question)
     asked_terms = set(engine.analyzer.terms(resolved.text))
-    general = sorted(pool[""], key=lambda q: (-len(asked_terms & set(engine.analyzer.terms(q))),
-                                              pool[""].index(q)))
+    terms_of = _suggestion_terms(engine, pool[""])
+    general = sorted(pool[""], key=lambda q: (-len(asked_terms & terms_of[q]), pool[""].index(q)))
     for question in general:
         if len(chosen) >= count:
             break
         if question.lower() != asked and question not in chosen:
-            if asked_terms and set(engine.analyzer.terms(question)) == asked_terms:
+            if asked_terms and terms_of[question] == asked_terms:
                 continue
             chosen.append(question)
     return chosen[:count]

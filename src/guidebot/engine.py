@@ -122,8 +122,10 @@ class Engine:
         self._sentence_terms: dict[int, tuple[frozenset[str], ...]] = {}
         self._context_terms: dict[int, frozenset[str]] = {}
         self._lock = threading.Lock()
-        # Per-engine memo for derived data (suggestion pool, entity patterns), filled on first use.
+        # Per-engine memo for derived data (suggestion pool, entity patterns, recent answers),
+        # filled on first use; `memo_lock` guards entries that are updated in place.
         self.memo: dict[str, object] = {}
+        self.memo_lock = threading.Lock()
 
     @property
     def version(self) -> str:
