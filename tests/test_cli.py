@@ -20,6 +20,7 @@ def test_index_builds_with_a_summary(tmp_path: Path) -> None:
     result = run("index", "--corpus", str(CORPUS), "--out", str(out))
     assert result.returncode == 0, result.stderr
     assert "documents" in result.stdout and "chunks" in result.stdout and "terms" in result.stdout
+    assert "read and validated" in result.stderr and "wrote" in result.stderr  # progress
     assert out.exists()
 
 

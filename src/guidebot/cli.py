@@ -85,7 +85,8 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     print(f"indexing {settings.corpus_dir} ...", file=sys.stderr)
     with rebuild_lock(settings.index_path, blocking=True):  # a running server may be rebuilding too
-        _indexed, report = build_and_save(settings.corpus_dir, settings.index_path)
+        _indexed, report = build_and_save(settings.corpus_dir, settings.index_path,
+                                          progress=lambda message: print(f"  {message}", file=sys.stderr))
     print(f"built {settings.index_path}: {report.documents} documents, {report.chunks} chunks, "
           f"{report.vocabulary} terms in {report.seconds:.2f} s")
     return 0

@@ -11,7 +11,7 @@ import logging
 import threading
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,11 +45,25 @@ class BuildReport:
     seconds: float
 
 
-def build_index(corpus: Corpus, analyzer: Analyzer | None = None) -> IndexedCorpus:
+Progress = Callable[[str], None]
+
+
+def _silent(_message: str) -> None:
+    pass
+
+
+def build_index(corpus: Corpus, analyzer: Analyzer | None = None, progress: Progress = _silent) -> IndexedCorpus:
     """Chunk and analyse every document and build the BM25 index (in memory)."""
     analyzer = analyzer or Analyzer.create()
     chunks = chunk_corpus(corpus.documents)
-    bm25 = BM25.build([analyzer.terms(indexed_text(c)) for c in chunks])
+    progress(f"split {len(corpus.documents)} documents into {len(chunks)} chunks")
+    tokens = []
+    for n, chunk in enumerate(chunks, start=1):
+        tokens.append(analyzer.terms(indexed_text(chunk)))
+        if n % 20000 == 0:
+            progress(f"analysed {n}/{len(chunks)} chunks")
+    progress(f"analysed {len(chunks)} chunks; building BM25 impacts")
+    bm25 = BM25.build(tokens)
     frequencies: Counter[str] = Counter()
     for doc in corpus.documents:
         frequencies.update(words(doc.title))
@@ -63,12 +77,15 @@ def build_index(corpus: Corpus, analyzer: Analyzer | None = None) -> IndexedCorp
                          build_fingerprint(corpus.fingerprint), version)
 
 
-def build_and_save(corpus_dir: Path, index_path: Path) -> tuple[IndexedCorpus, BuildReport]:
+def build_and_save(corpus_dir: Path, index_path: Path,
+                   progress: Progress = _silent) -> tuple[IndexedCorpus, BuildReport]:
     """Validate the corpus, build, and atomically write the index file. Raises CorpusError."""
     started = time.perf_counter()
     corpus = load_corpus(corpus_dir)
-    indexed = build_index(corpus)
+    progress(f"read and validated {len(corpus.documents)} documents")
+    indexed = build_index(corpus, progress=progress)
     save_index(indexed, index_path)
+    progress(f"wrote {index_path}")
     report = BuildReport(len(indexed.documents), len(indexed.chunks), len(indexed.bm25.vocabulary),
                          time.perf_counter() - started)
     return indexed, report
