@@ -12,7 +12,7 @@ and at the end. Exits 1 when there was any error.
     .venv/bin/python -m bench.load --workers 2
     .venv/bin/python -m bench.load --quick --json      # 5 s; used by tests/test_load_quick.py
 
-(Run it as a module: run as a file, `bench/http.py` would shadow the standard library's `http`.)
+(Run it as a module from the repository root: `python -m bench.load`.)
 """
 
 from __future__ import annotations

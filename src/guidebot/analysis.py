@@ -55,11 +55,15 @@ def english_words() -> frozenset[str]:
 @lru_cache(maxsize=8192)
 def normalize(text: str) -> str:
     """Unicode-normalise, join dotted acronyms (U.S. → usa, Ph.D. → phd, F-1 → f1), drop accents."""
-    text = unicodedata.normalize("NFKC", text)
+    ascii_only = text.isascii()  # ASCII is already NFKC and NFKD and has no accents: skip both passes
+    if not ascii_only:
+        text = unicodedata.normalize("NFKC", text)
     text = _COUNTRY_US.sub(" usa ", text)
     text = _DOTTED_ACRONYM.sub(lambda m: m.group(0).replace(".", ""), text)
     text = _LETTER_DASH_DIGIT.sub(r"\1\2", text)
     text = _POSSESSIVE.sub("", text)
+    if ascii_only:
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -95,7 +99,17 @@ class Analyzer:
 
     def terms(self, text: str) -> list[str]:
         """Index terms of `text`: content words, stemmed, in order, with repeats."""
-        return [self.stem(w) for w in words(text) if self.is_content(w)]
+        return self.terms_of(words(text))
+
+    def terms_of(self, tokens: Iterable[str]) -> list[str]:
+        """Index terms of word tokens (from `words`); the loop of indexing, so kept free of calls."""
+        stop, stems, result = self.stop, self._stems, []
+        for w in tokens:
+            if w in stop or (len(w) == 1 and not w.isdigit()):
+                continue
+            stem = stems.get(w)
+            result.append(stem if stem is not None else self.stem(w))
+        return result
 
     def content_words(self, text: str) -> list[str]:
         return [w for w in words(text) if self.is_content(w)]

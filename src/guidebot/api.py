@@ -15,6 +15,8 @@ import asyncio
 import hmac
 import logging
 import os
+import threading
+from collections import OrderedDict
 from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 from typing import Annotated, Literal
@@ -176,6 +178,43 @@ def json_response(data: object, status_code: int = 200, headers: dict[str, str] 
     return Response(orjson.dumps(data), status_code=status_code, media_type="application/json", headers=headers)
 
 
+class ReplyCache:
+    """Recent chat replies, already encoded. `respond` is a pure function of the engine, the message
+    and the history, so a repeated request (a starter suggestion, a common first question) is served
+    from here without answering or encoding it again. Kept per engine (in `engine.memo`), so a
+    reindex starts empty; bounded in entries, and long conversations are never kept."""
+
+    MAX_KEY_CHARS = 4000
+
+    def __init__(self, size: int = 2048) -> None:
+        self._size = size
+        self._entries: OrderedDict[tuple[str, ...], tuple[bytes, bool, str]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @classmethod
+    def of(cls, engine: Engine) -> "ReplyCache":
+        cache = engine.memo.get("replies")
+        return cache if cache is not None else engine.memo.setdefault("replies", cls())  # type: ignore[return-value]
+
+    @classmethod
+    def key(cls, message: str, history: list[dict[str, str]]) -> tuple[str, ...] | None:
+        key = (message, *(part for turn in history for part in (turn["role"], turn["content"])))
+        return key if sum(map(len, key)) <= cls.MAX_KEY_CHARS else None
+
+    def get(self, key: tuple[str, ...]) -> tuple[bytes, bool, str] | None:
+        with self._lock:
+            reply = self._entries.get(key)
+            if reply is not None:
+                self._entries.move_to_end(key)
+            return reply
+
+    def put(self, key: tuple[str, ...], reply: tuple[bytes, bool, str]) -> None:
+        with self._lock:
+            self._entries[key] = reply
+            if len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+
+
 def chat_payload(answer: Answer) -> dict[str, object]:
     return {
         "answer": answer.text,
@@ -253,15 +292,23 @@ def add_api_routes(app: FastAPI, settings: Settings, holder: EngineHolder) -> No
         fields = log_fields(request.scope)
         if settings.log_questions:
             fields["question"] = body.message
-        try:
-            answer = await asyncio.wait_for(asyncio.to_thread(respond, engine, body.message, history), budget)
-        except TimeoutError:
-            fields["timed_out"] = True
-            return json_response({"detail": f"the answer took longer than {budget:g} s; try a shorter "
-                                            "question or fewer earlier turns"}, 503, {"Retry-After": "5"})
-        fields["answered"] = answer.answered
-        fields["kind"] = answer.kind
-        return json_response(chat_payload(answer))
+        replies = ReplyCache.of(engine)
+        key = ReplyCache.key(body.message, history)
+        reply = replies.get(key) if key is not None else None
+        if reply is None:
+            try:
+                answer = await asyncio.wait_for(asyncio.to_thread(respond, engine, body.message, history), budget)
+            except TimeoutError:
+                fields["timed_out"] = True
+                return json_response({"detail": f"the answer took longer than {budget:g} s; try a shorter "
+                                                "question or fewer earlier turns"}, 503, {"Retry-After": "5"})
+            reply = (orjson.dumps(chat_payload(answer)), answer.answered, answer.kind)
+            if key is not None:
+                replies.put(key, reply)
+        else:
+            fields["cached"] = True
+        payload, fields["answered"], fields["kind"] = reply
+        return Response(payload, media_type="application/json")
 
     @app.get("/api/search", response_model=SearchResponse, tags=["search"], responses={
         429: {"model": ErrorResponse, "description": "Too many requests from this address; see Retry-After"}})

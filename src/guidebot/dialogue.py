@@ -8,7 +8,6 @@ cited sentences; only lead-in phrases ("Here is what the notes say about ...") a
 from __future__ import annotations
 
 import re
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -100,32 +99,9 @@ class Resolved:
     uncovered: tuple[str, ...] = ()  # universities named that the corpus does not cover
 
 
-ANSWER_CACHE_SIZE = 2048
-
-
 def respond(engine: Engine, message: str, history: Sequence[dict[str, str]] = ()) -> Answer:
-    """Answer one message, given earlier turns as role/content dicts (oldest first).
-
-    Answers are a pure function of the engine, the message and the recent turns, so the last
-    2,048 are kept per engine (students click the same suggested questions; a rebuilt index is a
-    new engine with an empty cache).
-    """
-    key = (message, tuple((t.get("role", ""), t.get("content", "")) for t in _recent(history)))
-    cache: OrderedDict[object, Answer] = engine.memo.setdefault("answers", OrderedDict())  # type: ignore[assignment]
-    with engine.memo_lock:
-        cached = cache.get(key)
-        if cached is not None:
-            cache.move_to_end(key)
-            return cached
-    answer = _respond(engine, message, history)
-    with engine.memo_lock:
-        cache[key] = answer
-        if len(cache) > ANSWER_CACHE_SIZE:
-            cache.popitem(last=False)
-    return answer
-
-
-def _respond(engine: Engine, message: str, history: Sequence[dict[str, str]]) -> Answer:
+    """Answer one message, given earlier turns as role/content dicts (oldest first). A pure
+    function of the engine, the message and the recent turns (the API caches its replies)."""
     resolved = resolve(engine, message, history)
     if resolved.mode == "smalltalk":
         answer = Answer(resolved.smalltalk or "", False, 0.0, kind="smalltalk")

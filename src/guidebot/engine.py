@@ -57,9 +57,18 @@ def build_index(corpus: Corpus, analyzer: Analyzer | None = None, progress: Prog
     analyzer = analyzer or Analyzer.create()
     chunks = chunk_corpus(corpus.documents)
     progress(f"split {len(corpus.documents)} documents into {len(chunks)} chunks")
+    # Each chunk's text is tokenised once, for its index terms and for the word frequencies; the
+    # words of indexed_text(c) are exactly those of its title, section and text, one after another.
+    chunk_words: Counter[str] = Counter()
+    heading_words: dict[tuple[str, str | None], list[str]] = {}
     tokens = []
     for n, chunk in enumerate(chunks, start=1):
-        tokens.append(analyzer.terms(indexed_text(chunk)))
+        text_words = words(chunk.text)
+        chunk_words.update(text_words)
+        head = heading_words.get((chunk.title, chunk.section))
+        if head is None:
+            head = heading_words[(chunk.title, chunk.section)] = words(chunk.title) + words(chunk.section or "")
+        tokens.append(analyzer.terms_of(head + text_words))
         if n % 20000 == 0:
             progress(f"analysed {n}/{len(chunks)} chunks")
     progress(f"analysed {len(chunks)} chunks; building BM25 impacts")
@@ -68,8 +77,7 @@ def build_index(corpus: Corpus, analyzer: Analyzer | None = None, progress: Prog
     for doc in corpus.documents:
         frequencies.update(words(doc.title))
         frequencies.update(words(" ".join(doc.aliases)))
-    for chunk in chunks:
-        frequencies.update(words(chunk.text))
+    frequencies.update(chunk_words)
     for group in corpus.synonyms:
         frequencies.update(words(" ".join(group)))
     version = f"{__version__}+{build_fingerprint(corpus.fingerprint)[:12]}"
@@ -139,10 +147,9 @@ class Engine:
         self._sentence_terms: dict[int, tuple[frozenset[str], ...]] = {}
         self._context_terms: dict[int, frozenset[str]] = {}
         self._lock = threading.Lock()
-        # Per-engine memo for derived data (suggestion pool, entity patterns, recent answers),
-        # filled on first use; `memo_lock` guards entries that are updated in place.
+        # Per-engine memo for derived data (suggestion pool, entity patterns, the API's recent
+        # replies), filled on first use; a rebuilt index is a new engine with an empty memo.
         self.memo: dict[str, object] = {}
-        self.memo_lock = threading.Lock()
 
     @property
     def version(self) -> str:

@@ -1,0 +1,40 @@
+"""The benchmarks stay runnable: each quick mode runs to the end as its own process and prints its
+tables. No timing is asserted here (timings live in bench/RESULTS.md)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from bench.beir import DATA
+
+from .conftest import ROOT
+
+
+def run_bench(module: str, timeout: float) -> str:
+    result = subprocess.run([sys.executable, "-m", module, "--quick"], cwd=ROOT, capture_output=True, text=True,
+                            timeout=timeout)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout
+
+
+def test_scale_quick_indexes_1000_chunks_and_compares_with_rank_bm25() -> None:
+    out = run_bench("bench.scale", 120)
+    assert "| 1,000 |" in out
+    assert "rank-bm25" in out and "identical top 10" in out
+    assert "chat mean ms" in out
+
+
+@pytest.mark.skipif(not (DATA / "corpus.jsonl").exists(), reason=f"SciFact is not in {DATA}")
+def test_beir_quick_reports_ndcg_beside_the_reference() -> None:
+    out = run_bench("bench.beir", 120)
+    assert "| guidebot" in out and "| rank-bm25" in out
+    assert "nDCG@10" in out and "Recall@100" in out
+
+
+def test_http_quick_drives_the_real_server_with_chat_and_health() -> None:
+    out = run_bench("bench.serve_http", 120)
+    assert "POST /api/chat" in out and "GET /api/health" in out
+    assert "throughput chat/no-op" in out
