@@ -34,7 +34,7 @@ from guidebot.lifecycle import Changes, CorpusWatcher, EngineHolder, document_ch
 from guidebot.middleware import TokenBucketLimiter
 from guidebot.settings import Settings
 
-from .conftest import CORPUS, ROOT, free_port, wait_until_up, write_doc
+from .conftest import CORPUS, ROOT, free_port, stop_process, wait_until_up, write_doc
 
 TOKEN = "test-admin-token-0123456789"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -98,12 +98,7 @@ def serve(tmp_path: Path, corpus: Path, *args: str, **env: str) -> Iterator[Serv
         wait_until_up(server.base + "/api/health", timeout=60)
         yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+        stop_process(process, timeout=15)
 
 
 def wait_for(condition, timeout: float, interval: float = 0.2):  # type: ignore[no-untyped-def]

@@ -16,7 +16,6 @@ import html
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -28,6 +27,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+
+from ..conftest import free_port, stop_process
 
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOT_DIR = Path(__file__).resolve().parent / "screenshots"
@@ -68,12 +69,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if Path(str(item.fspath)).resolve().is_relative_to(here):
             item.add_marker(pytest.mark.browser)
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 # --------------------------------------------------------------------------- host page server
@@ -245,12 +240,7 @@ def api_server(host_site: HostSite, tmp_path_factory: pytest.TempPathFactory):
         pytest.fail(f"API server did not become healthy at {base}:\n{server.log_tail()}", pytrace=False)
     host_site.api_base = base
     yield server
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=5)
+    stop_process(proc)
     log.close()
 
 
