@@ -205,9 +205,6 @@ class QueryExpander:
     def _phrases_of(self, others: tuple[str, ...]) -> list[tuple[str, ...]]:
         return [p for p in self._groups_phrases.get(others, ())]
 
-    def known_words(self) -> set[str]:
-        return {t for phrase, others, _ in self._rules for t in phrase + others}
-
 
 def _contains_phrase(terms: Sequence[str], phrase: Sequence[str]) -> bool:
     n = len(phrase)

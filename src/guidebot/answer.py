@@ -471,9 +471,3 @@ def needs_unmet(analysis: QuestionAnalysis, picks: Sequence[_Candidate]) -> Need
         if not any(need.met_by(p.text) for p in picks):
             return need
     return None
-
-
-def is_negative_statement(sentence: str) -> bool:
-    """Sentences like 'This note does not give tuition ...' answer nothing about the figure asked."""
-    return bool(re.search(r"\b(?:does not|doesn't|do not|don't)\s+(?:give|list|cover|include)\b", sentence,
-                          re.IGNORECASE))
