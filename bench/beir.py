@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import re
 import sys
 import tempfile
@@ -35,7 +36,14 @@ from guidebot.engine import Engine, build_and_save, build_index, indexed_text
 from guidebot.index import BM25, IndexedCorpus, load_index
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT.parent / "shared" / "data" / "scifact"
+def _find_data() -> Path:
+    """../shared/data/scifact beside the repository (as CI and sessions have it); GUIDEBOT_SCIFACT overrides."""
+    candidates = [Path(p) for p in [os.environ.get("GUIDEBOT_SCIFACT", "")] if p]
+    candidates += [ROOT.parent / "shared" / "data" / "scifact", Path("/work/shared/data/scifact")]
+    return next((c for c in candidates if (c / "corpus.jsonl").exists()), candidates[0])
+
+
+DATA = _find_data()
 GOLD = ROOT / "tests" / "gold"
 SEARCH_K = 1000  # chunks asked of Engine.search: always more than 100 distinct documents when there are
 PUBLISHED = (("BEIR paper, Elasticsearch BM25 multi-field", 0.665), ("Anserini flat (k1 0.9, b 0.4)", 0.679),
