@@ -16,7 +16,7 @@ from importlib import resources
 
 import numpy as np
 
-from .analysis import words
+from .analysis import english_words, words
 from .chunking import Chunk
 from .engine import Engine
 
@@ -34,7 +34,7 @@ FILLER_WEIGHT = 0.5
 PASSAGE_CUTOFF = 0.35
 DEFINITION_BOOST = 1.5
 # A word the corpus never uses weighs this share of the rarest corpus word's idf.
-UNKNOWN_WEIGHT = 0.6
+UNKNOWN_WEIGHT = 0.8
 _NEGATION = re.compile(r"\b(?:not|no|never|cannot)\b|n't\b", re.IGNORECASE)
 
 
@@ -263,6 +263,8 @@ def analyse_question(engine: Engine, text: str, drop_words: Iterable[str] = (),
         concept_stems = frozenset({stem, *expansion})
         alternatives = tuple(a for a in engine.expander.alternatives(stem) if stem not in a)
         weight = _concept_weight(engine, stem, alternatives)
+        if weight is None and _looks_like_noise(word, text):
+            continue  # "tak", "pls": too short to correct, and no acronym (NYU) or word
         if weight is None:
             weight = UNKNOWN_WEIGHT * max_idf
             unknown.append(word)
@@ -312,6 +314,12 @@ def _defines(sentence: str, covered: Iterable[Concept]) -> bool:
         return False
     subject = " ".join(words(match.group(1)))
     return any(c.word in subject.split() for c in covered)
+
+
+def _looks_like_noise(word: str, text: str) -> bool:
+    """A short lowercase token that is neither a word (corpus or English) nor written as an acronym."""
+    return (len(word) <= 3 and word.isalpha() and word not in english_words()
+            and not re.search(rf"\b{re.escape(word.upper())}\b", text))
 
 
 def _concept_weight(engine: Engine, stem: str | None, alternatives: Sequence[frozenset[str]]) -> float | None:
