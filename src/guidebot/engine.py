@@ -198,8 +198,9 @@ class Engine:
         return [(self.chunks[i], score) for i, score in self.bm25.top(weights, k)]
 
     def query_weights(self, query: str) -> dict[str, float]:
+        """Search weights of a query: spelling-corrected (never a real word), stemmed, expanded."""
         terms = []
         for word in self.analyzer.content_words(query):
-            corrected = self.speller.correct(word) or word
+            corrected = word if self.is_known_word(word) else (self.speller.correct(word) or word)
             terms.append(self.analyzer.stem(corrected))
         return self.expander.expand(terms).weights()
