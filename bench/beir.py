@@ -2,8 +2,8 @@
 from ../shared/data/scifact (never copied into the repository).
 
 Each abstract becomes a corpus document (front matter `id`, `title`, `kind: topic`; the abstract as
-body) in a temporary folder, indexed through the real path (`engine.build_and_save`: corpus
-loading, chunking, analysis, BM25), and ranked through `Engine.search`, the function behind
+body) in a temporary folder, indexed through the real path (`build.build_and_save`: corpus
+loading, chunking, analysis, BM25), and ranked through `Guidebot.search`, the function behind
 `GET /api/search`: a document ranks by its best chunk, duplicates removed. Reports nDCG@10 (binary
 gains, trec_eval's definition and tie order) and Recall@100 beside rank-bm25's `BM25Okapi` with
 nltk's Snowball stemmer and a small stopword list on title + abstract as one text, in the same run.
@@ -24,16 +24,20 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from nltk.stem.snowball import SnowballStemmer
 
+from guidebot import search
 from guidebot.analysis import Analyzer
+from guidebot.build import build_and_save, build_index, indexed_text
+from guidebot.chat import Guidebot
 from guidebot.chunking import Chunk
-from guidebot.engine import Engine, build_and_save, build_index, indexed_text
 from guidebot.index import BM25, IndexedCorpus, load_index
+from guidebot.search import Searcher
 
 ROOT = Path(__file__).resolve().parents[1]
 def _find_data() -> Path:
@@ -45,7 +49,7 @@ def _find_data() -> Path:
 
 DATA = _find_data()
 GOLD = ROOT / "tests" / "gold"
-SEARCH_K = 1000  # chunks asked of Engine.search: always more than 100 distinct documents when there are
+SEARCH_K = 1000  # chunks asked of Guidebot.search: always more than 100 distinct documents when there are
 PUBLISHED = (("BEIR paper, Elasticsearch BM25 multi-field", 0.665), ("Anserini flat (k1 0.9, b 0.4)", 0.679),
              ("rank-bm25 + Snowball, bm25-benchmarks", 0.685))
 # The small stopword list of the reference (Lucene's English list, as bm25s ships it).
@@ -116,11 +120,11 @@ def evaluate(rank: Callable[[str], dict[str, float]], data: SciFact) -> dict[str
     return {"ndcg10": ndcg / n, "recall100": recall / n, "ms_per_query": (time.perf_counter() - started) * 1e3 / n}
 
 
-def best_chunk_per_document(hits: Sequence[tuple[Chunk, float]]) -> dict[str, float]:
-    """A document's score is its best chunk's; hits come best first, so the first one wins."""
+def best_chunk_per_document(hits: Iterable[tuple[str, float]]) -> dict[str, float]:
+    """A document's score is its best chunk's; hits, (doc_id, score), come best first, so the first one wins."""
     scores: dict[str, float] = {}
-    for chunk, score in hits:
-        scores.setdefault(chunk.doc_id, score)
+    for doc_id, score in hits:
+        scores.setdefault(doc_id, score)
     return scores
 
 
@@ -191,10 +195,27 @@ def bm25_ranker(bm25: BM25, doc_of: Sequence[str], query_terms: Callable[[str], 
     return rank
 
 
-def engine_with(indexed: IndexedCorpus, analyzer: Analyzer, passage_text: Callable[[Chunk], str]) -> Engine:
-    """The served engine with another analysis of the same chunks (no file written)."""
-    bm25 = BM25.build([analyzer.terms(passage_text(c)) for c in indexed.chunks])
-    return Engine(replace(indexed, bm25=bm25), analyzer)
+def reindexed(indexed: IndexedCorpus, analyzer: Analyzer, passage_text: Callable[[Chunk], str]) -> IndexedCorpus:
+    """The same chunks with another analysis of their text (no file written)."""
+    return replace(indexed, bm25=BM25.build([analyzer.terms(passage_text(c)) for c in indexed.chunks]))
+
+
+def searcher_ranker(searcher: Searcher) -> Callable[[str], dict[str, float]]:
+    """Documents by their best chunk, as the served search ranks them."""
+    chunks = searcher.chunks
+    return lambda q: best_chunk_per_document((chunks[p].doc_id, score) for p, score in searcher.search(q, SEARCH_K))
+
+
+@contextmanager
+def searching_with(analyzer: Analyzer) -> Iterator[None]:
+    """Bots built inside this block analyse queries with `analyzer`. `Guidebot` takes no analyzer
+    (a deployment never changes it), so this bench-only ablation swaps the searcher's default."""
+    original = search.Analyzer
+    search.Analyzer = type("VariantAnalyzer", (), {"create": staticmethod(lambda: analyzer)})  # type: ignore[misc]
+    try:
+        yield
+    finally:
+        search.Analyzer = original  # type: ignore[misc]
 
 
 def variants(indexed: IndexedCorpus, data: SciFact) -> list[tuple[str, str, Callable[[str], dict[str, float]]]]:
@@ -213,8 +234,7 @@ def variants(indexed: IndexedCorpus, data: SciFact) -> list[tuple[str, str, Call
              analyzer_variant(LUCENE_STOPWORDS), indexed_text),
             ("no stopwords", "every word indexed", analyzer_variant(frozenset()), indexed_text),
             ("no stemming", "words indexed as written", analyzer_variant(stem=False), indexed_text)):
-        engine = engine_with(indexed, analyzer, text)
-        out.append((name, change, lambda q, e=engine: best_chunk_per_document(e.search(q, SEARCH_K))))
+        out.append((name, change, searcher_ranker(Searcher(reindexed(indexed, analyzer, text), analyzer))))
     # Whole abstracts as single passages (no splitting of long ones), title included.
     documents = [(doc_id, f"{title} \n{abstract}") for doc_id, title, abstract in data.docs]
     whole = BM25.build([shipped.terms(text) for _, text in documents])
@@ -247,8 +267,9 @@ def gold_effects() -> list[tuple[str, float, int, int]]:
             ("no stopwords", analyzer_variant(frozenset()), None),
             ("no stemming", analyzer_variant(stem=False), None)):
         indexed = build_index(corpus, analyzer)
-        engine = engine_with(indexed, analyzer, text) if text else Engine(indexed, analyzer)
-        outcomes = play(engine, cases)
+        with searching_with(analyzer):
+            bot = Guidebot(reindexed(indexed, analyzer, text) if text else indexed)
+        outcomes = play(bot, cases)
         rows.append((name, sum(o.passed for o in outcomes) / len(outcomes), sum(o.false_abstention for o in outcomes),
                      sum(o.false_answer for o in outcomes)))
     return rows
@@ -267,8 +288,8 @@ def main(argv: list[str] | None = None) -> int:
         write_corpus(corpus_dir, data)
         _indexed, report = build_and_save(corpus_dir, index_path)
         indexed = load_index(index_path)
-    engine = Engine(indexed)
-    ours = evaluate(lambda q: best_chunk_per_document(engine.search(q, SEARCH_K)), data)
+    bot = Guidebot(indexed)
+    ours = evaluate(lambda q: best_chunk_per_document((h.doc_id, h.score) for h in bot.search(q, SEARCH_K)), data)
     reference_rank, reference_build = reference_ranker(data)
     reference = evaluate(reference_rank, data)
 
@@ -276,7 +297,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{report.chunks:,} chunks\n")
     print("| system | nDCG@10 | Recall@100 | ms/query | index build s |")
     print("|---|---:|---:|---:|---:|")
-    print(f"| guidebot (corpus → chunks → analysis → BM25, Engine.search, best chunk per document) | "
+    print(f"| guidebot (corpus → chunks → analysis → BM25, Guidebot.search, best chunk per document) | "
           f"{ours['ndcg10']:.4f} | {ours['recall100']:.4f} | {ours['ms_per_query']:.1f} | {report.seconds:.1f} |")
     print(f"| rank-bm25 BM25Okapi + Snowball + Lucene stopwords, title + abstract (same run) | "
           f"{reference['ndcg10']:.4f} | {reference['recall100']:.4f} | {reference['ms_per_query']:.1f} | "

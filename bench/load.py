@@ -157,7 +157,7 @@ async def rebuilder(client: httpx.AsyncClient, token: str, corpus: Path, pid: in
         body = reply.json() if reply.headers.get("content-type") == "application/json" else {}
         results.reindexes.append({"status": reply.status_code, "seconds": body.get("seconds"),
                                   "index_version": body.get("index_version"), "changes": body.get("changes")})
-        await asyncio.sleep(0.5)  # let requests that started on the old engine finish before measuring
+        await asyncio.sleep(0.5)  # let requests that started on the old index finish before measuring
         results.rss_mb[f"after rebuild {number}"] = round(rss_mb(pid), 1)
 
 

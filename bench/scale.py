@@ -6,9 +6,9 @@ matter `id`, `title`, `kind: topic`; one heading per chunk, so the chunk count i
 the shipped corpus inside makes the chat and search comparison honest: the same questions, the
 same answers, with 100,000 distracting chunks around them.
 
-Reports per size: build time (`engine.build_and_save`), index file size, load time and peak RSS of a
-fresh serving process (`index.load_index` + `Engine`, then searches and chats), query p50/p95 of
-`BM25.top` and of `Engine.search`, and on the same analysed tokens rank-bm25's `get_scores` time,
+Reports per size: build time (`build.build_and_save`), index file size, load time and peak RSS of a
+fresh serving process (`index.load_index` + `Guidebot`, then searches and chats), query p50/p95 of
+`BM25.top` and of `Guidebot.search`, and on the same analysed tokens rank-bm25's `get_scores` time,
 top-10 agreement and the largest score difference.
 
     .venv/bin/python -m bench.scale                  # 1,000 / 10,000 / 100,000 chunks
@@ -36,9 +36,9 @@ import numpy as np
 from bench.stdlib_text import docstrings
 from bench.workload import CHAT_MIX, queries
 from guidebot.analysis import Analyzer
+from guidebot.build import build_and_save, indexed_text
 from guidebot.chunking import MAX_CHUNK_CHARS, chunk_corpus
 from guidebot.corpus import load_corpus
-from guidebot.engine import build_and_save, indexed_text
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED_CORPUS = ROOT / "corpus"
@@ -89,24 +89,23 @@ def write_corpus(folder: Path, chunks: int, paragraphs: list[tuple[str, str]]) -
 def probe(index_path: Path, search_queries: list[str]) -> dict[str, object]:
     """Load like a server worker does, serve every search and chat once; time the loading and
     report the peak RSS."""
-    from guidebot.dialogue import respond, suggestion_pool
-    from guidebot.engine import Engine
+    from guidebot.chat import Guidebot, Turn
     from guidebot.index import load_index
 
     started = time.perf_counter()
     indexed = load_index(index_path)
     loaded = time.perf_counter()
-    engine = Engine(indexed)
+    bot = Guidebot(indexed)
     constructed = time.perf_counter()
-    suggestion_pool(engine)
+    bot.warm()
     warmed = time.perf_counter()
     for query in search_queries:
-        engine.search(query, 5)
+        bot.search(query, 5)
     for _label, turns in CHAT_MIX:
-        history: list[dict[str, str]] = []
+        history: list[Turn] = []
         for turn in turns:
-            reply = respond(engine, turn, history)
-            history += [{"role": "user", "content": turn}, {"role": "assistant", "content": reply.text}]
+            reply = bot.chat(turn, history)
+            history += [Turn("user", turn), Turn("assistant", reply.text)]
     return {"load_s": loaded - started, "engine_s": constructed - loaded, "warm_s": warmed - constructed,
             "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
@@ -115,49 +114,46 @@ def paired(shipped_index: Path, index_path: Path, search_queries: list[str], rep
     """The shipped index and a large one served side by side in one process, calls interleaved
     (shipped, large, shipped, large...) so that a noisy machine slows both alike.
 
-    Engine.search: medians of repeated calls. Chat: respond() keeps an answer cache per engine, so
-    each repeat starts two fresh engines (warmed like a server worker) and plays every conversation
+    Guidebot.search: medians of repeated calls. Chat: Guidebot.chat keeps an answer cache per bot, so
+    each repeat starts two fresh bots (warmed like a server worker) and plays every conversation
     of the chat mix and of the gold set turn by turn: every timed answer is computed, none cached.
-    Then the chat mix once more on the same engines: the cost of a repeated question (cache hit).
+    Then the chat mix once more on the same bots: the cost of a repeated question (cache hit).
     """
-    from guidebot.dialogue import respond, suggestion_pool
-    from guidebot.engine import Engine
+    from guidebot.chat import Guidebot, Turn
     from guidebot.index import load_index
 
     indexed = [load_index(shipped_index), load_index(index_path)]
     plays = [turns for _label, turns in CHAT_MIX] + gold_conversations()
-    engines = [Engine(ix) for ix in indexed]
-    search = _interleaved([lambda q, e=e: e.search(q, 5) for e in engines], [search_queries] * 2, repeats)
+    bots = [Guidebot(ix) for ix in indexed]
+    search = _interleaved([lambda q, e=e: e.search(q, 5) for e in bots], [search_queries] * 2, repeats)
     cold: list[list[list[float]]] = [[[] for play in plays for _ in play] for _ in indexed]
     hit: list[list[list[float]]] = [[[] for _ in CHAT_MIX] for _ in indexed]
     answered: list[list[bool]] = [[] for _ in indexed]
     for repeat in range(repeats):
-        engines = [Engine(ix) for ix in indexed]
-        for engine in engines:
-            suggestion_pool(engine)
-        histories: list[list[list[dict[str, str]]]] = [[[] for _ in plays] for _ in engines]
+        bots = [Guidebot(ix).warm() for ix in indexed]
+        histories: list[list[list[Turn]]] = [[[] for _ in plays] for _ in bots]
         request = 0
         for p, turns in enumerate(plays):
             for turn in turns:
-                for e, engine in enumerate(engines):
+                for e, bot in enumerate(bots):
                     history = histories[e][p]
                     t = time.perf_counter()
-                    reply = respond(engine, turn, list(history))
+                    reply = bot.chat(turn, list(history))
                     cold[e][request].append((time.perf_counter() - t) * 1e3)
-                    history += [{"role": "user", "content": turn}, {"role": "assistant", "content": reply.text}]
+                    history += [Turn("user", turn), Turn("assistant", reply.text)]
                     if repeat == 0 and p < len(CHAT_MIX) and turn is turns[-1]:
                         answered[e].append(reply.answered)
                 request += 1
         for m, (_label, turns) in enumerate(CHAT_MIX):
-            for e, engine in enumerate(engines):
+            for e, bot in enumerate(bots):
                 history = histories[e][m][:-2]
                 t = time.perf_counter()
-                respond(engine, turns[-1], history)
+                bot.chat(turns[-1], history)
                 hit[e][m].append((time.perf_counter() - t) * 1e3)
     last_turns = [sum(len(play) for play in plays[:m + 1]) - 1 for m in range(len(CHAT_MIX))]
-    cold_ms = [[statistics.median(s) for s in per_engine] for per_engine in cold]
+    cold_ms = [[statistics.median(s) for s in per_bot] for per_bot in cold]
     return {"search_ms": search, "chat_ms": cold_ms, "mix_ms": [[ms[i] for i in last_turns] for ms in cold_ms],
-            "hit_ms": [[statistics.median(s) for s in per_engine] for per_engine in hit], "answered": answered}
+            "hit_ms": [[statistics.median(s) for s in per_bot] for per_bot in hit], "answered": answered}
 
 
 def gold_conversations() -> list[tuple[str, ...]]:
@@ -248,7 +244,7 @@ def _pct(values: list[float], q: float) -> float:
 def measure(chunks: int, workdir: Path, shipped_index: Path, paragraphs: list[tuple[str, str]],
             query_texts: list[str], guide_questions: list[str], reference_count: int,
             repeats: int) -> dict[str, object]:
-    from guidebot.engine import Engine
+    from guidebot.chat import Guidebot
     from guidebot.index import load_index
 
     corpus_dir = workdir / f"corpus-{chunks}"
@@ -264,8 +260,8 @@ def measure(chunks: int, workdir: Path, shipped_index: Path, paragraphs: list[tu
     analyzer = Analyzer.create()
     tokens = [analyzer.terms(indexed_text(c)) for c in loaded.chunks]
     query_terms = [analyzer.terms(q) for q in query_texts]
-    engine = Engine(loaded)
-    search_ms = _timed(lambda q: engine.search(q, TOP_K), query_texts, repeats)
+    bot = Guidebot(loaded)
+    search_ms = _timed(lambda q: bot.search(q, TOP_K), query_texts, repeats)
     parity = compare_with_reference(loaded.bm25, tokens, query_terms, reference_count, repeats)
     return {
         "chunks": chunks, "documents": report.documents, "vocabulary": report.vocabulary,
@@ -280,9 +276,9 @@ def print_report(rows: list[dict], shipped: dict, queries_count: int, guide_coun
     def ms(value: float) -> str:
         return f"{value:.3f}" if value < 10 else f"{value:.1f}"
 
-    print(f"\n### Scale: build, load, memory (index through engine.build_and_save; load and RSS in a fresh "
+    print(f"\n### Scale: build, load, memory (index through build.build_and_save; load and RSS in a fresh "
           f"process that then serves {guide_count + queries_count} searches and the chat mix)\n")
-    print("| chunks | docs | terms | build s | index MB | load_index s | Engine() s | warm-up s | serving RSS MB |")
+    print("| chunks | docs | terms | build s | index MB | load_index s | Guidebot() s | warm-up s | serving RSS MB |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for label, r in [(f"{shipped['chunks']:,} (shipped)", shipped)] + [(f"{r['chunks']:,}", r) for r in rows]:
         v = r["serving"]
@@ -291,7 +287,7 @@ def print_report(rows: list[dict], shipped: dict, queries_count: int, guide_coun
 
     print(f"\n### Scale: queries ({queries_count} numpy-docstring queries, top {TOP_K}), beside rank-bm25 on the "
           f"same analysed tokens\n")
-    print("| chunks | BM25.top p50 ms | p95 ms | Engine.search p50 ms | p95 ms | rank-bm25 get_scores+top p50 ms | "
+    print("| chunks | BM25.top p50 ms | p95 ms | Guidebot.search p50 ms | p95 ms | rank-bm25 get_scores+top p50 ms | "
           "p95 ms | speed-up (p50, same queries) | identical top 10 | max score diff | rank-bm25 build s |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
@@ -300,11 +296,11 @@ def print_report(rows: list[dict], shipped: dict, queries_count: int, guide_coun
               f"{r['speedup']:,.0f}× (n={r['sample']}) | {r['agree']}/{r['sample']} | {r['max_diff']:.1e} | "
               f"{r['ref_build_s']:.1f} |")
 
-    print(f"\n### Scale: serving latency beside the shipped corpus ({shipped['chunks']} chunks), both engines in one "
+    print(f"\n### Scale: serving latency beside the shipped corpus ({shipped['chunks']} chunks), both bots in one "
           f"process, calls interleaved\n")
-    print(f"Search: Engine.search (k=5) on {guide_count} gold-set questions, medians of repeated calls. Chat: "
-          f"dialogue.respond on every turn of the chat mix and the gold set ({chat_count} requests), each answered "
-          f"by a fresh engine (answer cache empty), medians over repeats; and the chat mix asked again (cache hit)."
+    print(f"Search: Guidebot.search (k=5) on {guide_count} gold-set questions, medians of repeated calls. Chat: "
+          f"Guidebot.chat on every turn of the chat mix and the gold set ({chat_count} requests), each answered "
+          f"by a fresh bot (answer cache empty), medians over repeats; and the chat mix asked again (cache hit)."
           f"\n")
     print("| chunks | search p50 ms shipped | large | ratio | chat mean ms shipped | large | ratio | chat p95 ms "
           "shipped | large | cache hit mean ms shipped | large | same answered/abstained |")

@@ -56,14 +56,14 @@ def free_port() -> int:
 @contextmanager
 def server(index_path: Path, workers: int, uvicorn_options: tuple[str, ...] = ()) -> Iterator[tuple[str, int]]:
     """A server process on a free loopback port; yields (base URL, pid). `guidebot serve` unless
-    uvicorn options are given (then `uvicorn guidebot.api:create_app --factory` with them)."""
+    uvicorn options are given (then `uvicorn guidebot.service.app:create_app --factory` with them)."""
     port = free_port()
     env = {**os.environ, "GUIDEBOT_CORPUS_DIR": str(ROOT / "corpus"), "GUIDEBOT_INDEX_PATH": str(index_path),
            "GUIDEBOT_RATE_LIMIT_PER_MINUTE": "0"}
     if uvicorn_options:
-        command = [sys.executable, "-m", "uvicorn", "guidebot.api:create_app", "--factory", "--host", "127.0.0.1",
-                   "--port", str(port), "--workers", str(workers), "--log-level", "warning", "--no-access-log",
-                   *uvicorn_options]
+        command = [sys.executable, "-m", "uvicorn", "guidebot.service.app:create_app", "--factory",
+                   "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers), "--log-level", "warning",
+                   "--no-access-log", *uvicorn_options]
     else:
         command = [sys.executable, "-m", "guidebot.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
                    "--workers", str(workers)]
@@ -251,7 +251,7 @@ def profile_chat(base: str, pid: int, seconds: float, workdir: Path, bodies: lis
 
 def summarize_profile(collapsed: str, top: int = 20) -> str:
     """Where the server's time goes, from py-spy's collapsed stacks: a share per part of the request
-    path (what runs inside dialogue.respond, else by the innermost frame's file), then guidebot's
+    path (what runs inside Guidebot.chat, else by the innermost frame's file), then guidebot's
     functions by inclusive share, then every function by self share."""
     parts: Counter[str] = Counter()
     inclusive: Counter[str] = Counter()
@@ -282,9 +282,10 @@ def summarize_profile(collapsed: str, top: int = 20) -> str:
     return "\n".join(lines)
 
 
-PARTS = (  # for samples outside dialogue.respond, by the file of the innermost Python frame
-    ("guidebot middleware (request id, log line, headers, limits)", ("guidebot/middleware.py",)),
-    ("guidebot routes (api.py)", ("guidebot/api.py",)),
+PARTS = (  # for samples outside Guidebot.chat, by the file of the innermost Python frame
+    ("guidebot middleware (request id, log line, headers, limits)",
+     ("guidebot/service/middleware.py", "guidebot/service/ratelimit.py")),
+    ("guidebot routes (service/app.py)", ("guidebot/service/app.py", "guidebot/service/replies.py")),
     ("logging", ("logging/",)),
     ("request validation (pydantic)", ("pydantic",)),
     ("thread hand-off (asyncio.to_thread)", ("concurrent/futures", "threading.py", "asyncio/threads")),
@@ -292,8 +293,8 @@ PARTS = (  # for samples outside dialogue.respond, by the file of the innermost 
 
 
 def _part_of(frames: list[str]) -> str:
-    if any(frame.startswith("respond (guidebot/dialogue.py)") for frame in frames):
-        return "answer assembly: dialogue.respond (worker thread)"
+    if any(frame.startswith("chat (guidebot/chat.py)") for frame in frames):
+        return "answer assembly: Guidebot.chat (worker thread)"
     for part, markers in PARTS:
         if any(marker in frames[-1] for marker in markers):
             return part
@@ -301,7 +302,7 @@ def _part_of(frames: list[str]) -> str:
 
 
 def _frame_name(frame: str) -> str:
-    """'respond (guidebot/dialogue.py:101)' → 'respond (guidebot/dialogue.py)'."""
+    """'chat (guidebot/chat.py:101)' → 'chat (guidebot/chat.py)'."""
     name, _, where = frame.partition(" (")
     path = where.rstrip(")").rsplit(":", 1)[0]
     for marker in ("site-packages/", "/src/", "/lib/python3"):

@@ -1,5 +1,6 @@
-"""Shared fixtures: the real corpus and engine, throwaway corpora for validation tests, the app
-through TestClient, and a real uvicorn server on a free loopback port."""
+"""Shared fixtures: the real corpus and the bot answering from it, throwaway corpora for validation
+tests, the app through TestClient, and real `guidebot serve` processes on free loopback ports
+(`serve`, the one launcher every suite uses; `live_server` is a session-wide one)."""
 
 from __future__ import annotations
 
@@ -9,22 +10,35 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
 
+from guidebot.build import build_index
+from guidebot.chat import Guidebot
 from guidebot.corpus import load_corpus
-from guidebot.engine import Engine, build_index
+from guidebot.service.app import create_app
+from guidebot.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
 
 
 @pytest.fixture(scope="session")
-def engine() -> Engine:
-    return Engine(build_index(load_corpus(CORPUS)))
+def bot() -> Guidebot:
+    return Guidebot(build_index(load_corpus(CORPUS)))
+
+
+@pytest.fixture(scope="module")
+def client(bot: Guidebot) -> Iterator[TestClient]:
+    """The app with default settings (no admin token), as most deployments run it."""
+    with TestClient(create_app(Settings(), bot=bot)) as test_client:
+        yield test_client
 
 
 @pytest.fixture
@@ -58,29 +72,63 @@ def stop_process(process: subprocess.Popen, timeout: float = 10.0) -> None:  # t
         process.wait(timeout=5)
 
 
-def wait_until_up(url: str, timeout: float = 30.0) -> None:
+@dataclass
+class Server:
+    """A running `guidebot serve` process: its base URL and its combined stdout/stderr log."""
+
+    base: str
+    process: subprocess.Popen[bytes]
+    log_path: Path
+
+    def log(self) -> str:
+        try:
+            return self.log_path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return ""
+
+    def log_tail(self, chars: int = 4000) -> str:
+        return self.log()[-chars:]
+
+
+def wait_until_up(server: Server, timeout: float) -> None:
+    """Poll /api/health until it answers 200; fail early (with the log) if the process exits."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            break
         try:
-            if httpx.get(url, timeout=1.0).status_code == 200:
+            if httpx.get(server.base + "/api/health", timeout=1.0).status_code == 200:
                 return
         except httpx.HTTPError:
             pass
         time.sleep(0.1)
-    raise RuntimeError(f"server at {url} did not come up")
+    raise RuntimeError(f"guidebot serve at {server.base} did not come up "
+                       f"(exit code {server.process.poll()}):\n{server.log_tail()}")
+
+
+@contextmanager
+def serve(workdir: Path, *args: str, corpus: Path = CORPUS, index: Path | None = None,
+          env: Mapping[str, str] | None = None, timeout: float = 60.0) -> Iterator[Server]:
+    """A real `python -m guidebot.cli serve` on a free loopback port over `corpus`, serving
+    `index` (default: `workdir/index.gbi`), with `env` added to this process's environment and
+    extra CLI `args`; waits until /api/health answers. Its output goes to a log file in `workdir`."""
+    port = free_port()
+    log_path = workdir / f"serve-{port}.log"
+    command = [sys.executable, "-m", "guidebot.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
+               "--corpus", str(corpus), "--index", str(index or workdir / "index.gbi"), *args]
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
+                                   stdout=log, stderr=subprocess.STDOUT)
+    server = Server(f"http://127.0.0.1:{port}", process, log_path)
+    try:
+        wait_until_up(server, timeout)
+        yield server
+    finally:
+        stop_process(process, timeout=15)
 
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real `guidebot serve` process on a free loopback port; yields its base URL."""
-    port = free_port()
-    index = tmp_path_factory.mktemp("live") / "index.gbi"
-    env = {**os.environ, "GUIDEBOT_INDEX_PATH": str(index), "GUIDEBOT_CORPUS_DIR": str(CORPUS)}
-    process = subprocess.Popen([sys.executable, "-m", "guidebot.cli", "serve", "--host", "127.0.0.1", "--port",
-                                str(port)], env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(base + "/api/health")
-        yield base
-    finally:
-        stop_process(process)
+    """A real `guidebot serve` process with default settings; yields its base URL."""
+    with serve(tmp_path_factory.mktemp("live")) as server:
+        yield server.base

@@ -3,26 +3,17 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 
 import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from guidebot.api import create_app
-from guidebot.engine import Engine
-from guidebot.settings import Settings
+from guidebot.chat import Guidebot
 
 CITATION_KEYS = {"id", "chunk_id", "doc_id", "title", "section", "url", "quote"}
 
 
-@pytest.fixture(scope="module")
-def client(engine: Engine) -> Iterator[TestClient]:
-    with TestClient(create_app(Settings(), engine=engine)) as test_client:
-        yield test_client
-
-
-def test_chat_answers_admission_requirements_with_cited_sentences(client: TestClient, engine: Engine) -> None:
+def test_chat_answers_admission_requirements_with_cited_sentences(client: TestClient, bot: Guidebot) -> None:
     reply = client.post("/api/chat", json={"message": "What are the admission requirements?"})
     assert reply.status_code == 200
     body = reply.json()
@@ -33,8 +24,8 @@ def test_chat_answers_admission_requirements_with_cited_sentences(client: TestCl
     for citation in body["citations"]:
         assert set(citation) == CITATION_KEYS
         assert f"[{citation['id']}]" in body["answer"]
-        chunk = engine.chunks[engine.chunk_positions[citation["chunk_id"]]]
-        assert citation["quote"] in chunk.text  # verbatim corpus text
+        chunk = bot.chunk(citation["chunk_id"])
+        assert chunk is not None and citation["quote"] in chunk.text  # verbatim corpus text
 
 
 def test_chat_uses_history_for_follow_ups(client: TestClient) -> None:
@@ -102,10 +93,10 @@ def test_chunk_by_id_and_unknown_chunk_404(client: TestClient) -> None:
     assert client.get("/api/chunks/does-not-exist").status_code == 404
 
 
-def test_health_reports_counts_and_version(client: TestClient, engine: Engine) -> None:
+def test_health_reports_counts_and_version(client: TestClient, bot: Guidebot) -> None:
     body = client.get("/api/health").json()
-    assert body == {"status": "ok", "documents": len(engine.documents), "chunks": len(engine.chunks),
-                    "index_version": engine.version, "worker": os.getpid()}
+    assert body == {"status": "ok", "documents": len(bot.documents), "chunks": bot.chunk_count,
+                    "index_version": bot.version, "worker": os.getpid()}
 
 
 def test_chat_page_is_served_at_root(client: TestClient) -> None:

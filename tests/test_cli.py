@@ -9,6 +9,8 @@ from pathlib import Path
 
 from .conftest import CORPUS, ROOT, write_doc
 
+BROKEN_TOPIC = "---\nid: Not An Id\ntitle: Broken\nkind: topic\nprice: 3\n---\n\nText.\n"
+
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "guidebot.cli", *args], cwd=ROOT, capture_output=True, text=True,
@@ -33,6 +35,14 @@ def test_index_on_a_broken_corpus_exits_2_listing_every_problem(tmp_path: Path) 
     assert "a.md: price" in result.stderr and "b.md" in result.stderr
     assert "Traceback" not in result.stderr
     assert not out.exists()
+
+
+def test_index_check_lists_every_problem_of_a_broken_corpus(corpus_copy: Path) -> None:
+    write_doc(corpus_copy, "topics/broken.md", BROKEN_TOPIC)
+    result = run("index", "--check", "--corpus", str(corpus_copy))
+    assert result.returncode == 2
+    assert "topics/broken.md: price" in result.stderr and "topics/broken.md: id" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_index_check_validates_without_writing(tmp_path: Path) -> None:
@@ -60,6 +70,14 @@ def test_settings_come_from_the_environment(tmp_path: Path) -> None:
     env = {**os.environ, "GUIDEBOT_INDEX_PATH": str(tmp_path / "env.gbi")}
     result = run("index", env=env)
     assert result.returncode == 0 and (tmp_path / "env.gbi").exists()
+
+
+def test_bad_settings_value_stops_the_command_naming_the_variable() -> None:
+    import os
+
+    result = run("index", "--check", env={**os.environ, "GUIDEBOT_MAX_BODY_BYTES": "lots"})
+    assert result.returncode == 2 and "GUIDEBOT_MAX_BODY_BYTES='lots' is not valid" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_eval_prints_per_category_results(tmp_path: Path) -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from guidebot.build import build_and_save
 from guidebot.corpus import load_corpus
-from guidebot.engine import build_and_save
 from guidebot.errors import CorpusError
 
 from .conftest import CORPUS, write_doc

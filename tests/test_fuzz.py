@@ -15,9 +15,10 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from guidebot.api import create_app
+from guidebot.build import build_index
+from guidebot.chat import Guidebot
 from guidebot.corpus import load_corpus
-from guidebot.engine import Engine, build_index
+from guidebot.service.app import create_app
 from guidebot.settings import Settings
 
 from .conftest import CORPUS
@@ -27,15 +28,15 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 
 
 # Loaded at import: schemathesis parametrizes tests at collection time (its lazy
-# `from_fixture` loader does not work with this pytest). Building the engine takes ~0.1 s.
-ENGINE = Engine(build_index(load_corpus(CORPUS)))
+# `from_fixture` loader does not work with this pytest). Building the bot takes ~0.1 s.
+BOT = Guidebot(build_index(load_corpus(CORPUS)))
 # The app as deployed without an admin token; rate limiting off so every example reaches the routes.
 public_schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(Settings(rate_limit_per_minute=0),
-                                                                           engine=ENGINE))
+                                                                           bot=BOT))
 # The app with reindex enabled; the fuzzer does not know the token, so it probes the 401 path.
 admin_schema = schemathesis.openapi.from_asgi(
     "/openapi.json", create_app(Settings(rate_limit_per_minute=0, admin_token="fuzz-token-not-guessable"),
-                                engine=ENGINE)).include(path="/api/reindex")
+                                bot=BOT)).include(path="/api/reindex")
 
 
 @public_schema.parametrize()

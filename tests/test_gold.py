@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from guidebot.engine import Engine
+from guidebot.chat import Guidebot
 from guidebot.evaluation import Outcome, evaluate, load_cases, pass_rate, report
 
 GOLD = Path(__file__).parent / "gold"
 
 
 @pytest.fixture(scope="module")
-def outcomes(engine: Engine) -> list[Outcome]:
-    return evaluate(engine, load_cases(GOLD))
+def outcomes(bot: Guidebot) -> list[Outcome]:
+    return evaluate(bot, load_cases(GOLD))
 
 
 def test_gold_set_is_large_and_varied() -> None:

@@ -1,5 +1,6 @@
 """The BM25 index: same scores and top 10 as rank-bm25's BM25Okapi on real text; the index file
-round-trips, is never a pickle, and a damaged, foreign or stale file is detected."""
+round-trips, is never a pickle, and a damaged or foreign file is refused (staleness and rebuilding
+are tests/test_build.py's)."""
 
 from __future__ import annotations
 
@@ -12,12 +13,12 @@ from rank_bm25 import BM25Okapi
 
 from bench.stdlib_text import docstrings
 from guidebot.analysis import Analyzer
+from guidebot.build import build_index
 from guidebot.corpus import load_corpus
-from guidebot.engine import build_index, is_stale, load_or_build
 from guidebot.errors import IndexFileError
 from guidebot.index import BM25, load_index, save_index
 
-from .conftest import CORPUS, write_doc
+from .conftest import CORPUS
 
 
 @pytest.fixture(scope="module")
@@ -100,23 +101,3 @@ def test_not_an_index_file_is_refused(tmp_path: Path) -> None:
     path.write_text("hello")
     with pytest.raises(IndexFileError, match="rebuild|Rebuild"):
         load_index(path)
-
-
-def test_index_goes_stale_when_the_corpus_changes_and_is_rebuilt(corpus_copy: Path, tmp_path: Path) -> None:
-    path = tmp_path / "index.gbi"
-    first = load_or_build(corpus_copy, path)
-    assert not is_stale(corpus_copy, path)
-    write_doc(corpus_copy, "topics/new.md", "---\nid: new-topic\ntitle: New\nkind: topic\n---\n\nFresh words.\n")
-    assert is_stale(corpus_copy, path)
-    second = load_or_build(corpus_copy, path)
-    assert second.fingerprint != first.fingerprint
-    assert any(c.doc_id == "new-topic" for c in load_index(path).chunks)
-
-
-def test_damaged_index_is_rebuilt_from_the_corpus(corpus_copy: Path, tmp_path: Path) -> None:
-    path = tmp_path / "index.gbi"
-    load_or_build(corpus_copy, path)
-    path.write_bytes(path.read_bytes()[:100])
-    rebuilt = load_or_build(corpus_copy, path)
-    assert len(rebuilt.chunks) == len(build_index(load_corpus(corpus_copy)).chunks)
-    assert load_index(path).fingerprint == rebuilt.fingerprint

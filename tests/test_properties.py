@@ -1,5 +1,5 @@
 """Properties that must hold for every input, checked with hypothesis: chunk and sentence offsets
-always point at the exact corpus text; text analysis, search and the dialogue never raise,
+always point at the exact corpus text; text analysis, search and chat never raise,
 whatever Unicode a student (or an attacker) types."""
 
 from __future__ import annotations
@@ -10,10 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from guidebot.analysis import Analyzer, normalize, words
+from guidebot.chat import Guidebot, Turn
 from guidebot.chunking import chunk_document, split_sentences
 from guidebot.corpus import Document
-from guidebot.dialogue import respond
-from guidebot.engine import Engine
 
 PROPERTY_SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 ANALYZER = Analyzer.create()
@@ -142,22 +141,22 @@ query = st.one_of(any_text, sentence, st.lists(word, max_size=30).map(" ".join),
 
 @PROPERTY_SETTINGS
 @given(query, st.integers(1, 50))
-def test_search_never_raises_and_returns_ranked_results(engine: Engine, text: str, k: int) -> None:
-    hits = engine.search(text, k)
+def test_search_never_raises_and_returns_ranked_results(bot: Guidebot, text: str, k: int) -> None:
+    hits = bot.search(text, k)
     assert len(hits) <= k
-    scores = [score for _, score in hits]
+    scores = [hit.score for hit in hits]
     assert all(math.isfinite(s) for s in scores) and scores == sorted(scores, reverse=True)
 
 
-history_turn = st.fixed_dictionaries({"role": st.sampled_from(("user", "assistant")), "content": query})
+history_turn = st.builds(Turn, st.sampled_from(("user", "assistant")), query)
 
 
 @PROPERTY_SETTINGS
 @given(query.filter(lambda q: q.strip()), st.lists(history_turn, max_size=3))
-def test_dialogue_never_raises_and_quotes_only_corpus_text(engine: Engine, text: str, history: list) -> None:
-    answer = respond(engine, text, history)
+def test_chat_never_raises_and_quotes_only_corpus_text(bot: Guidebot, text: str, history: list[Turn]) -> None:
+    answer = bot.chat(text, history)
     assert isinstance(answer.text, str) and answer.text
     assert 0.0 <= answer.confidence <= 1.0
     for citation in answer.citations:
-        chunk = engine.chunks[engine.chunk_positions[citation.chunk_id]]
-        assert citation.quote in chunk.text
+        chunk = bot.chunk(citation.chunk_id)
+        assert chunk is not None and citation.quote in chunk.text

@@ -16,6 +16,8 @@ from nltk.stem.snowball import SnowballStemmer
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from . import datafiles
+
 # Bump when tokenisation, stopwords or stemming change: it invalidates every saved index.
 ANALYSIS_VERSION = "3"
 MAX_CACHED_STEMS = 500_000
@@ -30,15 +32,12 @@ _REPEATS = re.compile(r"(.)\1{2,}")
 
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
-    text = resources.files("guidebot.data").joinpath("stopwords.txt").read_text(encoding="utf-8")
-    return frozenset(w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#"))
+    return frozenset(datafiles.word_list("stopwords.txt"))
 
 
 @lru_cache(maxsize=1)
 def stem_exceptions() -> dict[str, str]:
-    text = resources.files("guidebot.data").joinpath("stem_exceptions.txt").read_text(encoding="utf-8")
-    pairs = (line.split() for line in text.splitlines() if line.strip() and not line.startswith("#"))
-    return {word: stem for word, stem in pairs}
+    return dict(datafiles.pair_list("stem_exceptions.txt"))
 
 
 @lru_cache(maxsize=1)

@@ -1,5 +1,6 @@
 """The `guidebot` command: index, serve, ask, eval. A thin layer: each command builds Settings
-(defaults, then GUIDEBOT_* environment, then flags) and calls into the engine. Errors meant for
+(defaults, then GUIDEBOT_* environment, then flags) and calls the chat facade (`guidebot.chat`),
+the index build (`guidebot.build`) or the service (`guidebot.service`). Errors meant for
 the user (bad corpus, damaged index, a bad GUIDEBOT_* value) become one clear message and exit
 code 2, not a traceback.
 """
@@ -11,9 +12,13 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import CorpusError, GuidebotError
 from .settings import Settings
+
+if TYPE_CHECKING:
+    from .chat import Guidebot
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -74,9 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
+    from .build import build_and_save
     from .corpus import load_corpus
-    from .engine import build_and_save
-    from .lifecycle import rebuild_lock
+    from .service.lifecycle import rebuild_lock
 
     if args.check:
         corpus = load_corpus(settings.corpus_dir)
@@ -97,9 +102,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     import uvicorn
 
-    from .engine import load_or_build
-    from .lifecycle import CorpusWatcher
-    from .middleware import logging_config
+    from .build import load_or_build
+    from .service.logs import logging_config
+    from .service.watcher import CorpusWatcher
 
     settings = settings.with_overrides(host=args.host, port=args.port, workers=args.workers,
                                        watch=True if args.watch else None)
@@ -114,7 +119,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     _export(settings)
     watcher = CorpusWatcher(settings.corpus_dir, settings.index_path).start() if settings.watch else None
     try:
-        uvicorn.run("guidebot.api:create_app", factory=True, host=settings.host, port=settings.port,
+        uvicorn.run("guidebot.service.app:create_app", factory=True, host=settings.host, port=settings.port,
                     workers=settings.workers, log_level="warning", access_log=False, log_config=log_config,
                     proxy_headers=True, forwarded_allow_ips=settings.forwarded_allow_ips)
     finally:
@@ -131,19 +136,19 @@ def _export(settings: Settings) -> None:
     os.environ["GUIDEBOT_INDEX_PATH"] = str(settings.index_path)
 
 
-def _engine(settings: Settings):  # type: ignore[no-untyped-def]
-    from .engine import Engine, load_or_build
+def _bot(settings: Settings) -> Guidebot:
+    from .build import load_or_build
+    from .chat import Guidebot
 
-    return Engine(load_or_build(settings.corpus_dir, settings.index_path))
+    return Guidebot(load_or_build(settings.corpus_dir, settings.index_path))
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
-    from .api import chat_payload
-    from .dialogue import respond
+    from .chat import reply_payload
 
-    answer = respond(_engine(settings), args.question)
+    answer = _bot(settings).chat(args.question)
     if args.json:
-        print(json.dumps(chat_payload(answer), indent=2, ensure_ascii=False))
+        print(json.dumps(reply_payload(answer), indent=2, ensure_ascii=False))
         return 0
     print(answer.text)
     if answer.citations:
@@ -164,7 +169,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     cases = load_cases(args.gold)
     if args.split != "all":
         cases = [c for c in cases if c.split == args.split]
-    outcomes = evaluate(_engine(settings), cases)
+    outcomes = evaluate(_bot(settings), cases)
     print(report(outcomes, show_failures=not args.quiet))
     return 0
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,11 @@ OPTIONAL_FIELDS = ("aliases", "url", "reviewed", "sources", "university", "city"
 KNOWN_FIELDS = frozenset(COMMON_REQUIRED + OPTIONAL_FIELDS)
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
 SYNONYMS_FILE = "synonyms.yaml"
+PROFILE_FILE = "guidebot.yaml"
+# The corpus profile: what guidebot says about this corpus (see corpus/README.md, "guidebot.yaml").
+PROFILE_TEXT_FIELDS = ("title", "greeting", "topic", "sources", "scope", "coverage", "entities", "description")
+PROFILE_LIST_FIELDS = ("suggestions", "program_suggestions", "not_covered")
+PROFILE_FIELDS = (*PROFILE_TEXT_FIELDS, *PROFILE_LIST_FIELDS, "replies")
 SKIPPED_FILES = frozenset({"README.md"})
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 
@@ -56,6 +61,7 @@ class Corpus:
     documents: tuple[Document, ...]
     synonyms: tuple[tuple[str, ...], ...]
     fingerprint: str
+    profile: dict[str, Any] = field(default_factory=dict)
 
     def by_id(self) -> dict[str, Document]:
         return {d.id: d for d in self.documents}
@@ -86,12 +92,18 @@ def load_corpus(corpus_dir: Path) -> Corpus:
         raw = synonyms_path.read_bytes()
         digest.update(SYNONYMS_FILE.encode() + b"\0" + raw)
         synonyms = parse_synonyms(SYNONYMS_FILE, raw, problems)
+    profile: dict[str, Any] = {}
+    profile_path = root / PROFILE_FILE
+    if profile_path.exists():
+        raw = profile_path.read_bytes()
+        digest.update(PROFILE_FILE.encode() + b"\0" + raw)
+        profile = parse_profile(PROFILE_FILE, raw, problems)
     if not documents and not problems:
         problems.append(Problem(str(root), None, "the corpus has no Markdown documents",
                                 "add at least one .md file with front matter (see corpus/README.md)"))
     if problems:
         raise CorpusError(problems)
-    return Corpus(tuple(documents), synonyms, digest.hexdigest())
+    return Corpus(tuple(documents), synonyms, digest.hexdigest(), profile)
 
 
 def parse_document(rel: str, raw: bytes, problems: list[Problem]) -> Document | None:
@@ -217,6 +229,32 @@ def parse_synonyms(rel: str, raw: bytes, problems: list[Problem]) -> tuple[tuple
             continue
         result.append(tuple(t.strip() for t in group))
     return tuple(result)
+
+
+def parse_profile(rel: str, raw: bytes, problems: list[Problem]) -> dict[str, Any]:
+    """guidebot.yaml: a mapping of known fields; texts are strings, lists are lists of strings,
+    `replies` maps reply names to texts. Unknown fields are errors (a typo is caught)."""
+    try:
+        data = yaml.safe_load(raw.decode("utf-8")) or {}
+    except (UnicodeDecodeError, yaml.YAMLError) as exc:
+        problems.append(Problem(rel, None, f"not valid UTF-8 YAML ({exc})", "fix the YAML syntax"))
+        return {}
+    if not isinstance(data, dict):
+        problems.append(Problem(rel, None, "must be a mapping of fields", "write `field: value` lines"))
+        return {}
+    profile: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in PROFILE_FIELDS:
+            problems.append(Problem(rel, str(key), "unknown field", f"use one of: {', '.join(PROFILE_FIELDS)}"))
+        elif key in PROFILE_TEXT_FIELDS and not isinstance(value, str):
+            problems.append(Problem(rel, key, "must be a text", f"write `{key}: some text`"))
+        elif key in PROFILE_LIST_FIELDS and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+            problems.append(Problem(rel, key, "must be a list of texts", f"write `{key}:` then `  - text` lines"))
+        elif key == "replies" and not (isinstance(value, dict) and all(isinstance(v, str) for v in value.values())):
+            problems.append(Problem(rel, key, "must map reply names to texts", "write `replies:` then `  name: text`"))
+        else:
+            profile[key] = value
+    return profile
 
 
 def _is_blank(value: Any) -> bool:

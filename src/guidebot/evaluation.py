@@ -1,5 +1,5 @@
 """The gold-set evaluation behind `guidebot eval`: load cases from `tests/gold/*.yaml`, play each
-conversation through `dialogue.respond` (history built from the bot's own replies), and report
+conversation through `Guidebot.chat` (history built from the bot's own replies), and report
 pass rates, false abstentions and false answers per category and split.
 """
 
@@ -12,12 +12,10 @@ from typing import Any
 
 import yaml
 
-from .answer import Answer
-from .dialogue import respond
-from .engine import Engine
+from .chat import Guidebot, Reply, Turn
 
 CATEGORIES = ("direct", "paraphrase", "typo", "program", "topic", "follow_up", "list", "partial", "smalltalk",
-              "out_of_scope")
+              "out_of_scope", "uni_topic", "paraphrase_lex", "multi_turn", "honest_no", "real_student", "guide")
 
 
 @dataclass(frozen=True)
@@ -29,12 +27,14 @@ class Case:
     answered: bool
     must_contain: tuple[str, ...] = ()
     cites: tuple[str, ...] = ()
+    evidence: tuple[str, ...] = ()  # corpus sentences that answer it (one of them must be cited)
+    not_in_corpus: bool = False
 
 
 @dataclass
 class Outcome:
     case: Case
-    answer: Answer
+    answer: Reply
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -49,6 +49,12 @@ class Outcome:
     def false_answer(self) -> bool:
         return not self.case.answered and self.answer.answered
 
+    @property
+    def cites_evidence(self) -> bool:
+        """One of the case's evidence sentences is among the reply's quotes (either contains the other)."""
+        quotes = [" ".join(c.quote.split()) for c in self.answer.citations]
+        return any(e in q or q in e for e in self.case.evidence for q in quotes if q)
+
 
 def load_cases(path: Path) -> list[Case]:
     files = sorted(Path(path).glob("*.yaml")) if Path(path).is_dir() else [Path(path)]
@@ -62,16 +68,20 @@ def load_cases(path: Path) -> list[Case]:
 def _case(raw: dict[str, Any]) -> Case:
     expect = raw.get("expect", {})
     turns = raw.get("turns") or [raw["question"]]
+    evidence = expect.get("evidence") or ()
+    if isinstance(evidence, str):
+        evidence = (evidence,)
     return Case(str(raw["id"]), raw["category"], raw.get("split", "tune"), tuple(turns), bool(expect["answered"]),
-                tuple(str(s) for s in expect.get("must_contain", ()) or ()), tuple(expect.get("cites", ()) or ()))
+                tuple(str(s) for s in expect.get("must_contain", ()) or ()), tuple(expect.get("cites", ()) or ()),
+                tuple(" ".join(str(e).split()) for e in evidence), bool(expect.get("not_in_corpus", False)))
 
 
-def run_case(engine: Engine, case: Case) -> Outcome:
-    history: list[dict[str, str]] = []
+def run_case(bot: Guidebot, case: Case) -> Outcome:
+    history: list[Turn] = []
     answer = None
     for turn in case.turns:
-        answer = respond(engine, turn, history)
-        history += [{"role": "user", "content": turn}, {"role": "assistant", "content": answer.text}]
+        answer = bot.chat(turn, history)
+        history += [Turn("user", turn), Turn("assistant", answer.text)]
     assert answer is not None
     outcome = Outcome(case, answer)
     if answer.answered != case.answered:
@@ -84,11 +94,13 @@ def run_case(engine: Engine, case: Case) -> Outcome:
     for doc_id in case.cites:
         if doc_id not in cited:
             outcome.problems.append(f"does not cite {doc_id}")
+    if case.answered and case.evidence and answer.answered and not outcome.cites_evidence:
+        outcome.problems.append("cites none of the evidence sentences")
     return outcome
 
 
-def evaluate(engine: Engine, cases: list[Case]) -> list[Outcome]:
-    return [run_case(engine, case) for case in cases]
+def evaluate(bot: Guidebot, cases: list[Case]) -> list[Outcome]:
+    return [run_case(bot, case) for case in cases]
 
 
 def pass_rate(outcomes: list[Outcome]) -> float:

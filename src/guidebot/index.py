@@ -15,7 +15,7 @@ import os
 import zipfile
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,7 @@ from .corpus import Document
 from .errors import IndexFileError
 
 FORMAT_NAME = "guidebot-index"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 K1 = 1.5
 B = 0.75
 EPSILON = 0.25
@@ -172,6 +172,7 @@ class IndexedCorpus:
     synonyms: tuple[tuple[str, ...], ...]
     fingerprint: str
     version: str
+    profile: dict[str, Any] = field(default_factory=dict)  # the corpus's guidebot.yaml
 
 
 def save_index(index: IndexedCorpus, path: Path) -> None:
@@ -184,6 +185,7 @@ def save_index(index: IndexedCorpus, path: Path) -> None:
         "vocabulary.json": orjson.dumps(index.bm25.vocabulary),
         "words.json": orjson.dumps(index.word_frequencies),
         "synonyms.json": orjson.dumps([list(g) for g in index.synonyms]),
+        "profile.json": orjson.dumps(index.profile),
         "indptr.npy": _npy(index.bm25.indptr),
         "postings.npy": _npy(index.bm25.postings),
         "impacts.npy": _npy(index.bm25.impacts),
@@ -256,11 +258,13 @@ def _load_index(path: Path) -> IndexedCorpus:
                     int(manifest["doc_count"]))
         synonyms = tuple(tuple(g) for g in orjson.loads(members["synonyms.json"]))
         words = orjson.loads(members["words.json"])
+        profile = orjson.loads(members["profile.json"])
     except (TypeError, ValueError, KeyError) as exc:
         raise IndexFileError(str(path), f"the file's contents do not match format {FORMAT_VERSION} ({exc})") from None
     if bm25.doc_count != len(chunks) or len(bm25.indptr) != len(bm25.vocabulary) + 1:
         raise IndexFileError(str(path), "the file's arrays do not match its chunks")
-    return IndexedCorpus(documents, chunks, bm25, words, synonyms, manifest["fingerprint"], manifest["version"])
+    return IndexedCorpus(documents, chunks, bm25, words, synonyms, manifest["fingerprint"], manifest["version"],
+                         profile)
 
 
 def _npy(array: np.ndarray) -> bytes:

@@ -1,6 +1,7 @@
 """One settings object for the whole service: defaults, then `GUIDEBOT_*` environment variables,
 then explicit overrides (CLI flags). Built once and passed explicitly; no module-level state.
-Owns parsing and checking the values; what each limit does is enforced by api.py and middleware.py.
+Owns parsing and checking the values; what each limit does is enforced by the service
+(guidebot/service: schemas.py, middleware.py, ratelimit.py), which reads every limit from here.
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
+
+from .policy import Policy
 
 ENV_PREFIX = "GUIDEBOT_"
 
@@ -26,11 +29,9 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 1
-    title: str = "guidebot"
-    greeting: str = (
-        "Hi! I answer questions about Master's programs in Machine Learning in the US, "
-        "from a guide and notes on the universities it lists. Every answer cites its source."
-    )
+    # The chat's title and greeting; empty means the corpus profile's (guidebot.yaml `title`, `greeting`).
+    title: str = ""
+    greeting: str = ""
     # Comma-separated origins allowed to call the API from a browser; empty means same origin only.
     allowed_origins: tuple[str, ...] = ()
     # Bearer token for POST /api/reindex; empty disables the endpoint (404, absent from OpenAPI).
@@ -53,13 +54,14 @@ class Settings:
     log_questions: bool = False
     # Proxies whose X-Forwarded-For / X-Forwarded-Proto are trusted (uvicorn's forwarded_allow_ips).
     forwarded_allow_ips: str = "127.0.0.1"
-    # Retrieval and answer assembly.
+    # Retrieval and answer assembly (the rest of the tuning numbers are in policy.Policy).
     top_k_passages: int = 8
     max_answer_sentences: int = 4
     max_answer_chars: int = 700
 
     def __post_init__(self) -> None:
-        for name in ("workers", "max_body_bytes", "max_message_chars", "max_history_items", "max_turn_chars"):
+        for name in ("workers", "max_body_bytes", "max_message_chars", "max_history_items", "max_turn_chars",
+                     "top_k_passages", "max_answer_sentences", "max_answer_chars"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{ENV_PREFIX}{name.upper()} must be at least 1 (got {getattr(self, name)})")
         if self.rate_limit_per_minute < 0:
@@ -88,6 +90,11 @@ class Settings:
         if "allowed_origins" in values and isinstance(values["allowed_origins"], str):
             values["allowed_origins"] = _split_origins(values["allowed_origins"])
         return cls(**values)
+
+    def policy(self) -> Policy:
+        """The answering policy, with the three numbers Settings exposes applied."""
+        return Policy(top_k_passages=self.top_k_passages, max_sentences=self.max_answer_sentences,
+                      max_chars=self.max_answer_chars)
 
     def with_overrides(self, **overrides: Any) -> Settings:
         return replace(self, **{k: v for k, v in overrides.items() if v is not None})

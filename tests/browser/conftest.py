@@ -1,8 +1,8 @@
 """Browser tests for the chat widget: real server + a foreign-origin host page + Debian's chromium.
 
 Fixtures start:
-  * the real API server (`uvicorn --factory guidebot.api:create_app`) on a free loopback port,
-    with GUIDEBOT_ALLOWED_ORIGINS set to the host page's origin;
+  * the real API server (`guidebot serve`, through the shared launcher in tests/conftest.py) on a
+    free loopback port, with GUIDEBOT_ALLOWED_ORIGINS set to the host page's origin;
   * a plain HTTP server on another free port serving host pages that embed the widget with ONE
     script tag pointing at the API server (so every API call is cross-origin, like a real embed);
   * chromium from /usr/bin/chromium (never a downloaded browser).
@@ -13,22 +13,17 @@ If chromium is missing the tests are skipped, unless CI=true, in which case they
 from __future__ import annotations
 
 import html
-import json
 import os
 import shutil
-import subprocess
-import sys
 import threading
-import time
-import urllib.error
 import urllib.parse
-import urllib.request
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
-from ..conftest import free_port, stop_process
+from ..conftest import CORPUS, Server, free_port, serve
 
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOT_DIR = Path(__file__).resolve().parent / "screenshots"
@@ -44,8 +39,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-# The ASGI factory under test; overridable only to debug the tests themselves.
-APP_FACTORY = os.environ.get("GUIDEBOT_BROWSER_APP", "guidebot.api:create_app")
 SERVER_START_TIMEOUT = float(os.environ.get("GUIDEBOT_BROWSER_START_TIMEOUT", "90"))
 
 
@@ -177,71 +170,17 @@ def host_site():
 # --------------------------------------------------------------------------- API server
 
 
-def _get(url: str, timeout: float = 2.0) -> tuple[int, bytes]:
-    with urllib.request.urlopen(url, timeout=timeout) as resp:  # noqa: S310 (loopback only)
-        return resp.status, resp.read()
-
-
-class ApiServer:
-    def __init__(self, base: str, proc: subprocess.Popen, log_path: Path) -> None:
-        self.base = base
-        self.proc = proc
-        self.log_path = log_path
-
-    def log_tail(self, n: int = 4000) -> str:
-        try:
-            return self.log_path.read_text(errors="replace")[-n:]
-        except OSError:
-            return ""
-
-
 @pytest.fixture(scope="session")
-def api_server(host_site: HostSite, tmp_path_factory: pytest.TempPathFactory):
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
+def api_server(host_site: HostSite, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    corpus = Path(os.environ.get("GUIDEBOT_CORPUS_DIR", str(CORPUS)))
     workdir = tmp_path_factory.mktemp("guidebot-server")
-    log_path = workdir / "server.log"
-    env = dict(os.environ)
-    env.update(
-        {
-            "GUIDEBOT_ALLOWED_ORIGINS": host_site.origin,
-            "GUIDEBOT_CORPUS_DIR": env.get("GUIDEBOT_CORPUS_DIR", str(REPO / "corpus")),
-            "GUIDEBOT_INDEX_PATH": str(workdir / "index.gbi"),
-            "PYTHONUNBUFFERED": "1",
-        }
-    )
-    cmd = [
-        sys.executable, "-m", "uvicorn", "--factory", APP_FACTORY,
-        "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
-    ]
-    log = open(log_path, "wb")  # noqa: SIM115 (closed in teardown)
-    proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
-    server = ApiServer(base, proc, log_path)
-    deadline = time.monotonic() + SERVER_START_TIMEOUT
-    ready = False
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            break
-        try:
-            status, body = _get(base + "/api/health")
-            if status == 200 and json.loads(body).get("status") == "ok":
-                ready = True
-                break
-        except (OSError, urllib.error.URLError, ValueError):
-            pass
-        time.sleep(0.2)
-    if not ready:
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
-        pytest.fail(f"API server did not become healthy at {base}:\n{server.log_tail()}", pytrace=False)
-    host_site.api_base = base
-    yield server
-    stop_process(proc)
-    log.close()
+    try:
+        with serve(workdir, corpus=corpus, env={"GUIDEBOT_ALLOWED_ORIGINS": host_site.origin},
+                   timeout=SERVER_START_TIMEOUT) as server:
+            host_site.api_base = server.base
+            yield server
+    except RuntimeError as exc:
+        pytest.fail(str(exc), pytrace=False)
 
 
 # --------------------------------------------------------------------------- browser

@@ -1,4 +1,4 @@
-"""End-to-end tests of the embeddable chat widget (web/static/widget.js) against the real server.
+"""End-to-end tests of the embeddable chat widget (src/guidebot/service/web/static/widget.js) against the real server.
 
 The host pages are served from a different origin than the API, exactly like a real embed.
 All widget DOM lives in an open shadow root; Playwright's CSS and role locators pierce it.
@@ -11,6 +11,9 @@ import re
 
 import pytest
 from playwright.sync_api import Page, Route, expect
+
+from guidebot.chat import DEFAULT_GREETING
+from guidebot.settings import Settings
 
 expect.set_options(timeout=10_000)
 
@@ -339,6 +342,48 @@ def test_validation_error_422_detail_is_shown(page: Page, host_site, api_server)
     textarea(page).press("Enter")
     expect(error_box(page)).to_contain_text("couldn't accept that question: String should have at most 2000 characters")
     expect(error_box(page).get_by_role("button", name=re.compile("Retry"))).to_be_visible()
+
+
+# --------------------------------------------------------------------------- limits and greeting from /api/config
+
+
+def test_widget_takes_its_limits_greeting_and_starters_from_the_server_config(page: Page, host_site, api_server):
+    cors = {"Access-Control-Allow-Origin": host_site.origin}
+    config = {"title": "Config title", "greeting": "Hello from /api/config", "suggestions": ["One?", "Two?", "Three?"],
+              "limits": {"max_message_chars": 40, "max_history_items": 2, "max_turn_chars": 30}}
+    sent: list[dict] = []
+
+    def fake_chat(route: Route) -> None:
+        if route.request.method != "POST":
+            route.fallback()
+            return
+        sent.append(json.loads(route.request.post_data or "{}"))
+        route.fulfill(status=200, content_type="application/json", headers=cors, body=json.dumps({
+            "answer": "An answer that is much longer than thirty characters. [1]", "answered": True,
+            "confidence": 0.9, "citations": [], "suggestions": []}))
+
+    page.route(f"{api_server.base}/api/config",
+               lambda route: route.fulfill(status=200, content_type="application/json", headers=cors,
+                                           body=json.dumps(config)))
+    page.route(f"{api_server.base}/api/chat", fake_chat)
+    open_widget(page, host_site.url())
+    expect(page.locator(f"{W} .gb-greeting .gb-bubble")).to_have_text("Hello from /api/config")
+    expect(starters(page)).to_have_text(["One?", "Two?", "Three?"])
+    expect(textarea(page)).to_have_attribute("maxlength", "40")
+    for n in range(3):
+        ask(page, f"question {n} " + "x" * 60)
+    assert [len(body["message"]) for body in sent] == [40, 40, 40]  # trimmed to max_message_chars
+    last_history = sent[-1]["history"]
+    assert len(last_history) == 2  # max_history_items, the most recent ones
+    assert all(len(turn["content"]) <= 30 for turn in last_history)  # max_turn_chars
+    assert last_history[-1]["role"] == "assistant"
+
+
+def test_without_the_server_config_the_widget_greets_like_the_server_default(page: Page, host_site):
+    open_widget(page, host_site.url(api="closed"))
+    expect(page.locator(f"{W} .gb-greeting .gb-bubble")).to_have_text(DEFAULT_GREETING)
+    expect(starters(page)).to_have_count(3)
+    expect(textarea(page)).to_have_attribute("maxlength", str(Settings().max_message_chars))
 
 
 # --------------------------------------------------------------------------- safety and isolation

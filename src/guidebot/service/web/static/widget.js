@@ -25,15 +25,14 @@
   var VERSION = "1.0.0";
   var HOST_TAG = "guidebot-widget";
   var STORAGE_PREFIX = "guidebot:v1:";
-  var MAX_HISTORY = 50;
-  var MAX_HISTORY_CONTENT = 2000;
-  var MAX_MESSAGE = 2000;
+  // The server's request limits, greeting and starter questions come from GET /api/config; the
+  // values below are used until it answers, and if it fails. They equal the server's defaults
+  // (guidebot.settings.Settings; a test keeps them in step).
+  var DEFAULT_LIMITS = { maxMessage: 2000, maxHistory: 50, maxTurn: 20000 };
   var MAX_STORED_MESSAGES = 100;
   var DEFAULT_ACCENT = "#1d4ed8"; // 6.7:1 against white, both ways round
   var DEFAULT_TITLE = "Guidebot";
-  var DEFAULT_GREETING =
-    "Hi! I answer questions about Master's in Machine Learning programs in the US, " +
-    "with links to my sources. What would you like to know?";
+  var DEFAULT_GREETING = "Hi! Ask me a question; every answer cites its source.";
   var FALLBACK_STARTERS = [
     "What are the admission requirements?",
     "How much does tuition cost?",
@@ -180,14 +179,27 @@
     return out;
   }
 
-  function normaliseSuggestions(list) {
+  function normaliseSuggestions(list, maxChars) {
     if (!Array.isArray(list)) return [];
     var out = [];
     for (var i = 0; i < list.length && out.length < 5; i++) {
       var s = str(list[i]).trim();
-      if (s && s.length <= MAX_MESSAGE) out.push(s);
+      if (s && s.length <= maxChars) out.push(s);
     }
     return out;
+  }
+
+  // The limits of a /api/config reply; a missing or unusable value keeps the current one.
+  function normaliseLimits(raw, current) {
+    function pick(value, fallback) {
+      return typeof value === "number" && isFinite(value) && value >= 1 ? Math.floor(value) : fallback;
+    }
+    raw = raw && typeof raw === "object" ? raw : {};
+    return {
+      maxMessage: pick(raw.max_message_chars, current.maxMessage),
+      maxHistory: pick(raw.max_history_items, current.maxHistory),
+      maxTurn: pick(raw.max_turn_chars, current.maxTurn)
+    };
   }
 
   // Relative luminance / contrast (WCAG 2.x) for choosing text on the accent.
@@ -329,6 +341,7 @@
     this.title = this.opts.title || DEFAULT_TITLE;
     this.greeting = this.opts.greeting || DEFAULT_GREETING;
     this.starters = FALLBACK_STARTERS.slice();
+    this.limits = DEFAULT_LIMITS;
     this.errorEl = null;
     this.restore();
     this.mount();
@@ -427,7 +440,7 @@
     ]);
 
     this.input = el("textarea", {
-      className: "gb-input", id: "gb-input", rows: "1", maxlength: String(MAX_MESSAGE),
+      className: "gb-input", id: "gb-input", rows: "1", maxlength: String(this.limits.maxMessage),
       placeholder: "Ask about MS in ML programs…", "aria-label": "Your question",
       "aria-describedby": "gb-hint", enterkeyhint: "send", autocomplete: "off"
     });
@@ -601,7 +614,7 @@
       ]));
     }
 
-    var sugg = normaliseSuggestions(msg.suggestions);
+    var sugg = normaliseSuggestions(msg.suggestions, this.limits.maxMessage);
     if (sugg.length) {
       var box = el("div", { className: "gb-suggestions", role: "group", "aria-label": "Suggested follow-up questions" });
       for (var k = 0; k < sugg.length; k++) box.appendChild(this.suggestionButton(sugg[k]));
@@ -805,12 +818,14 @@
         self.greeting = cfg.greeting.trim();
         if (self.greetingText) self.greetingText.textContent = self.greeting;
       }
-      var s = normaliseSuggestions(cfg.suggestions).slice(0, 3);
+      self.limits = normaliseLimits(cfg.limits, self.limits);
+      self.input.setAttribute("maxlength", String(self.limits.maxMessage));
+      var s = normaliseSuggestions(cfg.suggestions, self.limits.maxMessage).slice(0, 3);
       if (s.length) {
         self.starters = s;
         self.renderStarters();
       }
-    }, function () { /* keep the data-greeting / built-in fallbacks */ });
+    }, function () { /* keep the data-greeting / built-in fallbacks and DEFAULT_LIMITS */ });
   };
 
   Widget.prototype.errorText = function (err) {
@@ -858,7 +873,8 @@
     o = o || {};
     var self = this;
     if (this.busy) return Promise.resolve();
-    text = str(text).trim().slice(0, MAX_MESSAGE);
+    var limits = this.limits;
+    text = str(text).trim().slice(0, limits.maxMessage);
     if (!text) return Promise.resolve();
     if (!this.isOpen) this.open({ focus: false });
 
@@ -875,8 +891,8 @@
     }
     var history = this.messages.slice(0, -1).filter(function (m) {
       return m.role === "user" || m.role === "assistant";
-    }).slice(-MAX_HISTORY).map(function (m) {
-      return { role: m.role, content: m.content.slice(0, MAX_HISTORY_CONTENT) };
+    }).slice(-limits.maxHistory).map(function (m) {
+      return { role: m.role, content: m.content.slice(0, limits.maxTurn) };
     });
 
     this.setBusy(true);
@@ -897,7 +913,7 @@
         content: data.answer,
         answered: data.answered !== false,
         citations: normaliseCitations(data.citations),
-        suggestions: normaliseSuggestions(data.suggestions)
+        suggestions: normaliseSuggestions(data.suggestions, self.limits.maxMessage)
       };
       self.messages.push(msg);
       self.save();

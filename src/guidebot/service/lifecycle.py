@@ -1,10 +1,11 @@
 """Keeping a running service's index current without downtime.
 
-Owns the serving engine's lifecycle: `EngineHolder` (the one engine reference requests read, and
-the atomic swap), rebuilding from the corpus under a lock that spans worker processes
-(POST /api/reindex), following the index file when another process rewrote it (several workers,
-`guidebot index` while serving), and `CorpusWatcher` for `guidebot serve --watch`.
-It knows nothing about HTTP: the API turns its results and errors into responses.
+Owns what is being served: `Serving` (the `Guidebot` and its reply cache, swapped together in one
+assignment) and `BotHolder` (the one reference requests read, and the atomic swap); rebuilding
+from the corpus under a lock that spans worker processes (POST /api/reindex); and following the
+index file when another process rewrote it (several workers, `guidebot index` or
+`serve --watch` while serving; the watcher itself is in watcher.py).
+It knows nothing about HTTP: the app turns its results and errors into responses.
 
 How several workers stay in step: whoever rebuilds writes the index file atomically (temporary
 name, then rename); every worker stats the file at most once per `reload_check_seconds` and, when
@@ -17,24 +18,23 @@ import asyncio
 import fcntl
 import logging
 import os
-import stat
 import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from .corpus import Document, load_corpus
-from .dialogue import suggestion_pool
-from .engine import Engine, build_fingerprint, build_index, load_or_build
-from .errors import CorpusError, GuidebotError, IndexFileError
-from .index import IndexedCorpus, load_index, read_manifest, save_index
+from ..build import build_index, load_or_build
+from ..chat import Guidebot
+from ..corpus import Document, load_corpus
+from ..errors import CorpusError, GuidebotError, IndexFileError
+from ..index import IndexedCorpus, load_index, read_manifest, save_index
+from .replies import ReplyCache
 
 log = logging.getLogger("guidebot.lifecycle")
 
 FileStamp = tuple[int, int, int]  # (inode, size, mtime in ns): changes whenever the file is replaced
-
 
 class RebuildInProgress(GuidebotError):
     """Another rebuild (in this or another worker process) holds the rebuild lock."""
@@ -112,13 +112,6 @@ def rebuild_lock(index_path: Path, blocking: bool) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def ready_engine(indexed: IndexedCorpus) -> Engine:
-    """An engine with its per-engine caches warmed, so its first request is as fast as the rest."""
-    engine = Engine(indexed)
-    suggestion_pool(engine)
-    return engine
-
-
 def load_for_serving(corpus_dir: Path, index_path: Path) -> IndexedCorpus:
     """The index a (re)starting worker should serve: fresh from the corpus when it is valid; the
     existing index file when the corpus has errors (a maintainer is mid-edit), with a warning."""
@@ -134,24 +127,41 @@ def load_for_serving(corpus_dir: Path, index_path: Path) -> IndexedCorpus:
         return indexed
 
 
-class EngineHolder:
-    """The engine currently serving. Replacing `engine` is one reference assignment, so requests
-    already running keep the engine they started with and new ones get the new one.
+@dataclass(frozen=True)
+class Serving:
+    """What one index serves: the bot and the cache of its encoded replies. Replaced whole, so a
+    request that read it once keeps a consistent pair and a new index starts with an empty cache."""
+
+    bot: Guidebot
+    replies: ReplyCache = field(default_factory=ReplyCache)
+
+
+class BotHolder:
+    """The bot currently serving. Replacing `serving` is one reference assignment, so requests
+    already running keep the bot (and cache) they started with and new ones get the new one.
 
     `rebuild` and `refresh` block for as long as a build or load takes: call them from a worker
     thread, never on the event loop."""
 
-    def __init__(self, engine: Engine, corpus_dir: Path, index_path: Path) -> None:
-        self.engine = engine
+    def __init__(self, bot: Guidebot, corpus_dir: Path, index_path: Path) -> None:
+        self.serving = Serving(bot)
         self.corpus_dir = Path(corpus_dir)
         self.index_path = Path(index_path)
         self._swap_lock = threading.Lock()  # one rebuild or reload at a time in this process
         self._seen_stamp = file_stamp(self.index_path)
 
-    def rebuild(self) -> Rebuild:
-        """Rebuild from the corpus, write the index file, swap the new engine in.
+    @property
+    def bot(self) -> Guidebot:
+        return self.serving.bot
 
-        Raises CorpusError (every problem; the current engine keeps serving), RebuildInProgress,
+    def _swap_in(self, indexed: IndexedCorpus) -> None:
+        """A new bot with the same policy and its caches warmed, swapped in with one assignment."""
+        self.serving = Serving(Guidebot(indexed, policy=self.bot.policy).warm())
+
+    def rebuild(self) -> Rebuild:
+        """Rebuild from the corpus, write the index file, swap the new bot in.
+
+        Raises CorpusError (every problem; the current bot keeps serving), RebuildInProgress,
         or OSError when the index file cannot be written (nothing is swapped)."""
         if not self._swap_lock.acquire(blocking=False):
             raise RebuildInProgress()
@@ -161,15 +171,14 @@ class EngineHolder:
                 indexed = build_index(load_corpus(self.corpus_dir))
                 save_index(indexed, self.index_path)
                 self._seen_stamp = file_stamp(self.index_path)
-                engine = ready_engine(indexed)
-                changes = document_changes(self.engine.indexed.documents, indexed.documents)
-                self.engine = engine
+                changes = document_changes(self.bot.documents, indexed.documents)
+                self._swap_in(indexed)
                 seconds = time.perf_counter() - started
         finally:
             self._swap_lock.release()
         log.info("rebuilt the index from %s: version %s, %d documents, %d chunks, %s in %.2f s",
                  self.corpus_dir, indexed.version, len(indexed.documents), len(indexed.chunks),
-                 _describe(changes), seconds)
+                 describe_changes(changes), seconds)
         return Rebuild(len(indexed.documents), len(indexed.chunks), changes, seconds, indexed.version)
 
     def index_file_changed(self) -> bool:
@@ -180,7 +189,7 @@ class EngineHolder:
         """Load the index file and swap it in if another process wrote a different index; True if swapped.
 
         A damaged or unreadable file is logged and ignored until it changes again; the current
-        engine keeps serving."""
+        bot keeps serving."""
         if not self._swap_lock.acquire(blocking=False):
             return False  # a rebuild in this process is about to update the stamp itself
         try:
@@ -188,23 +197,23 @@ class EngineHolder:
             if stamp is None or stamp == self._seen_stamp:
                 return False
             self._seen_stamp = stamp
+            old = self.bot
             try:
-                if read_manifest(self.index_path).get("fingerprint") == self.engine.indexed.fingerprint:
+                if read_manifest(self.index_path).get("fingerprint") == old.fingerprint:
                     return False
                 indexed = load_index(self.index_path)
             except IndexFileError as exc:
-                log.warning("%s; still serving index version %s", exc, self.engine.version)
+                log.warning("%s; still serving index version %s", exc, old.version)
                 return False
-            old = self.engine
-            self.engine = ready_engine(indexed)
+            self._swap_in(indexed)
         finally:
             self._swap_lock.release()
         log.info("loaded index version %s written by another process (was %s): %s", indexed.version, old.version,
-                 _describe(document_changes(old.indexed.documents, indexed.documents)))
+                 describe_changes(document_changes(old.documents, indexed.documents)))
         return True
 
 
-async def follow_index_file(holder: EngineHolder, interval: float) -> None:
+async def follow_index_file(holder: BotHolder, interval: float) -> None:
     """Forever: every `interval` seconds, stat the index file and reload it (in a worker thread)
     when another process replaced it. Runs as a background task of each worker's event loop."""
     while True:
@@ -216,85 +225,8 @@ async def follow_index_file(holder: EngineHolder, interval: float) -> None:
             log.exception("checking the index file %s failed", holder.index_path)
 
 
-class CorpusWatcher:
-    """Polls the corpus folder and rebuilds the index file when files change (`serve --watch`).
-
-    Runs in a daemon thread of the `guidebot serve` process. It only writes the index file;
-    every worker picks the new file up through EngineHolder.refresh. A corpus with errors is
-    logged, problem by problem, and the index file is left alone, so workers keep serving."""
-
-    def __init__(self, corpus_dir: Path, index_path: Path, interval: float = 1.0, debounce: float = 1.0) -> None:
-        self.corpus_dir = Path(corpus_dir)
-        self.index_path = Path(index_path)
-        self.interval = interval
-        self.debounce = debounce
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="guidebot-corpus-watcher", daemon=True)
-
-    def start(self) -> CorpusWatcher:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=5)
-
-    def _run(self) -> None:
-        stamp = corpus_stamp(self.corpus_dir)
-        changed_at: float | None = None
-        while not self._stop.wait(self.interval):
-            current = corpus_stamp(self.corpus_dir)
-            if current != stamp:
-                stamp, changed_at = current, time.monotonic()
-                continue
-            if changed_at is not None and time.monotonic() - changed_at >= self.debounce:
-                changed_at = None
-                try:
-                    self.rebuild_if_changed()
-                except Exception:  # the watcher must outlive any one failed rebuild
-                    log.exception("rebuilding the index after a corpus change failed; still serving the old one")
-
-    def rebuild_if_changed(self) -> bool:
-        """Validate the corpus and, when its content differs from the index file's, rebuild the file."""
-        try:
-            corpus = load_corpus(self.corpus_dir)
-        except CorpusError as exc:
-            log.warning("the corpus changed but has %d problem(s); still serving the previous index",
-                        len(exc.problems))
-            for problem in exc.problems:
-                log.warning("corpus problem: %s", problem)
-            return False
-        with rebuild_lock(self.index_path, blocking=True):
-            try:
-                manifest = read_manifest(self.index_path)
-                if manifest.get("fingerprint") == build_fingerprint(corpus.fingerprint):
-                    return False
-                old_documents: tuple[Document, ...] = load_index(self.index_path).documents
-            except IndexFileError:
-                old_documents = ()
-            started = time.perf_counter()
-            indexed = build_index(corpus)
-            save_index(indexed, self.index_path)
-        log.info("corpus changed; rebuilt %s: version %s, %d documents, %d chunks, %s in %.2f s", self.index_path,
-                 indexed.version, len(indexed.documents), len(indexed.chunks),
-                 _describe(document_changes(old_documents, indexed.documents)), time.perf_counter() - started)
-        return True
-
-
-def corpus_stamp(corpus_dir: Path) -> tuple[tuple[str, int, int, int], ...]:
-    """(path, inode, size, mtime) of every file under the corpus: changes on any edit, add, delete or rename."""
-    entries = []
-    for path in sorted(Path(corpus_dir).rglob("*")):
-        try:
-            st = path.stat()
-        except OSError:
-            continue  # deleted between listing and stat: the next poll sees the deletion
-        if stat.S_ISREG(st.st_mode):
-            entries.append((path.as_posix(), st.st_ino, st.st_size, st.st_mtime_ns))
-    return tuple(entries)
-
-
-def _describe(changes: Changes) -> str:
+def describe_changes(changes: Changes) -> str:
+    """The changes as a log line fragment: "added a, b; changed c" or "no document changes"."""
     if not changes:
         return "no document changes"
     parts = [f"{name} {', '.join(ids)}" for name, ids in

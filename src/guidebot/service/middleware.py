@@ -1,30 +1,28 @@
 """What happens around every HTTP request, before and after the routes: request ids and one
-structured log line per request, a last-resort JSON 500, security headers, the request body
-size limit (413) and the per-client rate limit (429). Also the logging configuration that
-`guidebot serve` installs in every worker.
+structured log line per request, a last-resort JSON 500, security headers (and the CSP of our
+HTML pages), and the request body size limit (413). The per-client rate limit lives in
+ratelimit.py, the logging configuration in logs.py.
 
 All middlewares here are plain ASGI (no BaseHTTPMiddleware): they sit on the hot path of every
 request. Routes add fields to the request's log line through `log_fields(scope)`; nothing here
-knows about answers or the engine.
+knows about answers or the bot.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
-import ipaddress
 import logging
-import math
 import os
 import re
 import time
-from collections import OrderedDict
-from collections.abc import Callable, Collection
-from datetime import UTC, datetime
+from collections.abc import Collection
 from typing import Any
 
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .logs import timestamp
 
 access_log = logging.getLogger("guidebot.access")
 error_log = logging.getLogger("guidebot.errors")
@@ -32,17 +30,12 @@ error_log = logging.getLogger("guidebot.errors")
 LOG_FIELDS = "guidebot.log_fields"  # scope key of the dict a route adds log fields to
 REQUEST_ID_HEADER = b"x-request-id"
 _INCOMING_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
-MAX_TRACKED_CLIENTS = 10_000
 
 
 def log_fields(scope: Scope) -> dict[str, Any]:
     """The extra fields of this request's log line; a throwaway dict outside RequestLogMiddleware."""
     fields = scope.get(LOG_FIELDS)
     return fields if fields is not None else {}
-
-
-def _timestamp(seconds: float) -> str:
-    return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="milliseconds")
 
 
 async def send_json(send: Send, status: int, body: dict[str, Any],
@@ -96,7 +89,7 @@ class RequestLogMiddleware:
             status = 500
         if access_log.isEnabledFor(logging.INFO):
             line: dict[str, Any] = {
-                "ts": _timestamp(time.time()), "request_id": request_id, "worker": self.worker,
+                "ts": timestamp(time.time()), "request_id": request_id, "worker": self.worker,
                 "method": scope["method"], "route": _route_template(scope), "status": status,
                 "ms": round((time.perf_counter() - started) * 1000, 2)}
             if line["route"] is None:
@@ -259,113 +252,3 @@ def _declared_body(scope: Scope) -> tuple[int | None, bool]:
         elif name == b"transfer-encoding":
             chunked = b"chunked" in value.lower()
     return length, chunked
-
-
-# ---------------------------------------------------------------------------------------------
-# Rate limiting
-
-
-class TokenBucketLimiter:
-    """Per-client token buckets: each client may make `per_minute` requests in a burst and then one
-    every 60/per_minute seconds. Memory is bounded: past `max_clients` the least recently seen
-    client is forgotten (which at worst gives that client a fresh bucket)."""
-
-    def __init__(self, per_minute: int, max_clients: int = MAX_TRACKED_CLIENTS,
-                 clock: Callable[[], float] = time.monotonic) -> None:
-        if per_minute < 1:
-            raise ValueError("per_minute must be at least 1")
-        self.capacity = float(per_minute)
-        self.rate = per_minute / 60.0
-        self.max_clients = max_clients
-        self.clock = clock
-        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()  # client → (tokens, time)
-
-    def take(self, client: str) -> float:
-        """Spend one token: 0.0 when the request may go ahead, else the seconds until it may."""
-        now = self.clock()
-        entry = self._buckets.pop(client, None)
-        tokens = self.capacity if entry is None else min(self.capacity, entry[0] + (now - entry[1]) * self.rate)
-        wait = 0.0
-        if tokens >= 1.0:
-            tokens -= 1.0
-        else:
-            wait = (1.0 - tokens) / self.rate
-        self._buckets[client] = (tokens, now)
-        if len(self._buckets) > self.max_clients:
-            self._buckets.popitem(last=False)
-        return wait
-
-    def __len__(self) -> int:
-        return len(self._buckets)
-
-
-class RateLimitMiddleware:
-    """429 with Retry-After when a client exceeds its budget on the given paths. A client is its IP
-    address (behind a trusted proxy, the forwarded address that uvicorn puts in the scope); IPv6
-    clients are grouped by /64, since one host can hold a whole /64."""
-
-    def __init__(self, app: ASGIApp, limiter: TokenBucketLimiter, paths: Collection[str]) -> None:
-        self.app = app
-        self.limiter = limiter
-        self.paths = frozenset(paths)
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["path"] in self.paths and scope["method"] != "OPTIONS":
-            wait = self.limiter.take(client_key(scope))
-            if wait > 0:
-                seconds = max(1, math.ceil(wait))
-                log_fields(scope)["rate_limited"] = True
-                await send_json(send, 429, {"detail": f"too many requests from your address; "
-                                                      f"try again in {seconds} s"},
-                                headers=[(b"retry-after", str(seconds).encode())])
-                return
-        await self.app(scope, receive, send)
-
-
-def client_key(scope: Scope) -> str:
-    client = scope.get("client")
-    host = client[0] if client else "unknown"
-    if ":" in host:
-        try:
-            return str(ipaddress.IPv6Network(f"{host}/64", strict=False))
-        except ValueError:
-            return host
-    return host
-
-
-# ---------------------------------------------------------------------------------------------
-# Logging configuration
-
-
-class JsonFormatter(logging.Formatter):
-    """One JSON object per line: ts, level, logger, message (and the traceback, if any)."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        data: dict[str, Any] = {"ts": _timestamp(record.created), "level": record.levelname.lower(),
-                                "logger": record.name, "worker": record.process, "message": record.getMessage()}
-        if record.exc_info:
-            data["traceback"] = self.formatException(record.exc_info)
-        return orjson.dumps(data).decode()
-
-
-def logging_config(level: str = "INFO") -> dict[str, Any]:
-    """dictConfig for `guidebot serve` (and each worker, via uvicorn's log_config): guidebot's logs
-    as JSON lines on stderr, request lines as they are (already JSON), uvicorn's warnings as JSON."""
-    return {
-        "version": 1,
-        "disable_existing_loggers": False,
-        "formatters": {
-            "json": {"()": "guidebot.middleware.JsonFormatter"},
-            "raw": {"format": "%(message)s"},
-        },
-        "handlers": {
-            "json": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"},
-            "raw": {"class": "logging.StreamHandler", "formatter": "raw", "stream": "ext://sys.stderr"},
-        },
-        "loggers": {
-            "guidebot": {"handlers": ["json"], "level": level, "propagate": False},
-            "guidebot.access": {"handlers": ["raw"], "level": level, "propagate": False},
-            "uvicorn": {"handlers": ["json"], "level": "WARNING", "propagate": False},
-            "uvicorn.access": {"handlers": [], "level": "WARNING", "propagate": False},
-        },
-    }

@@ -1,0 +1,50 @@
+"""Citations and replies: the `Citation` and `Reply` types, and turning picked sentences into
+text with `[n]` markers. A citation's quote is always the exact sentence of the corpus."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..chunking import Chunk
+from .context import Context
+from .selection import Candidate
+
+
+@dataclass(frozen=True)
+class Citation:
+    id: int
+    chunk_id: str
+    doc_id: str
+    title: str
+    section: str | None
+    url: str | None
+    quote: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One reply of the bot: its text, whether it answered, its confidence, citations and suggestions."""
+
+    text: str
+    answered: bool
+    confidence: float
+    citations: tuple[Citation, ...] = ()
+    suggestions: tuple[str, ...] = ()
+    kind: str = "answer"  # answer | partial | abstain | smalltalk | list | clarify
+    focus: tuple[str, ...] = ()
+
+
+def citation_for(chunk: Chunk, quote: str, n: int) -> Citation:
+    return Citation(n, chunk.chunk_id, chunk.doc_id, chunk.title, chunk.section, chunk.url, quote)
+
+
+def cite(ctx: Context, picks: Sequence[Candidate], start_id: int = 1) -> tuple[list[str], list[Citation]]:
+    """Each picked sentence followed by its [n] marker, and the citations in marker order."""
+    parts: list[str] = []
+    citations: list[Citation] = []
+    for n, pick in enumerate(picks, start=start_id):
+        chunk = ctx.searcher.chunks[pick.chunk_index]
+        citations.append(citation_for(chunk, pick.text, n))
+        parts.append(f"{pick.text} [{n}]")
+    return parts, citations

@@ -1,0 +1,58 @@
+"""Grounding checks: do the picked sentences answer the question? Coverage of its weighted
+concepts, presence of its most distinctive word, a visible specific when one was asked for; and
+the confidence reported for an answer."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..policy import Policy
+from .question import Concept, Need, QuestionAnalysis
+from .selection import Candidate
+
+
+def coverage(analysis: QuestionAnalysis, picks: Sequence[Candidate], policy: Policy) -> float:
+    """Share of the question's weighted concepts that the chosen sentences (or their headings) contain."""
+    total = analysis.total_weight
+    if total <= 0 or not picks:
+        return 0.0
+    in_text = set().union(*(p.covered for p in picks))
+    in_context = set().union(*(p.context for p in picks)) - in_text
+    covered = sum(c.weight for c in in_text) + policy.context_credit * sum(c.weight for c in in_context)
+    return min(1.0, covered / total)
+
+
+def key_concept_missing(analysis: QuestionAnalysis, picks: Sequence[Candidate],
+                        implied: frozenset[str] = frozenset()) -> Concept | None:
+    """The question's most distinctive known word, if no cited sentence (or its heading) has it.
+
+    "Is Caltech's master's available online?" is not answered by sentences about Caltech's
+    master's that never mention "online", however many of the other words they share. Words in
+    `implied` (the name of the topic the search is confined to) do not count: every sentence of
+    the OPT note is about OPT.
+    """
+    known = [c for c in analysis.concepts if c.known and not c.hint and c.word not in implied]
+    if not known or not picks:
+        return None
+    key = max(known, key=lambda c: c.weight)
+    if any(key in p.covered or key in p.context for p in picks):
+        return None
+    return key
+
+
+def needs_unmet(analysis: QuestionAnalysis, picks: Sequence[Candidate]) -> Need | None:
+    """The specific the question asks for (a sum, a date, a figure) when no picked sentence holds one."""
+    for need in analysis.needs:
+        if not any(need.met_by(p.text) for p in picks):
+            return need
+    return None
+
+
+def grounded(analysis: QuestionAnalysis, picks: Sequence[Candidate], cover: float, threshold: float) -> bool:
+    """Enough coverage, the key word present, and any specific asked for visibly there."""
+    return cover >= threshold and needs_unmet(analysis, picks) is None and key_concept_missing(analysis, picks) is None
+
+
+def confidence_of(analysis: QuestionAnalysis, cover: float, policy: Policy) -> float:
+    penalty = policy.correction_penalty * len(analysis.corrections)
+    return round(max(0.0, min(1.0, cover - penalty)), 3)

@@ -1,0 +1,213 @@
+"""Question analysis: a (spelling-corrected) question becomes weighted concepts (what the cited
+sentences must cover), retrieval weights, and needs (a kind of specific it asks for: a sum of
+money, a date, a score, a count, or a personal prediction that no corpus can make).
+
+A concept's weight is how distinctive its word is (its idf, or its most common synonym's); a
+synonym phrase the question uses counts as one concept; question words ("where") stand for the
+words that answer them ("located").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from ..analysis import english_words
+from .context import Context
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One key word of the question: the stems that count as covering it, and its weight (idf)."""
+
+    word: str
+    stems: frozenset[str]  # the word's stem and every term of its synonyms (for retrieval)
+    weight: float
+    known: bool
+    corrected_from: str | None = None
+    alternatives: tuple[frozenset[str], ...] = ()  # synonyms as sets of terms that must co-occur
+    hint: bool = False  # stands for a question word ("where"), not a word the user typed
+
+    def covered_by(self, terms: frozenset[str] | set[str]) -> bool:
+        """The sentence says this word, or one of its synonyms in full ("machine learning" for ML)."""
+        return any(stem in terms for stem in self._own) or any(alt <= terms for alt in self.alternatives)
+
+    @property
+    def _own(self) -> frozenset[str]:
+        return self.stems - frozenset().union(*self.alternatives) if self.alternatives else self.stems
+
+
+@dataclass(frozen=True)
+class Need:
+    """A kind of specific the question wants, which a sentence must visibly contain."""
+
+    kind: str  # personal | money | date | score | count
+    phrase: str  # the user's words for it, used in the honest reply
+    evidence: re.Pattern[str] | None = None  # what a sentence must contain; None: nothing will do
+
+    def met_by(self, sentence: str) -> bool:
+        """Does the sentence visibly hold what was asked for (a sum of money, a date, a figure)?"""
+        return self.evidence is not None and bool(self.evidence.search(sentence))
+
+
+# Which lexicon pattern shows that a sentence holds each kind of specific. Scores, GPAs and rates
+# are written in digits (not F-1, I-20); durations and counts as "12 months", "two years".
+_EVIDENCE = {"money": "money", "date": "date", "score": "figure", "count": "counted"}
+
+
+@dataclass(frozen=True)
+class QuestionAnalysis:
+    concepts: tuple[Concept, ...]
+    weights: dict[str, float]
+    needs: tuple[Need, ...]
+    unknown_names: tuple[str, ...]
+    corrections: tuple[tuple[str, str], ...]
+    definition: bool = False
+    wants_pointer: bool = False  # "where can I find ...": the notes' "check the official site" lines answer it
+
+    @property
+    def total_weight(self) -> float:
+        return sum(c.weight for c in self.concepts)
+
+
+def find_needs(ctx: Context, text: str) -> tuple[Need, ...]:
+    """The first kind of specific the question asks for, if any."""
+    lexicon = ctx.lexicon
+    for rule in lexicon.needs:
+        match = rule.pattern.search(text)
+        if match:
+            evidence = _EVIDENCE.get(rule.kind)
+            need = Need(rule.kind, match.group(0), lexicon.pattern(evidence) if evidence else None)
+            if need.kind == "personal" and lexicon.pattern("improving").search(text):
+                return ()  # "how can I improve my chances?" asks for advice, which the guide gives
+            return (need,)
+    return ()
+
+
+def asks_specific(ctx: Context, text: str) -> bool:
+    return any(rule.pattern.search(text) for rule in ctx.lexicon.needs)
+
+
+def describe_need(ctx: Context, need: Need) -> str:
+    return ctx.lexicon.describe_need(need.kind, need.phrase)
+
+
+def analyse_question(ctx: Context, text: str, drop_words: Iterable[str] = (),
+                     corrections: tuple[tuple[str, str], ...] = (),
+                     implied_words: Iterable[str] = ()) -> QuestionAnalysis:
+    """Split a (spelling-corrected) question into weighted concepts, retrieval weights and needs.
+
+    `drop_words` (question framing) are neither concepts nor search terms; `implied_words` (the
+    name of the note the search is confined to) are search terms but not concepts to cover.
+    """
+    searcher, lexicon = ctx.searcher, ctx.lexicon
+    analyzer = searcher.analyzer
+    implied = {w.casefold() for w in implied_words}
+    drop = {w.casefold() for w in drop_words} | implied
+    content = analyzer.content_words(text)
+    stems = [analyzer.stem(w) for w in content if w not in drop or w in implied]
+    concepts, in_phrase = _phrase_concepts(ctx, content, drop)
+    unknown: list[str] = []
+    for position, word in enumerate(content):
+        if word in drop or position in in_phrase:
+            continue
+        concept = _word_concept(ctx, word, text)
+        if concept is None:
+            continue
+        if not concept.known:
+            unknown.append(word)
+        if all(c.stems != concept.stems for c in concepts):
+            concepts.append(concept)
+    weights = searcher.expander.expand(stems).weights()
+    # Framing words ("what do I need") are not concepts, but their synonyms still steer the search.
+    for word in content:
+        if word in drop:
+            for term, weight in searcher.expander.expand([analyzer.stem(word)]).added.items():
+                weights.setdefault(term, weight * ctx.policy.filler_weight)
+    _add_intent_hints(ctx, text, concepts, weights)
+    return QuestionAnalysis(tuple(concepts), weights, find_needs(ctx, text), tuple(_unknown_names(text, unknown)),
+                            corrections, bool(lexicon.pattern("definition_question").match(text)),
+                            bool(lexicon.pattern("wants_pointer").search(text)))
+
+
+def _phrase_concepts(ctx: Context, content: list[str], drop: set[str]) -> tuple[list[Concept], set[int]]:
+    """A synonym phrase the question uses ("statement of purpose", "machine learning") is one concept."""
+    analyzer = ctx.searcher.analyzer
+    concepts: list[Concept] = []
+    in_phrase: set[int] = set()
+    for start, end, phrase, alternatives in ctx.searcher.expander.phrase_matches([analyzer.stem(w) for w in content]):
+        if all(w in drop for w in content[start:end]):
+            continue
+        options = (frozenset(phrase), *alternatives)
+        weight = _concept_weight(ctx, None, options)
+        concepts.append(Concept(" ".join(content[start:end]), frozenset().union(*options),
+                                max(weight if weight is not None else 1.0, ctx.policy.min_concept_weight),
+                                weight is not None, None, options))
+        in_phrase.update(range(start, end))
+    return concepts, in_phrase
+
+
+def _word_concept(ctx: Context, word: str, text: str) -> Concept | None:
+    """One content word as a concept (None for noise such as "tak" or "pls")."""
+    searcher = ctx.searcher
+    stem = searcher.analyzer.stem(word)
+    expansion = searcher.expander.expand([stem]).added
+    concept_stems = frozenset({stem, *expansion})
+    alternatives = tuple(a for a in searcher.expander.alternatives(stem) if stem not in a)
+    weight = _concept_weight(ctx, stem, alternatives)
+    if weight is None and _looks_like_noise(word, text):
+        return None  # too short to correct, and no acronym (NYU) or word
+    known = weight is not None
+    if weight is None:
+        weight = ctx.policy.unknown_weight * searcher.max_idf
+    return Concept(word, concept_stems, max(weight, ctx.policy.min_concept_weight), known, None, alternatives)
+
+
+def _add_intent_hints(ctx: Context, text: str, concepts: list[Concept], weights: dict[str, float]) -> None:
+    """Question words that ask for a kind of fact become a concept of their own, covered by any of
+    their words in a sentence (so "where is it?" needs a sentence about a location)."""
+    analyzer, policy = ctx.searcher.analyzer, ctx.policy
+    typical = sorted(c.weight for c in concepts)[len(concepts) // 2] if concepts else 1.0
+    for hint in ctx.lexicon.intent_hints:
+        if not hint.pattern.search(text):
+            continue
+        hint_stems = frozenset(analyzer.stem(h) for h in hint.words if ctx.searcher.has_term(analyzer.stem(h)))
+        for hint_stem in hint_stems:
+            weights.setdefault(hint_stem, policy.hint_weight)
+        if hint_stems and not any(c.stems & hint_stems for c in concepts):
+            # Alone ("where is it?") the hint is the whole question; beside other words it
+            # only tips the balance, since "where do I apply for a visa" has no campus in it.
+            weight = typical if not concepts else policy.hint_concept_share * typical
+            concepts.append(Concept(hint.name, hint_stems, weight, True, hint=True,
+                                    alternatives=tuple(frozenset({h}) for h in hint_stems)))
+
+
+def _looks_like_noise(word: str, text: str) -> bool:
+    """A short lowercase token that is neither a word (corpus or English) nor written as an acronym."""
+    return (len(word) <= 3 and word.isalpha() and word not in english_words()
+            and not re.search(rf"\b{re.escape(word.upper())}\b", text))
+
+
+def _concept_weight(ctx: Context, stem: str | None, alternatives: Sequence[frozenset[str]]) -> float | None:
+    """How distinctive a word is: the idf of the word or of its most common synonym, whichever is
+    lower ("ML" is as common as "machine learning"), or None when the corpus knows neither."""
+    options = []
+    own = ctx.searcher.idf(stem) if stem else None
+    if own is not None:
+        options.append(own)
+    for alternative in alternatives:
+        idfs = [ctx.searcher.idf(t) for t in alternative]
+        if idfs and all(i is not None for i in idfs):
+            options.append(max(i for i in idfs if i is not None))
+    return min(options) if options else None
+
+
+def _unknown_names(text: str, unknown: Sequence[str]) -> list[str]:
+    """Unknown words the user capitalised (likely names: Harvard, Toronto), in their spelling."""
+    names = []
+    for match in re.finditer(r"[^\W_]+", text):
+        token = match.group(0)
+        if token.casefold() in unknown and token[0].isupper() and token not in names:
+            names.append(token)
+    return names

@@ -1,0 +1,114 @@
+"""Sentence selection: from the passages retrieval found, the sentences that answer the question,
+in a readable order, within the policy's sentence and character budget."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from ..analysis import words
+from ..search import Scored
+from .context import Context
+from .question import Concept, QuestionAnalysis
+
+
+@dataclass
+class Candidate:
+    """A sentence that may be cited: where it is, and which of the question's concepts it covers."""
+
+    chunk_index: int
+    sentence_index: int
+    rank: int
+    rank_factor: float
+    covered: frozenset[Concept]
+    context: frozenset[Concept]
+    text: str
+    position: tuple[int, int] = field(default=(0, 0))
+
+
+def _defines(ctx: Context, sentence: str, covered: Iterable[Concept]) -> bool:
+    """'SEVIS is the Student and ...': the sentence's subject is one of the asked words."""
+    match = ctx.lexicon.pattern("defining_sentence").match(sentence)
+    if not match:
+        return False
+    subject = " ".join(words(match.group(1)))
+    return any(c.word in subject.split() for c in covered)
+
+
+def _candidates(ctx: Context, analysis: QuestionAnalysis, hits: Sequence[Scored], excluded: set[str],
+                skip_negative: bool) -> list[tuple[float, Candidate]]:
+    """Every sentence of the hits that covers a concept, with its relevance.
+
+    A sentence's relevance is the weight of the question's concepts it contains, plus a share
+    (`context_credit`) of the weight of those only its heading or document title contains, scaled
+    by its passage's BM25 score relative to the best passage's."""
+    policy, searcher = ctx.policy, ctx.searcher
+    negation, pointer = ctx.lexicon.pattern("negation"), ctx.lexicon.pattern("pointer_sentence")
+    top_score = hits[0][1] or 1.0
+    found: list[tuple[float, Candidate]] = []
+    for rank, (chunk_index, score) in enumerate(hits):
+        chunk = searcher.chunks[chunk_index]
+        context_terms = searcher.context_terms(chunk_index)
+        rank_factor = policy.rank_floor + (1 - policy.rank_floor) * (score / top_score)
+        for sentence_index, terms in enumerate(searcher.sentence_terms(chunk_index)):
+            start, end = chunk.sentences[sentence_index]
+            text = chunk.text[start:end]
+            if text.strip() in excluded or (skip_negative and negation.search(text)):
+                continue
+            if not analysis.wants_pointer and pointer.match(text):
+                continue  # "Check the official site ..." answers only "where can I find ..."
+            covered = frozenset(c for c in analysis.concepts if c.covered_by(terms))
+            if not covered:
+                continue
+            context = frozenset(c for c in analysis.concepts if c.covered_by(context_terms)) - covered
+            relevance = (sum(c.weight for c in covered)
+                         + policy.context_credit * sum(c.weight for c in context)) * rank_factor
+            if analysis.definition and _defines(ctx, text, covered):
+                relevance *= policy.definition_boost
+            found.append((relevance, Candidate(chunk_index, sentence_index, rank, rank_factor, covered, context,
+                                               text, (chunk.start, start))))
+    return found
+
+
+def select_sentences(ctx: Context, analysis: QuestionAnalysis, hits: Sequence[Scored],
+                     max_sentences: int | None = None, max_chars: int | None = None,
+                     exclude: Iterable[str] = (), skip_negative: bool = False) -> list[Candidate]:
+    """The sentences most relevant to the question, in a readable order.
+
+    The most relevant sentence is always taken; the others within `relative_cutoff` of its
+    relevance (`passage_cutoff` in its own passage) follow passage by passage in BM25 order (so
+    the best passage speaks whole) until the sentence or character budget is spent; then all are
+    put back in document order.
+    """
+    policy = ctx.policy
+    max_sentences = policy.max_sentences if max_sentences is None else max_sentences
+    max_chars = policy.max_chars if max_chars is None else max_chars
+    if not hits or not analysis.concepts:
+        return []
+    candidates = _candidates(ctx, analysis, hits, {q.strip() for q in exclude}, skip_negative)
+    if not candidates:
+        return []
+    best_relevance, best = max(candidates, key=lambda rc: (rc[0], -rc[1].rank, [-x for x in rc[1].position]))
+
+    def cutoff(candidate: Candidate) -> float:
+        same_passage = candidate.chunk_index == best.chunk_index
+        return (policy.passage_cutoff if same_passage else policy.relative_cutoff) * best_relevance
+
+    eligible = sorted((c for relevance, c in candidates if relevance >= cutoff(c) and c is not best),
+                      key=lambda c: (c.rank, c.position))
+    picks: list[Candidate] = [best]
+    used_chars = len(best.text) + 1
+    seen_texts: set[str] = {best.text}
+    for candidate in eligible:
+        if len(picks) >= max_sentences:
+            break
+        if candidate.text in seen_texts or used_chars + len(candidate.text) > max_chars:
+            continue
+        picks.append(candidate)
+        seen_texts.add(candidate.text)
+        used_chars += len(candidate.text) + 1
+    chunks = ctx.searcher.chunks
+    doc_order: dict[str, int] = {}
+    for pick in picks:
+        doc_order.setdefault(chunks[pick.chunk_index].doc_id, len(doc_order))
+    return sorted(picks, key=lambda c: (doc_order[chunks[c.chunk_index].doc_id], c.position))

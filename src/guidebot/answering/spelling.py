@@ -1,0 +1,43 @@
+"""Spelling correction of a question before it is analysed: chat shorthand ("whr" → "where"),
+then unknown words to the closest corpus word, never a real English word, and a capitalised word
+(a name) only to a word of a document's name."""
+
+from __future__ import annotations
+
+import re
+
+from .context import Context
+
+_TOKEN = re.compile(r"[^\W_]+(?:'[a-z]+)?")
+
+
+def correct_spelling(ctx: Context, text: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """The text with unknown words replaced by the closest known word, and the corrections made.
+
+    A capitalised word in mid-sentence is taken for a name: it is only corrected to a word of a
+    university's or document's name ("Standford" → "stanford"), never to an ordinary word, so an
+    unknown university ("Purdue") stays unknown.
+    """
+    corrections: list[tuple[str, str]] = []
+    searcher = ctx.searcher
+    names = searcher.name_words
+    shorthand = ctx.lexicon.shorthand
+
+    def fix(match: re.Match[str]) -> str:
+        token = match.group(0)
+        word = token.casefold()
+        if word in shorthand:
+            return shorthand[word]
+        if len(word) < 4 or not word.isalpha() or searcher.is_known_word(word):
+            return token
+        fixed = searcher.speller.correct(word)
+        if fixed is None or fixed == word:
+            return token
+        looks_like_name = token[0].isupper() and match.start() > 0 and not token.isupper()
+        if looks_like_name and fixed not in names:
+            return token
+        corrections.append((word, fixed))
+        return fixed
+
+    corrected = _TOKEN.sub(fix, text)
+    return corrected, tuple(corrections)

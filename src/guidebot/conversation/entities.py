@@ -1,0 +1,152 @@
+"""Entities: the universities and topics a message names (by university name or alias, with a
+typo allowed), the names of universities the corpus does not cover, and a message with the
+university names taken out (so its intent can be borrowed by an elliptical follow-up).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Sequence
+
+from rapidfuzz.distance import Levenshtein
+
+from ..analysis import english_words, words
+from ..lexicon import Lexicon
+from ..search import Searcher
+
+Span = tuple[int, int, str]  # (first token, end token, document id)
+
+
+def contains(tokens: Sequence[str], pattern: Sequence[str]) -> bool:
+    """Does the token list contain the pattern's tokens in a row?"""
+    n = len(pattern)
+    pattern = tuple(pattern)
+    return any(tuple(tokens[i:i + n]) == pattern for i in range(len(tokens) - n + 1))
+
+
+class EntityMatcher:
+    """Finds the documents a text names. One per index; memoises spans per distinct text."""
+
+    def __init__(self, searcher: Searcher, lexicon: Lexicon, cache_entries: int = 4096) -> None:
+        self.searcher = searcher
+        self.lexicon = lexicon
+        self.patterns: list[tuple[tuple[str, ...], str]] = []
+        for doc in searcher.indexed.documents:
+            if doc.kind not in ("program", "topic"):
+                continue
+            for name in [*doc.aliases, *([doc.university] if doc.university else [])]:
+                tokens = tuple(words(name))
+                if tokens:
+                    self.patterns.append((tokens, doc.id))
+        self.patterns.sort(key=lambda p: -len(p[0]))
+        self._cache: dict[tuple[str, bool], list[Span]] = {}
+        self._cache_entries = cache_entries
+        self._lock = threading.Lock()
+
+    def kind(self, doc_id: str) -> str:
+        return self.searcher.documents[doc_id].kind
+
+    def name(self, doc_id: str) -> str:
+        doc = self.searcher.documents[doc_id]
+        return doc.university or doc.title
+
+    def spans(self, text: str, states_are_filters: bool = False) -> list[Span]:
+        """(start, end, doc id) of every university or topic name in `text`, longest names first.
+        Memoised: one message is looked at several times per request."""
+        key = (text, states_are_filters)
+        spans = self._cache.get(key)
+        if spans is None:
+            spans = self._find_spans(text, states_are_filters)
+            with self._lock:
+                if len(self._cache) >= self._cache_entries:
+                    self._cache.clear()
+                self._cache[key] = spans
+        return spans
+
+    def _find_spans(self, text: str, states_are_filters: bool) -> list[Span]:
+        abbreviations = self.lexicon.name_abbreviations
+        tokens = [abbreviations.get(t, t) for t in words(text)]
+        # A window can only match a name when one of its words matches exactly or looks like a typo.
+        typo = [not self.searcher.is_known_word(t) and t.isalpha() and len(t) >= 4 for t in tokens]
+        spans: list[Span] = []
+        taken = [False] * len(tokens)
+        for pattern, doc_id in self.patterns:
+            n = len(pattern)
+            for i in range(len(tokens) - n + 1):
+                if any(taken[i:i + n]):
+                    continue
+                if not any(tokens[i + k] == pattern[k] or typo[i + k] for k in range(n)):
+                    continue
+                if not _names_match(tokens[i:i + n], pattern):
+                    continue
+                if self._is_state_mention(tokens, i, n, doc_id, states_are_filters):
+                    continue
+                spans.append((i, i + n, doc_id))
+                for j in range(i, i + n):
+                    taken[j] = True
+        return sorted(spans)
+
+    def _is_state_mention(self, tokens: list[str], i: int, n: int, doc_id: str, states_are_filters: bool) -> bool:
+        """'in Michigan' or 'in Washington state' names a state, not the university with that alias."""
+        doc = self.searcher.documents[doc_id]
+        if doc.state is None or tuple(words(doc.state)) != tuple(tokens[i:i + n]):
+            return False
+        after_preposition = i > 0 and tokens[i - 1] in {"in", "of", "near", "from"}
+        followed_by_state = i + n < len(tokens) and tokens[i + n] == "state"
+        return states_are_filters or after_preposition or followed_by_state
+
+    def find(self, text: str, states_are_filters: bool = False) -> list[str]:
+        """Documents named in `text`, in order of mention, each once."""
+        seen: list[str] = []
+        for _start, _end, doc_id in self.spans(text, states_are_filters):
+            if doc_id not in seen:
+                seen.append(doc_id)
+        return seen
+
+    def strip(self, text: str, states_are_filters: bool = False) -> str:
+        """`text` without the words that name universities (so an intent can be borrowed for another).
+        Topic names stay: "what is OPT?" is about OPT, and its words are what to search for."""
+        tokens = words(text)
+        spans = [(a, b, d) for a, b, d in self.spans(text, states_are_filters) if self.kind(d) == "program"]
+        keep = [t for i, t in enumerate(tokens) if not any(a <= i < b for a, b, _ in spans)]
+        return " ".join(keep)
+
+    def uncovered(self, text: str) -> list[str]:
+        """Universities named in `text` that no document covers ("Harvard", "University of Toronto")."""
+        tokens = words(text)
+        found: list[str] = []
+        for name in self.lexicon.not_covered:  # longest first, so "university of toronto" hides "toronto"
+            if contains(tokens, name) and not any(contains(f.split(), name) for f in found):
+                found.append(" ".join(name))
+        lowered = " ".join(tokens)
+        searcher = self.searcher
+        for match in self.lexicon.pattern("university_of").finditer(lowered):
+            word = match.group(1) or match.group(2)
+            if word and word not in searcher.name_words and word not in searcher.analyzer.stop \
+                    and not searcher.speller.correct(word) and not any(word in f.split() for f in found):
+                found.append(match.group(0))
+        return [_display_name(text, name) for name in found]
+
+
+def _names_match(tokens: Sequence[str], pattern: Sequence[str]) -> bool:
+    """Equal, or off by a typo: one edit in a name word of 4+ letters, two in one of 7+. A real
+    English word only counts as a typo when another word of the same name matched exactly
+    ("carnegie melon"), so "standard" never becomes Stanford."""
+    exact = [t == p for t, p in zip(tokens, pattern, strict=True)]
+    if all(exact):
+        return True
+    for token, name, same in zip(tokens, pattern, exact, strict=True):
+        if same:
+            continue
+        allowed = 2 if len(name) >= 7 else 1 if len(name) >= 4 else 0
+        if allowed == 0 or Levenshtein.distance(token, name, score_cutoff=allowed) > allowed:
+            return False
+        if token in english_words() and not any(exact):
+            return False
+    return True
+
+
+def _display_name(text: str, name: str) -> str:
+    match = re.search(r"\b" + r"\W+".join(re.escape(part) for part in name.split()) + r"\b", text, re.IGNORECASE)
+    return match.group(0) if match else name

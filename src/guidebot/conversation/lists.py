@@ -1,0 +1,112 @@
+"""Lists and comparisons over the program notes: "which universities are in California?" runs
+the same selection inside every program note and keeps one cited sentence per match; "which
+universities does the guide list?" cites the guide passage naming the most of them; "compare CMU
+and MIT" answers the same question from each named note. Lead-ins are templated; every fact is
+a cited sentence."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from ..analysis import words
+from ..answering.citing import Citation, Reply, citation_for, cite
+from ..answering.grounding import confidence_of, coverage
+from ..answering.question import QuestionAnalysis, analyse_question
+from ..answering.selection import Candidate, select_sentences
+from .context import Dialogue
+from .entities import contains
+from .replies import partial
+from .single import answer_overview, answer_single
+from .turns import Resolved, has_subject
+
+
+def answer_list(d: Dialogue, resolved: Resolved) -> Reply:
+    """Every program note that matches the filter words, one cited sentence each."""
+    analyzer, policy = d.searcher.analyzer, d.policy
+    filter_words = [w for w in words(resolved.intent or resolved.text) if w not in d.lexicon.list_stop]
+    if not [w for w in filter_words if analyzer.is_content(w) or w == "where"]:
+        return answer_guide_list(d, resolved)
+    alternatives = [part for part in re.split(r"\bor\b", " ".join(filter_words)) if part.strip()]
+    analysis = analyse_question(d, " ".join(filter_words), corrections=resolved.corrections)
+    if not analysis.concepts:
+        return answer_guide_list(d, resolved)
+    required = [frozenset(analyzer.terms(alt)) for alt in alternatives] or [frozenset()]
+    items: list[Candidate] = []
+    for doc in d.searcher.indexed.documents:
+        if doc.kind != "program":
+            continue
+        hits = d.searcher.top(analysis.weights, policy.list_passages_per_note, doc_ids=[doc.id])
+        for pick in select_sentences(d, analysis, hits, max_sentences=policy.list_sentences_per_note,
+                                     max_chars=policy.list_chars_per_note, skip_negative=True):
+            terms = d.searcher.sentence_terms(pick.chunk_index)[pick.sentence_index]
+            if any(_covers_alternative(d, alt, terms, analysis) for alt in required):
+                items.append(pick)
+                break
+    if not items:
+        return answer_single(d, replace(resolved, mode="single"))
+    parts, citations = cite(d, items)
+    text = d.lexicon.reply("list_lead", count=len(items)) + " " + " ".join(parts)
+    return Reply(text, True, policy.list_confidence, tuple(citations), kind="list",
+                 focus=tuple(d.searcher.chunks[p.chunk_index].doc_id for p in items))
+
+
+def _covers_alternative(d: Dialogue, alternative: frozenset[str], terms: frozenset[str],
+                        analysis: QuestionAnalysis) -> bool:
+    """The sentence matches one alternative ("in Illinois" of "Illinois or Michigan"): it has the
+    alternative's most distinctive word and most of the weight of its words."""
+    needed = [c for c in analysis.concepts if c.stems & alternative] or list(analysis.concepts)
+    key = max(needed, key=lambda c: c.weight)
+    covered = sum(c.weight for c in needed if c.covered_by(terms))
+    return key.covered_by(terms) and covered >= d.policy.list_alternative_share * sum(c.weight for c in needed)
+
+
+def answer_guide_list(d: Dialogue, resolved: Resolved) -> Reply:
+    """'Which universities does the guide list?': the guide passage that names the most universities."""
+    patterns = d.entities.patterns
+    best: tuple[int, int] | None = None
+    for doc in d.searcher.indexed.documents:
+        if doc.kind != "guide":
+            continue
+        for chunk_index in d.searcher.chunks_of(doc.id):
+            tokens = words(d.searcher.chunks[chunk_index].text)
+            named = {doc_id for pattern, doc_id in patterns if contains(tokens, pattern)}
+            if best is None or len(named) > best[0]:
+                best = (len(named), chunk_index)
+    if best is None or best[0] < 2:
+        return answer_single(d, replace(resolved, mode="single"))
+    chunk = d.searcher.chunks[best[1]]
+    named = [quote for quote in chunk.sentence_texts()
+             if any(contains(words(quote), pattern) for pattern, _doc in patterns)]
+    citations = [citation_for(chunk, quote, n) for n, quote in enumerate(named, start=1)]
+    items = "; ".join(f"{c.quote} [{c.id}]" for c in citations)
+    return Reply(d.lexicon.reply("guide_list", count=len(citations), items=items), True, d.policy.list_confidence,
+                 tuple(citations), kind="list")
+
+
+def answer_compare(d: Dialogue, resolved: Resolved) -> Reply:
+    """Side by side: the same question answered from each named university's note."""
+    policy = d.policy
+    docs = [d.searcher.documents[i] for i in resolved.focus if i in d.searcher.documents]
+    if not has_subject(d, resolved.intent):
+        return answer_overview(d, resolved, docs)
+    analysis = analyse_question(d, resolved.intent, drop_words=d.lexicon.filler | d.lexicon.compare_words,
+                                corrections=resolved.corrections)
+    parts: list[str] = []
+    citations: list[Citation] = []
+    covers = []
+    for doc in docs[:policy.compare_documents]:
+        hits = d.searcher.top(analysis.weights, policy.compare_passages_per_note, doc_ids=[doc.id])
+        picks = select_sentences(d, analysis, hits, max_sentences=policy.compare_sentences_per_note,
+                                 max_chars=policy.compare_chars_per_note)
+        if not picks:
+            continue
+        covers.append(coverage(analysis, picks, policy))
+        sentence_parts, sentence_citations = cite(d, picks, start_id=len(citations) + 1)
+        parts.append(" ".join(sentence_parts))
+        citations.extend(sentence_citations)
+    if not citations or max(covers) < policy.answer_threshold:
+        return partial(d, resolved, docs, None, None)
+    cover = sum(covers) / len(covers)
+    return Reply(" ".join(parts), True, confidence_of(analysis, cover, policy), tuple(citations), kind="answer",
+                 focus=resolved.focus)

@@ -1,0 +1,76 @@
+"""The reply types' texts: a composed answer (cited sentences, a lead-in, the spelling note), the
+honest partial reply (a covered subject, not the specific asked, where to check), abstentions,
+a request to clarify. Every text comes from the lexicon's reply templates."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..answering.citing import Reply, cite
+from ..answering.grounding import confidence_of
+from ..answering.question import QuestionAnalysis
+from ..answering.selection import Candidate
+from ..corpus import Document
+from .context import Dialogue
+from .turns import Resolved
+
+
+def join(names: Sequence[str]) -> str:
+    names = list(names)
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def compose(d: Dialogue, resolved: Resolved, analysis: QuestionAnalysis, picks: Sequence[Candidate],
+            cover: float, lead: str = "") -> Reply:
+    """An answer: the picked sentences with their markers, after a lead-in and a spelling note."""
+    parts, citations = cite(d, picks)
+    fixes = ", ".join(f"“{fixed}”" for _wrong, fixed in analysis.corrections)
+    prefix = d.lexicon.reply("reading_as", fixes=fixes) if fixes else ""
+    text = prefix + (lead + " " if lead else "") + " ".join(parts)
+    return Reply(text, True, max(confidence_of(analysis, cover, d.policy), d.policy.min_answer_confidence),
+                 tuple(citations), kind="answer", focus=resolved.focus)
+
+
+def partial(d: Dialogue, resolved: Resolved, focus_docs: Sequence[Document], what: str | None,
+            need_kind: str | None) -> Reply:
+    """A covered university or topic, but not the specific asked: say so and point to the official site."""
+    lexicon = d.lexicon
+    names = [d.entities.name(doc.id) for doc in focus_docs]
+    urls = [doc.url for doc in focus_docs if doc.url]
+    subject = what if what and what != lexicon.replies["need_default"] else "that"
+    topics = [doc for doc in focus_docs if doc.kind == "topic"]
+    if need_kind == "personal":
+        head = lexicon.reply("partial_personal")
+    elif topics and len(topics) == len(focus_docs):
+        head = lexicon.reply("partial_topic", subject=subject, topics=join([doc.title for doc in topics]))
+    elif names:
+        head = lexicon.reply("partial_named", subject=subject, names=join(names))
+    else:
+        head = lexicon.reply("partial_general", subject=subject)
+    if urls:
+        pointer = lexicon.reply("pointer_many" if len(urls) > 1 else "pointer_one", urls=", ".join(urls))
+    else:
+        pointer = lexicon.reply("pointer_none")
+    return Reply(head + pointer, False, 0.0, (), kind="partial", focus=resolved.focus)
+
+
+def abstain(d: Dialogue, analysis: QuestionAnalysis, cover: float) -> Reply:
+    """Nothing in the corpus answers it: say so, and name any unknown names the question used."""
+    lexicon, policy = d.lexicon, d.policy
+    if analysis.unknown_names:
+        head = lexicon.reply("abstain_names", names=join(analysis.unknown_names))
+    else:
+        head = lexicon.reply("abstain_general")
+    confidence = round(min(cover, policy.abstain_coverage_cap) * policy.abstain_confidence_share, 3)
+    return Reply(head + lexicon.reply("abstain_suffix"), False, confidence, kind="abstain")
+
+
+def uncovered(d: Dialogue, resolved: Resolved) -> Reply:
+    """A university the corpus does not cover: name it, and say what the corpus does cover."""
+    return Reply(d.lexicon.reply("uncovered", names=join(list(resolved.uncovered))), False, 0.0, kind="abstain")
+
+
+def clarify(d: Dialogue) -> Reply:
+    return Reply(d.lexicon.reply("clarify"), False, 0.0, kind="clarify")

@@ -1,0 +1,135 @@
+"""Single questions: about the documents in focus (a university's note, a topic note), or about
+studying in general (the guide and topic notes first). Decides between an answer, a general
+answer for a university whose note is silent, the honest partial reply, and an abstention."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..analysis import words
+from ..answering.citing import Citation, Reply, citation_for
+from ..answering.grounding import coverage, grounded, key_concept_missing, needs_unmet
+from ..answering.question import Need, analyse_question, describe_need
+from ..answering.selection import select_sentences
+from ..corpus import Document
+from ..search import Scored
+from .context import Dialogue
+from .replies import abstain, clarify, compose, join, partial
+from .turns import Resolved, has_subject
+
+
+def answer_single(d: Dialogue, resolved: Resolved) -> Reply:
+    focus_docs = [d.searcher.documents[i] for i in resolved.focus if i in d.searcher.documents]
+    question = resolved.intent if resolved.focus else resolved.text
+    if focus_docs and not has_subject(d, question):
+        return answer_overview(d, resolved, focus_docs)
+    if focus_docs:
+        return _answer_in_focus(d, resolved, focus_docs, question)
+    return _answer_general(d, resolved, question)
+
+
+def _answer_in_focus(d: Dialogue, resolved: Resolved, focus_docs: list[Document], question: str) -> Reply:
+    """From the notes in focus; when they are silent, from the guide in general if it clearly
+    answers (saying so first); else the partial reply."""
+    filler, policy = d.lexicon.filler, d.policy
+    # Inside a note about OPT every sentence is about OPT: the note's own name is implied, and
+    # the rest of the question ("how do I apply") decides which sentences answer it, unless
+    # nothing else is asked.
+    implied = frozenset(words(" ".join(f"{doc.title} {' '.join(doc.aliases)}" for doc in focus_docs)))
+    analysis = analyse_question(d, question, drop_words=filler, corrections=resolved.corrections,
+                                implied_words=implied)
+    if not analysis.concepts:  # "what is SEVIS?": the name is the subject after all
+        analysis = analyse_question(d, question, drop_words=filler, corrections=resolved.corrections)
+    if not analysis.concepts and analysis.needs:  # "how long is it?": only a figure will do
+        return answer_need_only(d, resolved, focus_docs, analysis.needs[0])
+    if not analysis.concepts:
+        return answer_overview(d, resolved, focus_docs)
+    hits = d.searcher.top(analysis.weights, policy.focus_passages, doc_ids=[doc.id for doc in focus_docs])
+    picks = select_sentences(d, analysis, hits, exclude=resolved.exclude)
+    unmet = needs_unmet(analysis, picks)
+    if unmet is not None:
+        return partial(d, resolved, focus_docs, describe_need(d, unmet), unmet.kind)
+    cover = coverage(analysis, picks, policy)
+    if cover >= policy.answer_threshold and key_concept_missing(analysis, picks) is None:
+        return compose(d, resolved, analysis, picks, cover)
+    analysis = analyse_question(d, question, drop_words=filler, corrections=resolved.corrections)
+    general = [hit for hit in d.searcher.top(analysis.weights, policy.focus_passages, kinds=("guide", "topic"))
+               if d.searcher.chunks[hit.position].doc_id not in resolved.focus][:policy.top_k_passages]
+    general_picks = select_sentences(d, analysis, general, exclude=resolved.exclude)
+    general_cover = coverage(analysis, general_picks, policy)
+    if grounded(analysis, general_picks, general_cover, policy.fallback_threshold):
+        lead = d.lexicon.reply("fallback_lead", names=join([d.entities.name(doc.id) for doc in focus_docs]))
+        return compose(d, resolved, analysis, general_picks, general_cover * policy.fallback_confidence_share,
+                       lead=lead)
+    return partial(d, resolved, focus_docs, None, None)
+
+
+def _answer_general(d: Dialogue, resolved: Resolved, question: str) -> Reply:
+    """A question naming no university: the guide and topic notes first."""
+    policy = d.policy
+    analysis = analyse_question(d, question, drop_words=d.lexicon.filler, corrections=resolved.corrections)
+    if not analysis.concepts:
+        return clarify(d)
+    hits = general_first(d, d.searcher.top(analysis.weights, policy.general_candidates))[:policy.top_k_passages]
+    picks = select_sentences(d, analysis, hits, exclude=resolved.exclude)
+    cover = coverage(analysis, picks, policy)
+    unmet = needs_unmet(analysis, picks)
+    if unmet is not None and cover >= policy.answer_threshold * 0.5 and not analysis.unknown_names:
+        return partial(d, resolved, [], describe_need(d, unmet), unmet.kind)
+    if not analysis.unknown_names and grounded(analysis, picks, cover, policy.answer_threshold):
+        return compose(d, resolved, analysis, picks, cover)
+    return abstain(d, analysis, cover)
+
+
+def general_first(d: Dialogue, hits: list[Scored]) -> list[Scored]:
+    """A question that names no university is about studying in general: the guide and topic notes
+    answer it first, and a university's note only when it matches clearly better."""
+    def prior(position: int) -> float:
+        doc = d.searcher.documents.get(d.searcher.chunks[position].doc_id)
+        return d.policy.program_note_prior if doc is not None and doc.kind == "program" else 1.0
+
+    rescored = [Scored(i, score * prior(i)) for i, score in hits]
+    return sorted(rescored, key=lambda hit: (-hit[1], hit[0]))
+
+
+def answer_need_only(d: Dialogue, resolved: Resolved, docs: Sequence[Document], need: Need) -> Reply:
+    """"How long is it?" about a note in focus: the note's sentences that hold such a figure, if any."""
+    searcher = d.searcher
+    found = [(chunk_index, quote) for doc in docs for chunk_index in searcher.chunks_of(doc.id)
+             for quote in searcher.chunks[chunk_index].sentence_texts() if need.met_by(quote)]
+    found = found[:d.policy.need_only_sentences]
+    if not found or need.kind == "personal":
+        return partial(d, resolved, docs, describe_need(d, need), need.kind)
+    citations = [citation_for(searcher.chunks[i], quote, n) for n, (i, quote) in enumerate(found, start=1)]
+    text = " ".join(f"{c.quote} [{c.id}]" for c in citations)
+    return Reply(text, True, d.policy.need_only_confidence, tuple(citations), kind="answer", focus=resolved.focus)
+
+
+def answer_overview(d: Dialogue, resolved: Resolved, docs: Sequence[Document]) -> Reply:
+    """A question that only names a university or topic ("tell me about CMU"): its note's opening."""
+    policy = d.policy
+    per_doc = policy.overview_sentences if len(docs) == 1 else policy.overview_sentences_each
+    parts: list[str] = []
+    citations: list[Citation] = []
+    for doc in docs[:policy.overview_documents]:
+        for chunk_index, quote in _opening_sentences(d, doc.id, per_doc, skip_negative=len(docs) > 1):
+            n = len(citations) + 1
+            citations.append(citation_for(d.searcher.chunks[chunk_index], quote, n))
+            parts.append(f"{quote} [{n}]")
+    if not citations:
+        return partial(d, resolved, docs, None, None)
+    return Reply(" ".join(parts), True, policy.overview_confidence, tuple(citations), kind="answer",
+                 focus=resolved.focus)
+
+
+def _opening_sentences(d: Dialogue, doc_id: str, count: int, skip_negative: bool) -> list[tuple[int, str]]:
+    negation = d.lexicon.pattern("overview_negation")
+    found: list[tuple[int, str]] = []
+    for chunk_index in d.searcher.chunks_of(doc_id):
+        for quote in d.searcher.chunks[chunk_index].sentence_texts():
+            if skip_negative and negation.search(quote):
+                continue
+            found.append((chunk_index, quote))
+            if len(found) >= count:
+                return found
+    return found

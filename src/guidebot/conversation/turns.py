@@ -1,0 +1,140 @@
+"""Follow-up resolution: what a message means once the conversation so far is taken into account.
+
+The server keeps no state: `resolve` re-reads the recent user turns of the history the client
+sends, resolving each against the one before, then the new message. A message naming a
+university switches the focus; a pronoun or a bare specific keeps it; an elliptical "and
+Georgia Tech?" borrows the previous intent; "tell me more" repeats the previous question.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+from ..answering.question import asks_specific
+from ..answering.spelling import correct_spelling
+from .context import Dialogue
+from .smalltalk import smalltalk_reply
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One earlier turn of the conversation, as the client sends it (oldest first)."""
+
+    role: Literal["user", "assistant"]
+    content: str
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """What a message means once the conversation so far is taken into account."""
+
+    text: str  # the question to answer, pronouns and ellipsis resolved
+    focus: tuple[str, ...] = ()  # documents (universities, topics) the question is about
+    intent: str = ""  # the question without its entity names (borrowed by elliptical follow-ups)
+    mode: str = "single"  # single | list | compare | more | smalltalk | uncovered
+    smalltalk: str | None = None
+    exclude: tuple[str, ...] = field(default=())  # quotes already given (for "tell me more")
+    corrections: tuple[tuple[str, str], ...] = ()  # spelling corrections made to the message
+    uncovered: tuple[str, ...] = ()  # universities named that the corpus does not cover
+
+
+def resolve(d: Dialogue, message: str, history: Sequence[Turn] = ()) -> Resolved:
+    """Resolve `message` against the user turns in `history` (each resolved in order, statelessly).
+    Only the last `policy.recent_turns` turns can steer a follow-up (this also bounds the work)."""
+    previous: Resolved | None = None
+    last_assistant = ""
+    for turn in history[-d.policy.recent_turns:]:
+        if turn.role == "user" and turn.content.strip():
+            resolved_turn = resolve_turn(d, turn.content, previous, "")
+            if resolved_turn.mode != "smalltalk":
+                previous = resolved_turn
+        elif turn.role == "assistant":
+            last_assistant = turn.content
+    return resolve_turn(d, message, previous, last_assistant)
+
+
+def resolve_turn(d: Dialogue, message: str, previous: Resolved | None, last_answer: str) -> Resolved:
+    """One message against the previous resolved turn (and the text of the last answer)."""
+    lexicon = d.lexicon
+    text = " ".join(message.split())
+    talk = smalltalk_reply(lexicon, text)
+    if talk is not None:
+        return Resolved(text, mode="smalltalk", smalltalk=talk)
+    text = lexicon.pattern("greeting_prefix").sub("", text).strip() or text
+    text, corrections = correct_spelling(d, text)
+    if lexicon.pattern("more").match(text):
+        if previous is None:
+            return Resolved(text, mode="single", corrections=corrections)
+        return replace(previous, mode="more" if previous.mode == "single" else previous.mode,
+                       exclude=tuple(_quotes_in(last_answer)), corrections=corrections)
+    is_list = is_list_question(d, text) and bool(lexicon.pattern("list").search(text)
+                                                 or lexicon.pattern("guide_word").search(text))
+    return _resolve_question(d, text, previous, corrections, is_list)
+
+
+def _resolve_question(d: Dialogue, text: str, previous: Resolved | None,
+                      corrections: tuple[tuple[str, str], ...], is_list: bool) -> Resolved:
+    """The focus and mode of a question (not small talk, not "tell me more"). A chain of rules,
+    each a case of how students follow up, in the order they must be tried."""
+    lexicon, entities_of = d.lexicon, d.entities
+    pronoun, elliptical_pattern = lexicon.pattern("pronoun"), lexicon.pattern("elliptical")
+    entities = entities_of.find(text, states_are_filters=is_list)
+    intent = elliptical_pattern.sub("", entities_of.strip(text, states_are_filters=is_list)).strip()
+    elliptical = bool(elliptical_pattern.match(text))
+    asks = has_subject(d, intent)
+    uncovered = entities_of.uncovered(text)
+    follows_focus = previous is not None and bool(previous.focus) and bool(pronoun.search(text))
+    if uncovered and not follows_focus and not any(entities_of.kind(e) == "program" for e in entities):
+        return Resolved(text, (), intent, "uncovered", uncovered=tuple(uncovered), corrections=corrections)
+    if len(entities) >= 2 and lexicon.pattern("compare").search(text):
+        return Resolved(text, tuple(entities), strip_words(intent, lexicon.compare_words), "compare",
+                        corrections=corrections)
+    if entities and previous is not None and pronoun.search(text) \
+            and all(entities_of.kind(e) == "topic" for e in entities) \
+            and any(entities_of.kind(e) == "program" for e in previous.focus):
+        # "can I get an F-1 visa with it?" after a university: still about that university.
+        return Resolved(text, previous.focus, intent, "single", corrections=corrections)
+    if entities:
+        if not asks and previous is not None and previous.intent and has_subject(d, previous.intent):
+            mode = "compare" if len(entities) >= 2 and previous.mode == "compare" else "single"
+            return Resolved(text, tuple(entities), previous.intent, mode, corrections=corrections)
+        return Resolved(text, tuple(entities), intent, "single", corrections=corrections)
+    if is_list:
+        return Resolved(text, (), intent, "list", corrections=corrections)
+    if previous is not None and previous.focus and (pronoun.search(text) or elliptical or not asks
+                                                     or asks_specific(d, text)):
+        mode = "compare" if previous.mode == "compare" and len(previous.focus) >= 2 else "single"
+        return Resolved(text, previous.focus, intent, mode, corrections=corrections)
+    return Resolved(text, (), intent, "single", corrections=corrections)
+
+
+def has_subject(d: Dialogue, text: str) -> bool:
+    """Does the text ask about something (a content word, "where", "how much"...) beyond names?"""
+    return bool(subject_words(d, text)) or any(h.pattern.search(text) for h in d.lexicon.intent_hints) \
+        or asks_specific(d, text)
+
+
+def subject_words(d: Dialogue, text: str) -> list[str]:
+    pronoun = d.lexicon.pattern("pronoun")
+    return [w for w in d.searcher.analyzer.content_words(text) if w not in d.lexicon.filler
+            and not pronoun.fullmatch(w)]
+
+
+def strip_words(text: str, drop: frozenset[str]) -> str:
+    return " ".join(w for w in text.split() if w.lower().strip("?,.!") not in drop)
+
+
+def is_list_question(d: Dialogue, text: str) -> bool:
+    """Does the message ask about the corpus's entities as a set ("which universities ...")?"""
+    lowered = text.lower()
+    patterns = d.lexicon.patterns
+    if patterns["list_of_the_guide"].search(lowered):
+        return True
+    return bool(patterns["list_asker"].search(lowered)) and bool(patterns["list_noun"].search(lowered))
+
+
+def _quotes_in(answer_text: str) -> list[str]:
+    return [s.strip() for s in re.split(r"\s*\[\d+\]\s*", answer_text) if s.strip()]

@@ -1,0 +1,74 @@
+"""Every number that tunes answering, in one typed object.
+
+`Policy` holds the thresholds, k's, budgets and weights that retrieval, sentence selection,
+grounding, lists and conversation use; nothing below the chat facade hard-codes one. The
+defaults were chosen on the gold set's tune split (README, "Quality: the gold set"); `Settings`
+overrides the three it exposes (`GUIDEBOT_TOP_K_PASSAGES`, `_MAX_ANSWER_SENTENCES`,
+`_MAX_ANSWER_CHARS`) through `Settings.policy()`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Tuning numbers for answering. Shares are of the question's idf-weighted concepts."""
+
+    # Grounding: the cited sentences must cover this share of the question to count as an answer.
+    answer_threshold: float = 0.6
+    # A university's note lacks the answer: the general guide must cover this share to be offered.
+    fallback_threshold: float = 0.8
+    # Each spelling correction lowers the confidence by this much.
+    correction_penalty: float = 0.1
+    # Abstentions report at most this share of their (insufficient) coverage as confidence.
+    abstain_confidence_share: float = 0.5
+    abstain_coverage_cap: float = 0.5
+
+    # Question analysis.
+    unknown_weight: float = 0.8  # a word the corpus never uses: this share of the rarest word's idf
+    min_concept_weight: float = 0.2  # no concept weighs less
+    filler_weight: float = 0.5  # synonyms of framing words ("what do I need") steer the search this much
+    hint_weight: float = 0.8  # search weight of the words a question word stands for ("where" → located)
+    hint_concept_share: float = 0.3  # beside other words, a question-word concept weighs this share
+
+    # Retrieval.
+    top_k_passages: int = 8  # passages answering a general question may come from
+    general_candidates: int = 16  # retrieved before the guide-first prior re-ranks them
+    focus_passages: int = 12  # passages of the notes in focus
+    program_note_prior: float = 0.7  # a question naming no university: university notes' scores × this
+
+    # Sentence selection.
+    max_sentences: int = 4
+    max_chars: int = 700
+    context_credit: float = 0.5  # a concept only in a sentence's heading or title counts this much
+    relative_cutoff: float = 0.5  # other sentences need this share of the best one's relevance
+    passage_cutoff: float = 0.35  # ... or this share when they are in the best sentence's passage
+    definition_boost: float = 1.5  # "what is X?": a sentence defining X
+    rank_floor: float = 0.6  # a passage's relevance factor is rank_floor + (1 - rank_floor) × its relative score
+
+    # Overviews ("tell me about X"), need-only follow-ups ("how long is it?"), lists and comparisons.
+    overview_sentences: int = 3
+    overview_sentences_each: int = 2  # when several documents are in focus
+    overview_documents: int = 4
+    overview_confidence: float = 0.8
+    need_only_sentences: int = 3
+    need_only_confidence: float = 0.6
+    list_passages_per_note: int = 8
+    list_sentences_per_note: int = 4
+    list_chars_per_note: int = 2000
+    list_alternative_share: float = 0.6  # a list item must cover this share of one alternative's words
+    list_confidence: float = 0.9
+    compare_passages_per_note: int = 8
+    compare_sentences_per_note: int = 2
+    compare_chars_per_note: int = 350
+    compare_documents: int = 4
+    fallback_confidence_share: float = 0.9  # a general answer for a university in focus
+    min_answer_confidence: float = 0.05
+
+    # Conversation.
+    recent_turns: int = 12  # only the last turns of the history can steer a follow-up
+    suggestions: int = 3
+    suggestion_focus_documents: int = 2  # suggestions about at most this many documents in focus
+    entity_cache_entries: int = 4096

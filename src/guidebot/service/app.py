@@ -1,0 +1,217 @@
+"""The HTTP app: `create_app(settings)` (the uvicorn factory `guidebot.service.app:create_app`)
+and the API routes. Routes are thin: they validate input (schemas.py, 422 naming the field),
+call the serving `Guidebot` (read once per request from the `BotHolder`, lifecycle.py), and shape
+JSON. Also wires in the request middlewares (middleware.py, ratelimit.py), the pages (pages.py),
+POST /api/reindex when an admin token is configured, and following index files rebuilt elsewhere.
+
+Every limit comes from Settings. The public contract (paths, field names and status codes of
+/api/chat, /api/search, /api/chunks, /api/health, /api/config) is relied on by the widget and
+outside clients: extend it, never rename.
+"""
+
+# No `from __future__ import annotations`: the chat route's body model is built per app (its
+# limits come from Settings), and FastAPI must see that class itself, not a string naming it.
+
+import asyncio
+import hmac
+import logging
+import os
+from contextlib import asynccontextmanager, suppress
+from typing import Annotated
+
+import orjson
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from ..chat import Guidebot, Turn, reply_payload
+from ..errors import CorpusError
+from ..settings import Settings
+from .lifecycle import BotHolder, RebuildInProgress, follow_index_file, load_for_serving
+from .middleware import BodyLimitMiddleware, RequestLogMiddleware, SecurityHeadersMiddleware, log_fields
+from .pages import add_pages
+from .ratelimit import RateLimitMiddleware, TokenBucketLimiter
+from .replies import CachedReply, ReplyCache
+from .schemas import (
+    ChatResponse,
+    ChunkResponse,
+    ConfigResponse,
+    CorpusProblemsResponse,
+    ErrorResponse,
+    HealthResponse,
+    Limits,
+    ReindexResponse,
+    SearchResponse,
+    chat_request_model,
+)
+
+__all__ = ["create_app"]
+
+log = logging.getLogger("guidebot.api")
+RATE_LIMITED_PATHS = ("/api/chat", "/api/search", "/api/reindex")
+MAX_SEARCH_RESULTS = 50  # the largest `k` of /api/search (part of the API contract, not a deployment setting)
+TOO_MANY = {"model": ErrorResponse, "description": "Too many requests from this address; see Retry-After"}
+
+
+def json_response(data: object, status_code: int = 200, headers: dict[str, str] | None = None) -> Response:
+    """orjson-encoded JSON (the routes declare response models for the OpenAPI schema)."""
+    return Response(orjson.dumps(data), status_code=status_code, media_type="application/json", headers=headers)
+
+
+def create_app(settings: Settings | None = None, bot: Guidebot | None = None) -> FastAPI:
+    """Build the app. Without a bot it serves the index file for `settings.corpus_dir` (built
+    when missing or stale) and follows that file when another process rewrites it."""
+    settings = settings or Settings.from_env()
+    follow_file = bot is None
+    if bot is None:
+        bot = Guidebot(load_for_serving(settings.corpus_dir, settings.index_path), policy=settings.policy())
+    holder = BotHolder(bot, settings.corpus_dir, settings.index_path)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
+        holder.bot.warm()  # compute the per-index caches before the first request
+        follower = asyncio.create_task(follow_index_file(holder, settings.reload_check_seconds)) \
+            if follow_file else None
+        try:
+            yield
+        finally:
+            if follower is not None:
+                follower.cancel()
+                with suppress(asyncio.CancelledError):
+                    await follower
+
+    app = FastAPI(title="guidebot", version="1", lifespan=lifespan, description=bot.description)
+    app.state.settings = settings
+    app.state.holder = holder
+    add_middlewares(app, settings)
+    add_chat_route(app, settings, holder)
+    add_search_routes(app, settings, holder)
+    add_service_routes(app, settings, holder)
+    add_admin_routes(app, settings, holder)
+    add_pages(app, settings, holder)
+    return app
+
+
+def add_middlewares(app: FastAPI, settings: Settings) -> None:
+    """Outermost first: request id and log line, security headers, CORS (so that 413 and 429
+    replies carry CORS headers too and the widget can read them), rate limit, body limit."""
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    if settings.rate_limit_per_minute:
+        app.add_middleware(RateLimitMiddleware, limiter=TokenBucketLimiter(settings.rate_limit_per_minute),
+                           paths=RATE_LIMITED_PATHS)
+    if settings.allowed_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=list(settings.allowed_origins),
+                           allow_methods=["GET", "POST", "OPTIONS"], allow_headers=["Content-Type"],
+                           expose_headers=["Retry-After", "X-Request-ID"], max_age=600)
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(RequestLogMiddleware)
+
+
+def add_chat_route(app: FastAPI, settings: Settings, holder: BotHolder) -> None:
+    chat_request = chat_request_model(settings)
+    budget = settings.request_timeout_seconds
+
+    @app.post("/api/chat", response_model=ChatResponse, tags=["chat"], responses={
+        400: {"model": ErrorResponse, "description": "The body cannot be decoded (for example, it is not UTF-8)"},
+        413: {"model": ErrorResponse, "description": "The body is larger than GUIDEBOT_MAX_BODY_BYTES"},
+        429: TOO_MANY,
+        503: {"model": ErrorResponse, "description": "The answer took longer than the time budget"}})
+    async def chat(body: chat_request, request: Request) -> Response:  # type: ignore[valid-type]
+        """Answer one message; send earlier turns as `history` for follow-up questions."""
+        serving = holder.serving  # read once: a swap during this request does not affect it
+        history = [Turn(t.role, t.content) for t in body.history]
+        fields = log_fields(request.scope)
+        if settings.log_questions:
+            fields["question"] = body.message
+        key = ReplyCache.key(body.message, history)
+        reply = serving.replies.get(key) if key is not None else None
+        if reply is None:
+            try:
+                answer = await asyncio.wait_for(asyncio.to_thread(serving.bot.chat, body.message, history), budget)
+            except TimeoutError:
+                fields["timed_out"] = True
+                return json_response({"detail": f"the answer took longer than {budget:g} s; try a shorter "
+                                                "question or fewer earlier turns"}, 503, {"Retry-After": "5"})
+            reply = CachedReply(orjson.dumps(reply_payload(answer)), answer.answered, answer.kind)
+            if key is not None:
+                serving.replies.put(key, reply)
+        else:
+            fields["cached"] = True
+        fields["answered"], fields["kind"] = reply.answered, reply.kind
+        return Response(reply.payload, media_type="application/json")
+
+
+def add_search_routes(app: FastAPI, settings: Settings, holder: BotHolder) -> None:
+    @app.get("/api/search", response_model=SearchResponse, tags=["search"], responses={429: TOO_MANY})
+    async def search(request: Request, q: Annotated[str, Query(min_length=1, max_length=settings.max_message_chars)],
+                     k: Annotated[int, Query(ge=1, le=MAX_SEARCH_RESULTS)] = 5) -> Response:
+        """The top-k passages for a query, by BM25 score."""
+        if settings.log_questions:
+            log_fields(request.scope)["question"] = q
+        hits = holder.bot.search(q, k)
+        return json_response({"query": q, "results": [hit.as_payload() for hit in hits]})
+
+    @app.get("/api/chunks/{chunk_id}", response_model=ChunkResponse, tags=["search"],
+             responses={404: {"model": ErrorResponse, "description": "No chunk has this id"}})
+    async def get_chunk(chunk_id: str) -> Response:
+        c = holder.bot.chunk(chunk_id)
+        if c is None:
+            raise HTTPException(status_code=404, detail=f"no chunk with id {chunk_id!r}")
+        return json_response({"chunk_id": c.chunk_id, "doc_id": c.doc_id, "title": c.title, "section": c.section,
+                              "url": c.url, "text": c.text})
+
+
+def add_service_routes(app: FastAPI, settings: Settings, holder: BotHolder) -> None:
+    worker = os.getpid()
+    limits = Limits.of(settings).model_dump()
+
+    @app.get("/api/health", response_model=HealthResponse, tags=["service"])
+    async def health() -> Response:
+        bot = holder.bot
+        return json_response({"status": "ok", "documents": len(bot.documents), "chunks": bot.chunk_count,
+                              "index_version": bot.version, "worker": worker})
+
+    @app.get("/api/config", response_model=ConfigResponse, tags=["service"])
+    async def config() -> Response:
+        """Title, greeting, three starter questions and the request limits, for chat clients such as the widget."""
+        bot = holder.bot
+        return json_response({"title": settings.title or bot.title, "greeting": settings.greeting or bot.greeting,
+                              "suggestions": holder.bot.starters(3), "limits": limits})
+
+
+def add_admin_routes(app: FastAPI, settings: Settings, holder: BotHolder) -> None:
+    """POST /api/reindex, only when GUIDEBOT_ADMIN_TOKEN is set: otherwise it does not exist (404)
+    and is absent from the OpenAPI schema."""
+    if not settings.admin_token:
+        return
+    expected = settings.admin_token.encode("utf-8")
+    bearer = HTTPBearer(auto_error=False, description="The value of GUIDEBOT_ADMIN_TOKEN")
+
+    @app.post("/api/reindex", response_model=ReindexResponse, tags=["admin"], responses={
+        401: {"model": ErrorResponse, "description": "Missing or wrong admin token"},
+        409: {"model": ErrorResponse, "description": "Another rebuild is running; see Retry-After"},
+        422: {"model": CorpusProblemsResponse, "description": "The corpus has errors; the current index keeps serving"},
+        429: TOO_MANY,
+        503: {"model": ErrorResponse, "description": "The new index file could not be written"}})
+    async def reindex(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Response:
+        """Rebuild the index from the corpus and swap it in without dropping a request."""
+        if credentials is None or not hmac.compare_digest(credentials.credentials.encode("utf-8"), expected):
+            return json_response({"detail": "missing or wrong admin token: send the header "
+                                            "'Authorization: Bearer <GUIDEBOT_ADMIN_TOKEN>'"},
+                                 401, {"WWW-Authenticate": "Bearer"})
+        version = holder.bot.version
+        try:
+            result = await asyncio.to_thread(holder.rebuild)
+        except CorpusError as exc:
+            return json_response({
+                "detail": f"the corpus has {len(exc.problems)} problem(s), so nothing was rebuilt and index version "
+                          f"{version} keeps serving; fix them (`guidebot index --check` lists them) and reindex again",
+                "problems": [p.as_dict() for p in exc.problems]}, 422)
+        except RebuildInProgress as exc:
+            return json_response({"detail": str(exc)}, 409, {"Retry-After": "2"})
+        except OSError as exc:
+            log.error("could not write the index file %s: %s", settings.index_path, exc)
+            return json_response({"detail": f"the new index could not be written to {settings.index_path} ({exc}); "
+                                            f"index version {version} keeps serving"}, 503)
+        return json_response(result.as_dict())

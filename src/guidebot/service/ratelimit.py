@@ -1,0 +1,86 @@
+"""The per-client rate limit: token buckets per client address, and the middleware that answers
+429 with Retry-After on the limited paths (chat, search, reindex) when a client is over budget.
+Each worker process counts on its own.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import math
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Collection
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from .middleware import log_fields, send_json
+
+MAX_TRACKED_CLIENTS = 10_000
+
+
+class TokenBucketLimiter:
+    """Per-client token buckets: each client may make `per_minute` requests in a burst and then one
+    every 60/per_minute seconds. Memory is bounded: past `max_clients` the least recently seen
+    client is forgotten (which at worst gives that client a fresh bucket)."""
+
+    def __init__(self, per_minute: int, max_clients: int = MAX_TRACKED_CLIENTS,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        if per_minute < 1:
+            raise ValueError("per_minute must be at least 1")
+        self.capacity = float(per_minute)
+        self.rate = per_minute / 60.0
+        self.max_clients = max_clients
+        self.clock = clock
+        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()  # client → (tokens, time)
+
+    def take(self, client: str) -> float:
+        """Spend one token: 0.0 when the request may go ahead, else the seconds until it may."""
+        now = self.clock()
+        entry = self._buckets.pop(client, None)
+        tokens = self.capacity if entry is None else min(self.capacity, entry[0] + (now - entry[1]) * self.rate)
+        wait = 0.0
+        if tokens >= 1.0:
+            tokens -= 1.0
+        else:
+            wait = (1.0 - tokens) / self.rate
+        self._buckets[client] = (tokens, now)
+        if len(self._buckets) > self.max_clients:
+            self._buckets.popitem(last=False)
+        return wait
+
+    def __len__(self) -> int:
+        return len(self._buckets)
+
+
+class RateLimitMiddleware:
+    """429 with Retry-After when a client exceeds its budget on the given paths. A client is its IP
+    address (behind a trusted proxy, the forwarded address that uvicorn puts in the scope); IPv6
+    clients are grouped by /64, since one host can hold a whole /64."""
+
+    def __init__(self, app: ASGIApp, limiter: TokenBucketLimiter, paths: Collection[str]) -> None:
+        self.app = app
+        self.limiter = limiter
+        self.paths = frozenset(paths)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] in self.paths and scope["method"] != "OPTIONS":
+            wait = self.limiter.take(client_key(scope))
+            if wait > 0:
+                seconds = max(1, math.ceil(wait))
+                log_fields(scope)["rate_limited"] = True
+                await send_json(send, 429, {"detail": f"too many requests from your address; "
+                                                      f"try again in {seconds} s"},
+                                headers=[(b"retry-after", str(seconds).encode())])
+                return
+        await self.app(scope, receive, send)
+
+
+def client_key(scope: Scope) -> str:
+    client = scope.get("client")
+    host = client[0] if client else "unknown"
+    if ":" in host:
+        try:
+            return str(ipaddress.IPv6Network(f"{host}/64", strict=False))
+        except ValueError:
+            return host
+    return host

@@ -1,0 +1,70 @@
+"""Answering one question (`guidebot.answering`): question analysis into weighted concepts and
+needs, sentence selection, and the grounding checks that decide whether the picks answer it."""
+
+from __future__ import annotations
+
+from guidebot.answering.grounding import coverage, grounded, key_concept_missing, needs_unmet
+from guidebot.answering.question import analyse_question
+from guidebot.answering.selection import select_sentences
+from guidebot.answering.spelling import correct_spelling
+from guidebot.chat import Guidebot
+
+
+def picks_for(bot: Guidebot, question: str, doc_ids: list[str] | None = None):  # type: ignore[no-untyped-def]
+    d = bot.dialogue
+    analysis = analyse_question(d, question, drop_words=d.lexicon.filler)
+    hits = d.searcher.top(analysis.weights, 8, doc_ids=doc_ids)
+    return analysis, select_sentences(d, analysis, hits)
+
+
+def test_rare_words_weigh_more_than_common_ones(bot: Guidebot) -> None:
+    analysis = analyse_question(bot.dialogue, "scholarships for international students")
+    weights = {c.word: c.weight for c in analysis.concepts}
+    assert weights["scholarships"] > weights["international students"]  # a synonym phrase, one concept
+
+
+def test_a_synonym_phrase_is_one_concept(bot: Guidebot) -> None:
+    analysis = analyse_question(bot.dialogue, "statement of purpose tips")
+    assert "statement purpose" in [c.word for c in analysis.concepts] or any(
+        "statement" in c.word and "purpose" in c.word for c in analysis.concepts)
+
+
+def test_a_question_for_a_sum_of_money_needs_a_sentence_with_one(bot: Guidebot) -> None:
+    analysis, picks = picks_for(bot, "how much is the tuition at CMU?", ["cmu"])
+    unmet = needs_unmet(analysis, picks)
+    assert unmet is not None and unmet.kind == "money"
+    assert unmet.met_by("Tuition is $58,000 a year.") and not unmet.met_by("Tuition varies.")
+
+
+def test_improving_ones_chances_asks_for_advice_not_a_prediction(bot: Guidebot) -> None:
+    assert analyse_question(bot.dialogue, "what are my chances of admission?").needs[0].kind == "personal"
+    assert analyse_question(bot.dialogue, "how can I improve my chances of admission?").needs == ()
+
+
+def test_covered_question_is_grounded_and_uncovered_one_is_not(bot: Guidebot) -> None:
+    policy = bot.policy
+    analysis, picks = picks_for(bot, "What are the admission requirements for international students?")
+    assert grounded(analysis, picks, coverage(analysis, picks, policy), policy.answer_threshold)
+    analysis, picks = picks_for(bot, "what is the weather in Paris")
+    assert not grounded(analysis, picks, coverage(analysis, picks, policy), policy.answer_threshold)
+
+
+def test_the_most_distinctive_word_must_be_cited(bot: Guidebot) -> None:
+    analysis, picks = picks_for(bot, "is the Caltech master's online?", ["caltech"])
+    missing = key_concept_missing(analysis, picks)
+    assert missing is not None and missing.word == "online"
+
+
+def test_selection_respects_the_sentence_and_character_budget(bot: Guidebot) -> None:
+    d = bot.dialogue
+    analysis = analyse_question(d, "scholarships financial aid funding assistantships")
+    hits = d.searcher.top(analysis.weights, 8)
+    picks = select_sentences(d, analysis, hits, max_sentences=2, max_chars=400)
+    assert 1 <= len(picks) <= 2 and sum(len(p.text) for p in picks) <= 400 + len(picks[0].text)
+
+
+def test_spelling_fixes_typos_but_never_real_words_or_unknown_names(bot: Guidebot) -> None:
+    fixed, corrections = correct_spelling(bot.dialogue, "admision requirements at Standford and Purdue")
+    assert "admission" in fixed and "stanford" in fixed.lower()
+    assert "Purdue" in fixed and ("purdue", "purdue") not in corrections
+    assert correct_spelling(bot.dialogue, "tell me about it")[1] == ()

@@ -1,0 +1,86 @@
+"""What the conversation replies: small talk, lists, comparisons, partial knowledge, abstention,
+suggestions, confidence, verbatim citations."""
+
+from __future__ import annotations
+
+import pytest
+
+from guidebot.chat import Guidebot
+
+
+@pytest.mark.parametrize("text", ["hi", "Hello there!", "heyyy", "thanks!", "Thank you so much, that was helpful",
+                                  "what can you do?", "bye"])
+def test_small_talk_gets_a_friendly_reply_without_retrieval(bot: Guidebot, text: str) -> None:
+    answer = bot.chat(text)
+    assert answer.kind == "smalltalk" and not answer.answered and not answer.citations
+    assert 2 <= len(answer.suggestions) <= 3
+
+
+
+
+def test_list_question_covers_every_matching_university_with_its_own_citation(bot: Guidebot) -> None:
+    answer = bot.chat("Which universities are in California?")
+    cited = [c.doc_id for c in answer.citations]
+    assert sorted(cited) == ["berkeley", "caltech", "stanford", "ucsd"]
+    for citation in answer.citations:
+        assert "California" in citation.quote
+
+
+def test_list_of_all_universities_quotes_the_guide(bot: Guidebot) -> None:
+    answer = bot.chat("Which universities does the guide list?")
+    assert answer.answered and len(answer.citations) == 11
+    assert {c.doc_id for c in answer.citations} == {"guide"}
+
+
+def test_comparison_answers_from_each_named_university(bot: Guidebot) -> None:
+    answer = bot.chat("compare CMU and MIT")
+    assert {c.doc_id for c in answer.citations} == {"cmu", "mit"}
+    assert "Master of Science in Machine Learning" in answer.text
+
+
+@pytest.mark.parametrize("question, site", [
+    ("What is the tuition at CMU?", "https://www.cmu.edu/"),
+    ("minimum GPA for Stanford?", "https://www.stanford.edu/"),
+    ("When is the application deadline for UW?", "https://www.washington.edu/"),
+    ("acceptance rate at Georgia Tech", "https://www.gatech.edu/"),
+])
+def test_uncovered_attribute_of_a_covered_university_points_to_its_site(bot: Guidebot, question: str,
+                                                                         site: str) -> None:
+    answer = bot.chat(question)
+    assert not answer.answered and answer.kind == "partial"
+    assert site in answer.text and "don't" in answer.text
+
+
+@pytest.mark.parametrize("question", ["What's the weather in Paris?", "tuition at Harvard?",
+                                      "is NYU good for machine learning?", "what is the best laptop for ML",
+                                      "write me a python function to sort a list",
+                                      "what are my chances of admission with a 3.2 GPA?"])
+def test_out_of_scope_questions_abstain_kindly_with_suggestions(bot: Guidebot, question: str) -> None:
+    answer = bot.chat(question)
+    assert not answer.answered and not answer.citations
+    assert "don't know" in answer.text and 2 <= len(answer.suggestions) <= 3
+
+
+def test_suggestions_follow_the_focus_and_are_answerable(bot: Guidebot) -> None:
+    answer = bot.chat("tell me about Georgia Tech")
+    assert any("Georgia Tech" in s for s in answer.suggestions)
+    for suggestion in answer.suggestions:
+        assert bot.chat(suggestion).answered, suggestion
+
+
+def test_confidence_is_higher_when_more_of_the_question_is_covered(bot: Guidebot) -> None:
+    full = bot.chat("What are the admission requirements?")
+    typo = bot.chat("admision requirments")
+    none = bot.chat("What's the weather in Paris?")
+    assert full.confidence > typo.confidence > none.confidence
+    assert 0.0 <= none.confidence <= 1.0
+
+
+def test_every_quote_is_verbatim_and_every_marker_has_a_citation(bot: Guidebot) -> None:
+    for question in ("What are the admission requirements?", "Which programs are online?", "compare UW and UMich"):
+        answer = bot.chat(question)
+        for citation in answer.citations:
+            chunk = bot.chunk(citation.chunk_id)
+            assert chunk is not None
+            assert citation.quote in chunk.text
+            assert f"[{citation.id}]" in answer.text

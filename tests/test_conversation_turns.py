@@ -1,0 +1,62 @@
+"""Follow-up resolution (`conversation.turns.resolve`): pronouns, ellipsis, focus switching,
+"tell me more", small-talk turns skipped, topics asked about 'it'."""
+
+from __future__ import annotations
+
+from guidebot.chat import Guidebot, Turn
+from guidebot.conversation.turns import resolve
+
+
+def history_of(bot: Guidebot, *turns: str) -> list[Turn]:
+    """Play `turns` through the bot and return the history a client would send next."""
+    history: list[Turn] = []
+    for turn in turns:
+        answer = bot.chat(turn, history)
+        history += [Turn("user", turn), Turn("assistant", answer.text)]
+    return history
+
+
+def test_pronoun_follow_up_resolves_to_previous_university(bot: Guidebot) -> None:
+    resolved = resolve(bot.dialogue, "where is it?", history_of(bot, "tell me about CMU"))
+    assert resolved.focus == ("cmu",) and resolved.mode == "single"
+
+
+def test_elliptical_follow_up_borrows_the_previous_intent_for_a_new_university(bot: Guidebot) -> None:
+    resolved = resolve(bot.dialogue, "and Georgia Tech?", history_of(bot, "where is UIUC?"))
+    assert resolved.focus == ("georgia-tech",)
+    assert "where" in resolved.intent
+
+
+def test_naming_a_new_university_switches_the_focus(bot: Guidebot) -> None:
+    resolved = resolve(bot.dialogue, "does Stanford have an online option?", history_of(bot, "tell me about MIT"))
+    assert resolved.focus == ("stanford",)
+
+
+def test_topic_follow_up_without_subject_keeps_the_university(bot: Guidebot) -> None:
+    resolved = resolve(bot.dialogue, "what about tuition?", history_of(bot, "tell me about Caltech"))
+    assert resolved.focus == ("caltech",)
+
+
+def test_new_standalone_question_does_not_inherit_focus(bot: Guidebot) -> None:
+    resolved = resolve(bot.dialogue, "What are the admission requirements for international students?",
+                       history_of(bot, "hi"))
+    assert resolved.focus == ()
+
+
+def test_tell_me_more_repeats_the_previous_question_excluding_what_was_said(bot: Guidebot) -> None:
+    history = history_of(bot, "What scholarships are available?")
+    resolved = resolve(bot.dialogue, "tell me more", history)
+    assert resolved.mode == "more" and resolved.exclude
+    answer = bot.chat("tell me more", history)
+    assert not any(quote in answer.text for quote in resolved.exclude[:1]) or not answer.answered
+
+
+def test_history_is_resolved_statelessly_and_small_talk_turns_are_skipped(bot: Guidebot) -> None:
+    history = history_of(bot, "tell me about UW", "thanks!")
+    assert resolve(bot.dialogue, "where is it?", history).focus == ("uw",)
+
+
+def test_a_topic_asked_about_it_keeps_the_university_in_focus(bot: Guidebot) -> None:
+    history = history_of(bot, "Does Berkeley have an online program?")
+    resolved = resolve(bot.dialogue, "can I get an F-1 visa with it?", history)
+    assert resolved.focus == ("berkeley",)

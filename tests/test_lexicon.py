@@ -1,0 +1,78 @@
+"""The lexicon and the corpus profile: reply texts come from data, a corpus's guidebot.yaml names
+what it is about and overrides any reply, and a corpus without one gets domain-free texts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from guidebot.build import build_index
+from guidebot.chat import Guidebot
+from guidebot.corpus import load_corpus
+from guidebot.errors import CorpusError
+from guidebot.lexicon import Lexicon
+
+from .conftest import write_doc
+
+RECIPES = {
+    "bread.md": "---\nid: bread\ntitle: Baking bread\nkind: topic\n---\n\n## Flour\n\n"
+                "Bread flour has more protein than cake flour. Knead the dough for ten minutes.\n",
+    "soup.md": "---\nid: soup\ntitle: Making soup\nkind: topic\n---\n\n## Stock\n\n"
+               "A good stock simmers for at least two hours. Skim the fat from the surface.\n",
+}
+
+
+def recipe_corpus(folder: Path, profile: str | None = None) -> Path:
+    for name, text in RECIPES.items():
+        write_doc(folder, name, text)
+    if profile is not None:
+        write_doc(folder, "guidebot.yaml", profile)
+    return folder
+
+
+def test_a_corpus_without_a_profile_answers_with_domain_free_texts(tmp_path: Path) -> None:
+    bot = Guidebot(build_index(load_corpus(recipe_corpus(tmp_path / "c"))))
+    answer = bot.chat("how long should stock simmer?")
+    assert answer.answered and "two hours" in answer.text
+    for message in ("hi", "what is the weather in Paris?", "thanks"):
+        text = bot.chat(message).text.lower()
+        assert "machine learning" not in text and "universit" not in text and "guide" not in text
+
+
+def test_the_profile_names_the_corpus_and_overrides_replies(tmp_path: Path) -> None:
+    profile = ("title: Kitchen helper\ntopic: home cooking\nsources: the recipe notes\n"
+               "replies:\n  smalltalk_bye: Happy cooking!\nsuggestions:\n  - How long should stock simmer?\n")
+    bot = Guidebot(build_index(load_corpus(recipe_corpus(tmp_path / "c", profile))))
+    assert bot.title == "Kitchen helper"
+    assert bot.chat("bye").text == "Happy cooking!"
+    assert "home cooking" in bot.chat("thanks").text
+    assert bot.starters() == ["How long should stock simmer?"]
+
+
+def test_an_unanswerable_starter_question_is_dropped(tmp_path: Path) -> None:
+    profile = "suggestions:\n  - How long should stock simmer?\n  - What is the capital of Peru?\n"
+    bot = Guidebot(build_index(load_corpus(recipe_corpus(tmp_path / "c", profile))))
+    assert bot.starters() == ["How long should stock simmer?"]
+
+
+@pytest.mark.parametrize("profile, field", [("topic: [a, b]\n", "topic"), ("colour: blue\n", "colour"),
+                                            ("suggestions: just one\n", "suggestions"), ("- a list\n", None)])
+def test_a_bad_profile_is_a_corpus_problem_naming_the_field(tmp_path: Path, profile: str, field: str | None) -> None:
+    with pytest.raises(CorpusError) as caught:
+        load_corpus(recipe_corpus(tmp_path / "c", profile))
+    problem = caught.value.problems[0]
+    assert problem.file == "guidebot.yaml" and problem.field == field and problem.fix
+
+
+def test_the_shipped_corpus_profile_is_in_the_fingerprint(tmp_path: Path, corpus_copy: Path) -> None:
+    before = load_corpus(corpus_copy).fingerprint
+    path = corpus_copy / "guidebot.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert load_corpus(corpus_copy).fingerprint != before
+
+
+def test_reply_templates_fill_the_corpus_variables() -> None:
+    lexicon = Lexicon.load({"sources": "the handbook", "replies": {"partial_general": "No {subject} in {sources}."}})
+    assert lexicon.reply("partial_general", subject="dates") == "No dates in the handbook."
+    assert lexicon.reply("pointer_one", urls="https://example.org").startswith(" Please check")
