@@ -17,7 +17,7 @@ def test_chat_answers_admission_requirements_with_cited_sentences(client: TestCl
     reply = client.post("/api/chat", json={"message": "What are the admission requirements?"})
     assert reply.status_code == 200
     body = reply.json()
-    assert set(body) == {"answer", "answered", "confidence", "citations", "suggestions"}
+    assert set(body) == {"answer", "answered", "confidence", "citations", "suggestions", "blocks"}
     assert body["answered"] is True and 0 < body["confidence"] <= 1
     assert "letters of recommendation" in body["answer"]
     assert 2 <= len(body["suggestions"]) <= 3
@@ -119,3 +119,19 @@ def test_real_server_answers_over_http(live_server: str) -> None:
     assert httpx.get(f"{live_server}/api/health", timeout=5).json()["status"] == "ok"
     assert httpx.post(f"{live_server}/api/chat", json={"message": ""}, timeout=5).status_code == 422
     assert httpx.get(f"{live_server}/", timeout=5).status_code == 200
+
+
+def test_a_list_answer_comes_as_a_lead_paragraph_and_a_list_whose_items_carry_their_citations(
+        client: TestClient) -> None:
+    body = client.post("/api/chat", json={"message": "Which universities are in California?"}).json()
+    lead, listing = body["blocks"]
+    assert lead["type"] == "paragraph" and listing["type"] == "list"
+    ids = {c["id"]: c for c in body["citations"]}
+    assert len(listing["items"]) == len(ids) == 4
+    for item in listing["items"]:
+        assert len(item["citations"]) == 1 and ids[item["citations"][0]]["quote"] == item["text"]
+
+
+def test_a_plain_reply_is_one_paragraph_of_its_text(client: TestClient) -> None:
+    body = client.post("/api/chat", json={"message": "hi"}).json()
+    assert body["blocks"] == [{"type": "paragraph", "sentences": [{"text": body["answer"], "citations": []}]}]

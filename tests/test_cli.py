@@ -60,7 +60,7 @@ def test_ask_prints_answer_with_sources(tmp_path: Path) -> None:
 def test_ask_json_matches_the_api_shape(tmp_path: Path) -> None:
     result = run("ask", "Where is CMU?", "--json", "--index", str(tmp_path / "i.gbi"))
     body = json.loads(result.stdout)
-    assert set(body) == {"answer", "answered", "confidence", "citations", "suggestions"}
+    assert set(body) == {"answer", "answered", "confidence", "citations", "suggestions", "blocks"}
     assert "Pittsburgh" in body["answer"]
 
 

@@ -15,7 +15,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .answering.citing import Citation, Reply
+from .answering.citing import Block, Citation, Reply
 from .chunking import Chunk
 from .conversation.context import Dialogue
 from .conversation.entities import EntityMatcher
@@ -67,7 +67,15 @@ def reply_payload(reply: Reply) -> dict[str, object]:
              "url": c.url, "quote": c.quote} for c in reply.citations
         ],
         "suggestions": list(reply.suggestions),
+        "blocks": [block_payload(b) for b in reply.structure()],
     }
+
+
+def block_payload(block: Block) -> dict[str, object]:
+    """{"type": "paragraph", "sentences": [...]} or {"type": "list", "items": [...]}; each entry is
+    {"text", "citations": [ids]}."""
+    key = "items" if block.type == "list" else "sentences"
+    return {"type": block.type, key: [{"text": s.text, "citations": list(s.citations)} for s in block.items]}
 
 
 class Guidebot:

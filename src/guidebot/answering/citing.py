@@ -23,8 +23,36 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class Segment:
+    """A sentence of a reply (or a list item), with the ids of the citations that support it."""
+
+    text: str
+    citations: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph (its sentences) or a list (its items), in reply order."""
+
+    type: str  # paragraph | list
+    items: tuple[Segment, ...]
+
+
+def paragraph(*segments: Segment) -> Block:
+    return Block("paragraph", tuple(s for s in segments if s.text))
+
+
+def cited(citations: Sequence[Citation]) -> tuple[Segment, ...]:
+    """Each cited sentence as a segment supported by its own citation."""
+    return tuple(Segment(c.quote, (c.id,)) for c in citations)
+
+
+@dataclass(frozen=True)
 class Reply:
-    """One reply of the bot: its text, whether it answered, its confidence, citations and suggestions."""
+    """One reply of the bot: its text, whether it answered, its confidence, citations and suggestions.
+
+    `text` is the whole reply with `[n]` markers; `blocks` is the same reply as paragraphs and lists
+    whose sentences carry their citation ids (`structure()` gives one paragraph for plain replies)."""
 
     text: str
     answered: bool
@@ -33,6 +61,10 @@ class Reply:
     suggestions: tuple[str, ...] = ()
     kind: str = "answer"  # answer | partial | abstain | smalltalk | list | clarify
     focus: tuple[str, ...] = ()
+    blocks: tuple[Block, ...] = ()
+
+    def structure(self) -> tuple[Block, ...]:
+        return self.blocks or (paragraph(Segment(self.text)),)
 
 
 def citation_for(chunk: Chunk, quote: str, n: int) -> Citation:

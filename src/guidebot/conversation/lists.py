@@ -10,7 +10,7 @@ import re
 from dataclasses import replace
 
 from ..analysis import words
-from ..answering.citing import Citation, Reply, citation_for, cite
+from ..answering.citing import Block, Citation, Reply, Segment, citation_for, cite, cited, paragraph
 from ..answering.grounding import confidence_of, coverage
 from ..answering.question import QuestionAnalysis, analyse_question
 from ..answering.selection import Candidate, select_sentences
@@ -46,9 +46,10 @@ def answer_list(d: Dialogue, resolved: Resolved) -> Reply:
     if not items:
         return answer_single(d, replace(resolved, mode="single"))
     parts, citations = cite(d, items)
-    text = d.lexicon.reply("list_lead", count=len(items)) + " " + " ".join(parts)
-    return Reply(text, True, policy.list_confidence, tuple(citations), kind="list",
-                 focus=tuple(d.searcher.chunks[p.chunk_index].doc_id for p in items))
+    lead = d.lexicon.reply("list_lead", count=len(items))
+    blocks = (paragraph(Segment(lead)), Block("list", cited(citations)))
+    return Reply(lead + " " + " ".join(parts), True, policy.list_confidence, tuple(citations), kind="list",
+                 focus=tuple(d.searcher.chunks[p.chunk_index].doc_id for p in items), blocks=blocks)
 
 
 def _covers_alternative(d: Dialogue, alternative: frozenset[str], terms: frozenset[str],
@@ -80,8 +81,9 @@ def answer_guide_list(d: Dialogue, resolved: Resolved) -> Reply:
              if any(contains(words(quote), pattern) for pattern, _doc in patterns)]
     citations = [citation_for(chunk, quote, n) for n, quote in enumerate(named, start=1)]
     items = "; ".join(f"{c.quote} [{c.id}]" for c in citations)
-    return Reply(d.lexicon.reply("guide_list", count=len(citations), items=items), True, d.policy.list_confidence,
-                 tuple(citations), kind="list")
+    lead = d.lexicon.reply("guide_list_lead", count=len(citations))
+    blocks = (paragraph(Segment(lead)), Block("list", cited(citations)))
+    return Reply(f"{lead} {items}.", True, d.policy.list_confidence, tuple(citations), kind="list", blocks=blocks)
 
 
 def answer_compare(d: Dialogue, resolved: Resolved) -> Reply:
@@ -94,6 +96,7 @@ def answer_compare(d: Dialogue, resolved: Resolved) -> Reply:
                                 corrections=resolved.corrections)
     parts: list[str] = []
     citations: list[Citation] = []
+    items: list[Segment] = []
     covers = []
     for doc in docs[:policy.compare_documents]:
         hits = d.searcher.top(analysis.weights, policy.compare_passages_per_note, doc_ids=[doc.id])
@@ -105,8 +108,9 @@ def answer_compare(d: Dialogue, resolved: Resolved) -> Reply:
         sentence_parts, sentence_citations = cite(d, picks, start_id=len(citations) + 1)
         parts.append(" ".join(sentence_parts))
         citations.extend(sentence_citations)
+        items.append(Segment(" ".join(c.quote for c in sentence_citations), tuple(c.id for c in sentence_citations)))
     if not citations or max(covers) < policy.answer_threshold:
         return partial(d, resolved, docs, None, None)
     cover = sum(covers) / len(covers)
     return Reply(" ".join(parts), True, confidence_of(analysis, cover, policy), tuple(citations), kind="answer",
-                 focus=resolved.focus)
+                 focus=resolved.focus, blocks=(Block("list", tuple(items)),))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..answering.citing import Reply, cite
+from ..answering.citing import Reply, Segment, cite, cited, paragraph
 from ..answering.grounding import confidence_of
 from ..answering.question import QuestionAnalysis
 from ..answering.selection import Candidate
@@ -29,8 +29,9 @@ def compose(d: Dialogue, resolved: Resolved, analysis: QuestionAnalysis, picks: 
     fixes = ", ".join(f"“{fixed}”" for _wrong, fixed in analysis.corrections)
     prefix = d.lexicon.reply("reading_as", fixes=fixes) if fixes else ""
     text = prefix + (lead + " " if lead else "") + " ".join(parts)
+    blocks = (paragraph(Segment(prefix.strip()), Segment(lead), *cited(citations)),)
     return Reply(text, True, max(confidence_of(analysis, cover, d.policy), d.policy.min_answer_confidence),
-                 tuple(citations), kind="answer", focus=resolved.focus)
+                 tuple(citations), kind="answer", focus=resolved.focus, blocks=blocks)
 
 
 def partial(d: Dialogue, resolved: Resolved, focus_docs: Sequence[Document], what: str | None,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..analysis import words
-from ..answering.citing import Citation, Reply, citation_for
+from ..answering.citing import Citation, Reply, citation_for, cited, paragraph
 from ..answering.grounding import coverage, grounded, key_concept_missing, needs_unmet
 from ..answering.question import Need, analyse_question, describe_need
 from ..answering.selection import select_sentences
@@ -102,7 +102,8 @@ def answer_need_only(d: Dialogue, resolved: Resolved, docs: Sequence[Document], 
         return partial(d, resolved, docs, describe_need(d, need), need.kind)
     citations = [citation_for(searcher.chunks[i], quote, n) for n, (i, quote) in enumerate(found, start=1)]
     text = " ".join(f"{c.quote} [{c.id}]" for c in citations)
-    return Reply(text, True, d.policy.need_only_confidence, tuple(citations), kind="answer", focus=resolved.focus)
+    return Reply(text, True, d.policy.need_only_confidence, tuple(citations), kind="answer", focus=resolved.focus,
+                 blocks=(paragraph(*cited(citations)),))
 
 
 def answer_overview(d: Dialogue, resolved: Resolved, docs: Sequence[Document]) -> Reply:
@@ -119,7 +120,7 @@ def answer_overview(d: Dialogue, resolved: Resolved, docs: Sequence[Document]) -
     if not citations:
         return partial(d, resolved, docs, None, None)
     return Reply(" ".join(parts), True, policy.overview_confidence, tuple(citations), kind="answer",
-                 focus=resolved.focus)
+                 focus=resolved.focus, blocks=(paragraph(*cited(citations)),))
 
 
 def _opening_sentences(d: Dialogue, doc_id: str, count: int, skip_negative: bool) -> list[tuple[int, str]]:

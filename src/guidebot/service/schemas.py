@@ -54,12 +54,25 @@ class CitationOut(BaseModel):
     quote: str
 
 
+class SegmentOut(BaseModel):
+    text: str = Field(description="One sentence of the reply (verbatim corpus text when cited), or one list item")
+    citations: list[int] = Field(description="Ids of the citations that support it (none for lead-ins)")
+
+
+class BlockOut(BaseModel):
+    type: Literal["paragraph", "list"]
+    sentences: list[SegmentOut] | None = Field(None, description="type paragraph: its sentences, in order")
+    items: list[SegmentOut] | None = Field(None, description="type list: its items, in order")
+
+
 class ChatResponse(BaseModel):
-    answer: str
+    answer: str = Field(description="The whole reply as text, each cited sentence followed by its [n] marker")
     answered: bool
     confidence: float = Field(ge=0.0, le=1.0)
     citations: list[CitationOut]
     suggestions: list[str]
+    blocks: list[BlockOut] = Field(description="The same reply as paragraphs and lists, for clients that "
+                                               "render lists as lists")
 
 
 class SearchResult(BaseModel):
