@@ -40,3 +40,9 @@ def test_spelling_correction_is_close_and_frequency_ordered() -> None:
     assert speller.correct("admisssssion") == "admission"
     assert speller.correct("asdkjh") is None
     assert speller.correct("cat") is None  # too short to correct safely
+
+
+def test_contractions_become_their_words() -> None:
+    assert words("Which ones don't? I'm sure they can't") == ["which", "ones", "do", "not", "i", "am", "sure",
+                                                                "they", "can", "not"]
+    assert "doesn" not in words("Stanford doesn’t offer it")

@@ -84,3 +84,18 @@ def test_every_quote_is_verbatim_and_every_marker_has_a_citation(bot: Guidebot) 
             assert chunk is not None
             assert citation.quote in chunk.text
             assert f"[{citation.id}]" in answer.text
+
+
+@pytest.mark.parametrize("question, site", [("Does UC San Diego require the GRE?", "ucsd.edu"),
+                                            ("Does MIT offer scholarships for master's students?", "mit.edu")])
+def test_a_university_and_a_topic_its_note_is_silent_on_is_partial_with_the_general_rule_cited(
+        bot: Guidebot, question: str, site: str) -> None:
+    answer = bot.chat(question)
+    assert not answer.answered and answer.kind == "partial" and site in answer.text
+    assert answer.citations and all(c.doc_id not in ("ucsd", "mit") for c in answer.citations)
+    assert "in general" in answer.text
+
+
+def test_an_ordinary_word_starting_a_sentence_is_not_taken_for_an_unknown_university(bot: Guidebot) -> None:
+    answer = bot.chat("Honestly, what are the admission requirements?")
+    assert answer.answered and "Honestly" not in answer.text

@@ -5,6 +5,7 @@ spelling correction against the index vocabulary. Knows nothing about chunks or 
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -19,13 +20,18 @@ from rapidfuzz.distance import Levenshtein
 from . import datafiles
 
 # Bump when tokenisation, stopwords or stemming change: it invalidates every saved index.
-ANALYSIS_VERSION = "3"
+ANALYSIS_VERSION = "4"
 MAX_CACHED_STEMS = 500_000
 
 _DOTTED_ACRONYM = re.compile(r"\b[A-Za-z]{1,2}\.(?:[A-Za-z]{1,2}\.)+(?![A-Za-z])")
 _LETTER_DASH_DIGIT = re.compile(r"\b([A-Za-z])-(\d)")
 _COUNTRY_US = re.compile(r"\bU\.?S\.?(?:A\.?)?(?![A-Za-z])")
 _POSSESSIVE = re.compile(r"['’]s\b")
+# Contractions become their words, so "doesn't" is "does not" (not a content word "doesn").
+_IRREGULAR_NOT = re.compile(r"\b(can|won|shan)['’]t\b", re.IGNORECASE)
+_NOT = re.compile(r"n['’]t\b", re.IGNORECASE)
+_CONTRACTED = re.compile(r"(?<=\w)['’](re|ve|ll|m|d)\b", re.IGNORECASE)
+_EXPANDED = {"re": " are", "ve": " have", "ll": " will", "m": " am", "d": " would"}
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _REPEATS = re.compile(r"(.)\1{2,}")
 
@@ -41,26 +47,58 @@ def stem_exceptions() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
-def english_words() -> frozenset[str]:
-    """About 82,000 common English words (symspellpy's frequency dictionary, shipped in its wheel).
+def english_counts() -> dict[str, int]:
+    """About 82,000 common English words with their counts in a large general corpus
+    (symspellpy's frequency dictionary, shipped in its wheel)."""
+    text = resources.files("symspellpy").joinpath("frequency_dictionary_en_82_765.txt").read_text(encoding="utf-8")
+    counts: dict[str, int] = {}
+    for line in text.splitlines():
+        word, _, count = line.partition(" ")
+        if word:
+            counts[word] = int(count or 0)
+    return counts
 
-    Used only to know that a word is real English, so that it is never "corrected" into a corpus
+
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    """The words of `english_counts`.
+
+    Used to know that a word is real English, so that it is never "corrected" into a corpus
     word ("tell" must not become "well"); corrections still only go to corpus words.
     """
-    text = resources.files("symspellpy").joinpath("frequency_dictionary_en_82_765.txt").read_text(encoding="utf-8")
-    return frozenset(line.split(" ", 1)[0] for line in text.splitlines() if line)
+    return frozenset(english_counts())
+
+
+# log10 of an English word's count: at or above COMMON it is an everyday word ("get", "need"),
+# at or below RARE a specialist one ("assistantship"); words not in the list count as rare.
+_COMMON_LOG = 10.5
+_RARE_LOG = 5.0
+
+
+def english_rarity(word: str) -> float:
+    """How unusual a word is in general English, 0.1 (everyday) to 1.0 (rare or unknown)."""
+    count = english_counts().get(word)
+    if not count:
+        return 1.0
+    return min(1.0, max(0.1, (_COMMON_LOG - math.log10(count)) / (_COMMON_LOG - _RARE_LOG)))
 
 
 @lru_cache(maxsize=8192)
 def normalize(text: str) -> str:
-    """Unicode-normalise, join dotted acronyms (U.S. → usa, Ph.D. → phd, F-1 → f1), drop accents."""
+    """Unicode-normalise, join dotted acronyms (U.S. → usa, Ph.D. → phd, F-1 → f1), expand
+    contractions (doesn't → does not, I'm → I am), drop possessives and accents."""
     ascii_only = text.isascii()  # ASCII is already NFKC and NFKD and has no accents: skip both passes
     if not ascii_only:
         text = unicodedata.normalize("NFKC", text)
     text = _COUNTRY_US.sub(" usa ", text)
     text = _DOTTED_ACRONYM.sub(lambda m: m.group(0).replace(".", ""), text)
     text = _LETTER_DASH_DIGIT.sub(r"\1\2", text)
-    text = _POSSESSIVE.sub("", text)
+    if "'" in text or "’" in text:
+        text = _IRREGULAR_NOT.sub(lambda m: {"can": "can not", "won": "will not", "shan": "shall not"}[
+            m.group(1).lower()], text)
+        text = _NOT.sub(" not", text)
+        text = _CONTRACTED.sub(lambda m: _EXPANDED[m.group(1).lower()], text)
+        text = _POSSESSIVE.sub("", text)
     if ascii_only:
         return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())

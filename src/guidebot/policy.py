@@ -64,7 +64,8 @@ class Policy:
     compare_sentences_per_note: int = 2
     compare_chars_per_note: int = 350
     compare_documents: int = 4
-    fallback_confidence_share: float = 0.9  # a general answer for a university in focus
+    fallback_confidence_share: float = 0.9  # a general answer for a topic in focus
+    partial_general_sentences: int = 2  # what holds in general, in a partial reply about a university
     min_answer_confidence: float = 0.05
 
     # Conversation.

@@ -26,6 +26,9 @@ def key_concept_missing(analysis: QuestionAnalysis, picks: Sequence[Candidate],
                         implied: frozenset[str] = frozenset()) -> Concept | None:
     """The question's most distinctive known word, if no cited sentence (or its heading) has it.
 
+    Distinctive means rare in this corpus and in general English, so an everyday verb ("require",
+    "offer") is never the key word of "Does UCSD require the GRE?".
+
     "Is Caltech's master's available online?" is not answered by sentences about Caltech's
     master's that never mention "online", however many of the other words they share. Words in
     `implied` (the name of the topic the search is confined to) do not count: every sentence of
@@ -34,7 +37,7 @@ def key_concept_missing(analysis: QuestionAnalysis, picks: Sequence[Candidate],
     known = [c for c in analysis.concepts if c.known and not c.hint and c.word not in implied]
     if not known or not picks:
         return None
-    key = max(known, key=lambda c: c.weight)
+    key = max(known, key=lambda c: c.distinctiveness)
     if any(key in p.covered or key in p.context for p in picks):
         return None
     return key

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from ..analysis import english_words
+from ..analysis import english_rarity, english_words
 from .context import Context
 
 
@@ -28,6 +28,12 @@ class Concept:
     corrected_from: str | None = None
     alternatives: tuple[frozenset[str], ...] = ()  # synonyms as sets of terms that must co-occur
     hint: bool = False  # stands for a question word ("where"), not a word the user typed
+    rarity: float = 1.0  # how unusual the word is in general English (0.1 everyday .. 1.0 rare)
+
+    @property
+    def distinctiveness(self) -> float:
+        """Rare in this corpus and in English: what the question is really about ("GRE", not "require")."""
+        return self.weight * self.rarity
 
     def covered_by(self, terms: frozenset[str] | set[str]) -> bool:
         """The sentence says this word, or one of its synonyms in full ("machine learning" for ML)."""
@@ -143,7 +149,8 @@ def _phrase_concepts(ctx: Context, content: list[str], drop: set[str]) -> tuple[
         weight = _concept_weight(ctx, None, options)
         concepts.append(Concept(" ".join(content[start:end]), frozenset().union(*options),
                                 max(weight if weight is not None else 1.0, ctx.policy.min_concept_weight),
-                                weight is not None, None, options))
+                                weight is not None, None, options,
+                                rarity=max(english_rarity(w) for w in content[start:end])))
         in_phrase.update(range(start, end))
     return concepts, in_phrase
 
@@ -161,7 +168,8 @@ def _word_concept(ctx: Context, word: str, text: str) -> Concept | None:
     known = weight is not None
     if weight is None:
         weight = ctx.policy.unknown_weight * searcher.max_idf
-    return Concept(word, concept_stems, max(weight, ctx.policy.min_concept_weight), known, None, alternatives)
+    return Concept(word, concept_stems, max(weight, ctx.policy.min_concept_weight), known, None, alternatives,
+                   rarity=english_rarity(word))
 
 
 def _add_intent_hints(ctx: Context, text: str, concepts: list[Concept], weights: dict[str, float]) -> None:
@@ -204,10 +212,17 @@ def _concept_weight(ctx: Context, stem: str | None, alternatives: Sequence[froze
 
 
 def _unknown_names(text: str, unknown: Sequence[str]) -> list[str]:
-    """Unknown words the user capitalised (likely names: Harvard, Toronto), in their spelling."""
+    """Unknown words the user capitalised (likely names: Harvard, Toronto), in their spelling.
+
+    An English word capitalised only because it starts a sentence ("Honestly, ...", "Overall, ...")
+    is not a name."""
     names = []
     for match in re.finditer(r"[^\W_]+", text):
         token = match.group(0)
-        if token.casefold() in unknown and token[0].isupper() and token not in names:
-            names.append(token)
+        if token.casefold() not in unknown or not token[0].isupper() or token in names:
+            continue
+        starts_sentence = not text[:match.start()].strip() or text[:match.start()].rstrip()[-1] in ".!?:;\n"
+        if starts_sentence and not token.isupper() and token.casefold() in english_words():
+            continue
+        names.append(token)
     return names

@@ -107,8 +107,11 @@ def select_sentences(ctx: Context, analysis: QuestionAnalysis, hits: Sequence[Sc
         picks.append(candidate)
         seen_texts.add(candidate.text)
         used_chars += len(candidate.text) + 1
+    # Documents speak in the order retrieval ranked their passages (the best passage first), each
+    # document's sentences in reading order.
     chunks = ctx.searcher.chunks
-    doc_order: dict[str, int] = {}
+    doc_rank: dict[str, int] = {}
     for pick in picks:
-        doc_order.setdefault(chunks[pick.chunk_index].doc_id, len(doc_order))
-    return sorted(picks, key=lambda c: (doc_order[chunks[c.chunk_index].doc_id], c.position))
+        doc_id = chunks[pick.chunk_index].doc_id
+        doc_rank[doc_id] = min(doc_rank.get(doc_id, pick.rank), pick.rank)
+    return sorted(picks, key=lambda c: (doc_rank[chunks[c.chunk_index].doc_id], c.position))

@@ -35,8 +35,9 @@ def compose(d: Dialogue, resolved: Resolved, analysis: QuestionAnalysis, picks: 
 
 
 def partial(d: Dialogue, resolved: Resolved, focus_docs: Sequence[Document], what: str | None,
-            need_kind: str | None) -> Reply:
-    """A covered university or topic, but not the specific asked: say so and point to the official site."""
+            need_kind: str | None, general: Sequence[Candidate] = ()) -> Reply:
+    """A covered university or topic, but not the specific asked: say so, give what holds in
+    general (cited) when `general` sentences say it, and point to the official site."""
     lexicon = d.lexicon
     names = [d.entities.name(doc.id) for doc in focus_docs]
     urls = [doc.url for doc in focus_docs if doc.url]
@@ -54,7 +55,14 @@ def partial(d: Dialogue, resolved: Resolved, focus_docs: Sequence[Document], wha
         pointer = lexicon.reply("pointer_many" if len(urls) > 1 else "pointer_one", urls=", ".join(urls))
     else:
         pointer = lexicon.reply("pointer_none")
-    return Reply(head + pointer, False, 0.0, (), kind="partial", focus=resolved.focus)
+    if not general:
+        return Reply(head + pointer, False, 0.0, (), kind="partial", focus=resolved.focus)
+    parts, citations = cite(d, general)
+    lead = lexicon.reply("partial_in_general")
+    text = f"{head} {lead} {' '.join(parts)}{pointer}"
+    blocks = (paragraph(Segment(head)), paragraph(Segment(lead), *cited(citations)),
+              paragraph(Segment(pointer.strip())))
+    return Reply(text, False, 0.0, tuple(citations), kind="partial", focus=resolved.focus, blocks=blocks)
 
 
 def abstain(d: Dialogue, analysis: QuestionAnalysis, cover: float) -> Reply:

@@ -29,39 +29,59 @@ def answer_single(d: Dialogue, resolved: Resolved) -> Reply:
 
 
 def _answer_in_focus(d: Dialogue, resolved: Resolved, focus_docs: list[Document], question: str) -> Reply:
-    """From the notes in focus; when they are silent, from the guide in general if it clearly
-    answers (saying so first); else the partial reply."""
+    """From the notes of the question's subjects.
+
+    A question naming a university and a topic ("Does UCSD require the GRE?") is about the
+    university: only sentences of its note that address the topic answer it; the topic's name is a
+    word to cover there, not a second place to look. When the subject's note is silent, the reply is
+    partial (answered false): what its note does not say, what holds in general with its citation,
+    and where to check. A topic note in focus on its own is general knowledge: when it is silent,
+    the guide's general answer is an answer.
+    """
     filler, policy = d.lexicon.filler, d.policy
+    subjects = [doc for doc in focus_docs if doc.kind == "program"] or focus_docs
     # Inside a note about OPT every sentence is about OPT: the note's own name is implied, and
     # the rest of the question ("how do I apply") decides which sentences answer it, unless
     # nothing else is asked.
-    implied = frozenset(words(" ".join(f"{doc.title} {' '.join(doc.aliases)}" for doc in focus_docs)))
+    implied = frozenset(words(" ".join(f"{doc.title} {' '.join(doc.aliases)}" for doc in subjects)))
     analysis = analyse_question(d, question, drop_words=filler, corrections=resolved.corrections,
                                 implied_words=implied)
     if not analysis.concepts:  # "what is SEVIS?": the name is the subject after all
         analysis = analyse_question(d, question, drop_words=filler, corrections=resolved.corrections)
     if not analysis.concepts and analysis.needs:  # "how long is it?": only a figure will do
-        return answer_need_only(d, resolved, focus_docs, analysis.needs[0])
+        return answer_need_only(d, resolved, subjects, analysis.needs[0])
     if not analysis.concepts:
-        return answer_overview(d, resolved, focus_docs)
-    hits = d.searcher.top(analysis.weights, policy.focus_passages, doc_ids=[doc.id for doc in focus_docs])
+        return answer_overview(d, resolved, subjects)
+    hits = d.searcher.top(analysis.weights, policy.focus_passages, doc_ids=[doc.id for doc in subjects])
     picks = select_sentences(d, analysis, hits, exclude=resolved.exclude)
     unmet = needs_unmet(analysis, picks)
     if unmet is not None:
-        return partial(d, resolved, focus_docs, describe_need(d, unmet), unmet.kind)
+        return partial(d, resolved, subjects, describe_need(d, unmet), unmet.kind)
     cover = coverage(analysis, picks, policy)
     if cover >= policy.answer_threshold and key_concept_missing(analysis, picks) is None:
         return compose(d, resolved, analysis, picks, cover)
-    analysis = analyse_question(d, question, drop_words=filler, corrections=resolved.corrections)
+    return _general_instead(d, resolved, subjects, question)
+
+
+def _general_instead(d: Dialogue, resolved: Resolved, subjects: list[Document], question: str) -> Reply:
+    """The subjects' notes are silent: what the guide and topic notes say in general, if they
+    clearly answer, as an answer for a topic and as a partial reply for a university."""
+    policy = d.policy
+    subject_ids = {doc.id for doc in subjects}
+    analysis = analyse_question(d, question, drop_words=d.lexicon.filler, corrections=resolved.corrections)
     general = [hit for hit in d.searcher.top(analysis.weights, policy.focus_passages, kinds=("guide", "topic"))
-               if d.searcher.chunks[hit.position].doc_id not in resolved.focus][:policy.top_k_passages]
+               if d.searcher.chunks[hit.position].doc_id not in subject_ids][:policy.top_k_passages]
     general_picks = select_sentences(d, analysis, general, exclude=resolved.exclude)
     general_cover = coverage(analysis, general_picks, policy)
-    if grounded(analysis, general_picks, general_cover, policy.fallback_threshold):
-        lead = d.lexicon.reply("fallback_lead", names=join([d.entities.name(doc.id) for doc in focus_docs]))
+    if not grounded(analysis, general_picks, general_cover, policy.fallback_threshold):
+        return partial(d, resolved, subjects, None, None)
+    if all(doc.kind != "program" for doc in subjects):
+        lead = d.lexicon.reply("fallback_lead", names=join([d.entities.name(doc.id) for doc in subjects]))
         return compose(d, resolved, analysis, general_picks, general_cover * policy.fallback_confidence_share,
                        lead=lead)
-    return partial(d, resolved, focus_docs, None, None)
+    brief = select_sentences(d, analysis, general, max_sentences=policy.partial_general_sentences,
+                             exclude=resolved.exclude)
+    return partial(d, resolved, subjects, None, None, general=brief)
 
 
 def _answer_general(d: Dialogue, resolved: Resolved, question: str) -> Reply:
