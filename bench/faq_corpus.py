@@ -18,6 +18,7 @@ committed, it is rebuilt from the package in a temporary folder by whoever needs
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import re
 import sys
@@ -317,6 +318,11 @@ def write_corpus(folder: Path, *, titled: bool = True, entries: list[Entry] | No
         + yaml.safe_dump(profile(entries, faq_version()), sort_keys=False, allow_unicode=True, width=100),
         encoding="utf-8")
     return questions(entries)
+
+
+def split_of(doc_id: str) -> str:
+    """A fixed third of the entries is held out from calibration (bench/calibrate.py fits on the rest)."""
+    return "heldout" if int(hashlib.sha256(doc_id.encode()).hexdigest(), 16) % 3 == 0 else "tune"
 
 
 def questions(entries: list[Entry]) -> list[tuple[str, str]]:

@@ -77,3 +77,20 @@ def test_spelling_fixes_typos_but_never_real_words_or_unknown_names(bot: Guidebo
     assert "admission" in fixed and "stanford" in fixed.lower()
     assert "Purdue" in fixed and ("purdue", "purdue") not in corrections
     assert correct_spelling(bot.dialogue, "tell me about it")[1] == ()
+
+
+def test_the_shipped_answerability_model_knows_every_feature_and_a_fitted_coverage() -> None:
+    from guidebot import datafiles
+    from guidebot.answering.answerability import Features
+
+    data = datafiles.yaml_table("answerability.json")
+    assert set(data["coefficients"]) == set(Features.names())
+    assert 0.3 <= data["coverage_threshold"] <= 0.9 and "tune" in data["fitted_on"]
+
+
+def test_a_well_grounded_answer_is_confident_and_an_uncovered_question_is_not_answered(bot: Guidebot) -> None:
+    covered = bot.chat("What are the admission requirements for international students?")
+    assert covered.answered and covered.confidence >= 0.7
+    for question in ("Do I need health insurance as an international student in the US?",
+                     "what is the best laptop for machine learning"):
+        assert not bot.chat(question).answered, question

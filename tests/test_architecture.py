@@ -20,6 +20,7 @@ LAYERS: list[set[str]] = [
     {"corpus", "settings"},
     {"chunking", "analysis"},
     {"index", "lexicon"},
+    {"semantic"},
     {"build", "search"},
     {"answering"},
     {"conversation"},

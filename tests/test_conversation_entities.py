@@ -41,3 +41,11 @@ def test_a_real_word_is_never_corrected_into_a_corpus_word(bot: Guidebot) -> Non
 def test_gibberish_is_not_corrected_into_a_confident_answer(bot: Guidebot) -> None:
     for text in ("asdkjh qwe zxcv", "scholarshiip blorptastic frobnicate"):
         assert not bot.chat(text).answered
+
+
+@pytest.mark.parametrize("text", ["Does Michigan State have a data science masters?",
+                                  "Is Arizona State University good for ML?",
+                                  "University of Illinois Chicago ML masters?"])
+def test_another_school_containing_a_covered_name_is_not_that_university(bot: Guidebot, text: str) -> None:
+    assert bot.dialogue.entities.find(text) == []
+    assert not bot.chat(text).answered

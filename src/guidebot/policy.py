@@ -16,7 +16,12 @@ from dataclasses import dataclass
 class Policy:
     """Tuning numbers for answering. Shares are of the question's idf-weighted concepts."""
 
-    # Grounding: the cited sentences must cover this share of the question to count as an answer.
+    # Answerability (answering/answerability.py): a single answer needs its key word cited and this
+    # coverage; None: the coverage chosen by the calibration (data/answerability.json).
+    answer_coverage: float | None = None
+    # Words nearly as distinctive as the question's key word (this share of it) must be cited too.
+    key_share: float = 1.0
+    # Grounding rules of lists, comparisons and fallbacks: the cited sentences cover this share.
     answer_threshold: float = 0.6
     # A university's note lacks the answer: the general guide must cover this share to be offered.
     fallback_threshold: float = 0.8
@@ -32,6 +37,9 @@ class Policy:
     filler_weight: float = 0.5  # synonyms of framing words ("what do I need") steer the search this much
     hint_weight: float = 0.8  # search weight of the words a question word stands for ("where" → located)
     hint_concept_share: float = 0.3  # beside other words, a question-word concept weighs this share
+    neighbours: bool = True  # words the corpus never uses are matched by their neighbours in meaning
+    neighbour_threshold: float = 0.6  # cosine similarity (WordLlama) a neighbour needs
+    neighbour_weight: float = 0.6  # search weight of a neighbour, as of a synonym
 
     # Retrieval.
     top_k_passages: int = 8  # passages answering a general question may come from

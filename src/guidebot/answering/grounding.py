@@ -23,24 +23,28 @@ def coverage(analysis: QuestionAnalysis, picks: Sequence[Candidate], policy: Pol
 
 
 def key_concept_missing(analysis: QuestionAnalysis, picks: Sequence[Candidate],
-                        implied: frozenset[str] = frozenset()) -> Concept | None:
-    """The question's most distinctive known word, if no cited sentence (or its heading) has it.
-
-    Distinctive means rare in this corpus and in general English, so an everyday verb ("require",
-    "offer") is never the key word of "Does UCSD require the GRE?".
+                        implied: frozenset[str] = frozenset(), share: float = 1.0) -> Concept | None:
+    """The question's most distinctive word (or one nearly as distinctive, within `share` of it),
+    if no cited sentence (or its heading) has it.
 
     "Is Caltech's master's available online?" is not answered by sentences about Caltech's
-    master's that never mention "online", however many of the other words they share. Words in
-    `implied` (the name of the topic the search is confined to) do not count: every sentence of
-    the OPT note is about OPT.
+    master's that never mention "online", however many of the other words they share. Distinctive
+    means rare in this corpus and in general English, so an everyday verb ("require", "offer") is
+    never the key word of "Does UCSD require the GRE?". A word the corpus never uses (and no
+    neighbour in meaning stands for) can be the key word: then the corpus lacks what was asked.
+    Words in `implied` (the name of the topic the search is confined to) do not count: every
+    sentence of the OPT note is about OPT.
     """
-    known = [c for c in analysis.concepts if c.known and not c.hint and c.word not in implied]
-    if not known or not picks:
+    candidates = [c for c in analysis.concepts if not c.hint and c.word not in implied]
+    if not candidates or not picks:
         return None
-    key = max(known, key=lambda c: c.distinctiveness)
-    if any(key in p.covered or key in p.context for p in picks):
-        return None
-    return key
+    top = max(c.distinctiveness for c in candidates)
+    for key in sorted(candidates, key=lambda c: -c.distinctiveness):
+        if key.distinctiveness < share * top:
+            break
+        if not any(key in p.covered or key in p.context for p in picks):
+            return key
+    return None
 
 
 def needs_unmet(analysis: QuestionAnalysis, picks: Sequence[Candidate]) -> Need | None:

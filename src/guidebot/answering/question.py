@@ -29,6 +29,7 @@ class Concept:
     alternatives: tuple[frozenset[str], ...] = ()  # synonyms as sets of terms that must co-occur
     hint: bool = False  # stands for a question word ("where"), not a word the user typed
     rarity: float = 1.0  # how unusual the word is in general English (0.1 everyday .. 1.0 rare)
+    soft: bool = False  # unknown to the corpus, covered by the corpus words closest in meaning
 
     @property
     def distinctiveness(self) -> float:
@@ -126,6 +127,11 @@ def analyse_question(ctx: Context, text: str, drop_words: Iterable[str] = (),
         if all(c.stems != concept.stems for c in concepts):
             concepts.append(concept)
     weights = searcher.expander.expand(stems).weights()
+    for concept in concepts:
+        if concept.soft:
+            for alternative in concept.alternatives:
+                for term in alternative:
+                    weights.setdefault(term, ctx.policy.neighbour_weight)
     # Framing words ("what do I need") are not concepts, but their synonyms still steer the search.
     for word in content:
         if word in drop:
@@ -156,7 +162,8 @@ def _phrase_concepts(ctx: Context, content: list[str], drop: set[str]) -> tuple[
 
 
 def _word_concept(ctx: Context, word: str, text: str) -> Concept | None:
-    """One content word as a concept (None for noise such as "tak" or "pls")."""
+    """One content word as a concept (None for noise such as "tak" or "pls"). A word the corpus
+    never uses is covered by its neighbours in meaning when it has some ("paid" by "pay")."""
     searcher = ctx.searcher
     stem = searcher.analyzer.stem(word)
     expansion = searcher.expander.expand([stem]).added
@@ -165,11 +172,33 @@ def _word_concept(ctx: Context, word: str, text: str) -> Concept | None:
     weight = _concept_weight(ctx, stem, alternatives)
     if weight is None and _looks_like_noise(word, text):
         return None  # too short to correct, and no acronym (NYU) or word
-    known = weight is not None
     if weight is None:
+        near = _neighbour_stems(ctx, word, text)
+        if near:  # it weighs what an unknown word weighs: it is what was asked, in other words
+            weight = ctx.policy.unknown_weight * searcher.max_idf
+            return Concept(word, concept_stems | {n for n, _i, _s in near}, max(weight, ctx.policy.min_concept_weight),
+                           True, None, alternatives + tuple(frozenset({n}) for n, _i, _s in near),
+                           rarity=english_rarity(word), soft=True)
         weight = ctx.policy.unknown_weight * searcher.max_idf
-    return Concept(word, concept_stems, max(weight, ctx.policy.min_concept_weight), known, None, alternatives,
+        return Concept(word, concept_stems, max(weight, ctx.policy.min_concept_weight), False, None, alternatives,
+                       rarity=english_rarity(word))
+    return Concept(word, concept_stems, max(weight, ctx.policy.min_concept_weight), True, None, alternatives,
                    rarity=english_rarity(word))
+
+
+def _neighbour_stems(ctx: Context, word: str, text: str) -> list[tuple[str, float, float]]:
+    """(stem, idf, similarity) of the corpus words closest in meaning to an unknown word. Names
+    (a word the user only wrote capitalised) and short tokens get none."""
+    policy, searcher = ctx.policy, ctx.searcher
+    if not policy.neighbours or len(word) < 4 or not word.isalpha() or not re.search(rf"\b{word}\b", text):
+        return []
+    found = []
+    for near, similarity in searcher.neighbours.of(word):
+        near_stem = searcher.analyzer.stem(near)
+        idf = searcher.idf(near_stem)
+        if idf is not None and similarity >= policy.neighbour_threshold:
+            found.append((near_stem, idf, similarity))
+    return found
 
 
 def _add_intent_hints(ctx: Context, text: str, concepts: list[Concept], weights: dict[str, float]) -> None:

@@ -80,7 +80,8 @@ class EntityMatcher:
                     continue
                 if not _names_match(tokens[i:i + n], pattern):
                     continue
-                if self._is_state_mention(tokens, i, n, doc_id, states_are_filters):
+                if self._is_state_mention(tokens, i, n, doc_id, states_are_filters) \
+                        or self._names_another_school(tokens, i, n, doc_id):
                     continue
                 spans.append((i, i + n, doc_id))
                 for j in range(i, i + n):
@@ -95,6 +96,21 @@ class EntityMatcher:
         after_preposition = i > 0 and tokens[i - 1] in {"in", "of", "near", "from"}
         followed_by_state = i + n < len(tokens) and tokens[i + n] == "state"
         return states_are_filters or after_preposition or followed_by_state
+
+    def _names_another_school(self, tokens: list[str], i: int, n: int, doc_id: str) -> bool:
+        """'Michigan State' or 'Arizona State University' is another school than the one named
+        Michigan or Arizona; so is any name the corpus profile lists as not covered that contains
+        this match ("university of illinois chicago" around "university of illinois")."""
+        doc = self.searcher.documents[doc_id]
+        name_words = set(words(f"{doc.title} {doc.university or ''} {' '.join(doc.aliases)}"))
+        if i + n < len(tokens) and tokens[i + n] == "state" and "state" not in name_words:
+            return True
+        for other in self.lexicon.not_covered:
+            m = len(other)
+            for start in range(max(0, i + n - m), min(i, len(tokens) - m) + 1):
+                if tuple(tokens[start:start + m]) == other:
+                    return True
+        return False
 
     def find(self, text: str, states_are_filters: bool = False) -> list[str]:
         """Documents named in `text`, in order of mention, each once."""

@@ -23,14 +23,17 @@ def join(names: Sequence[str]) -> str:
 
 
 def compose(d: Dialogue, resolved: Resolved, analysis: QuestionAnalysis, picks: Sequence[Candidate],
-            cover: float, lead: str = "") -> Reply:
-    """An answer: the picked sentences with their markers, after a lead-in and a spelling note."""
+            cover: float, lead: str = "", probability: float | None = None) -> Reply:
+    """An answer: the picked sentences with their markers, after a lead-in and a spelling note.
+    Its confidence is the answerability model's `probability` when given, else the coverage less
+    a penalty per spelling correction (fallbacks, comparisons)."""
     parts, citations = cite(d, picks)
     fixes = ", ".join(f"“{fixed}”" for _wrong, fixed in analysis.corrections)
     prefix = d.lexicon.reply("reading_as", fixes=fixes) if fixes else ""
     text = prefix + (lead + " " if lead else "") + " ".join(parts)
     blocks = (paragraph(Segment(prefix.strip()), Segment(lead), *cited(citations)),)
-    return Reply(text, True, max(confidence_of(analysis, cover, d.policy), d.policy.min_answer_confidence),
+    confidence = round(probability, 3) if probability is not None else confidence_of(analysis, cover, d.policy)
+    return Reply(text, True, max(confidence, d.policy.min_answer_confidence),
                  tuple(citations), kind="answer", focus=resolved.focus, blocks=blocks)
 
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..analysis import words
+from ..answering.answerability import decide
 from ..answering.citing import Citation, Reply, citation_for, cited, paragraph
-from ..answering.grounding import coverage, grounded, key_concept_missing, needs_unmet
+from ..answering.grounding import coverage, grounded, needs_unmet
 from ..answering.question import Need, analyse_question, describe_need
 from ..answering.selection import select_sentences
 from ..corpus import Document
@@ -57,9 +58,9 @@ def _answer_in_focus(d: Dialogue, resolved: Resolved, focus_docs: list[Document]
     unmet = needs_unmet(analysis, picks)
     if unmet is not None:
         return partial(d, resolved, subjects, describe_need(d, unmet), unmet.kind)
-    cover = coverage(analysis, picks, policy)
-    if cover >= policy.answer_threshold and key_concept_missing(analysis, picks) is None:
-        return compose(d, resolved, analysis, picks, cover)
+    decision = decide(analysis, picks, policy, in_focus=True)
+    if decision.answered:
+        return compose(d, resolved, analysis, picks, decision.features.coverage, probability=decision.probability)
     return _general_instead(d, resolved, subjects, question)
 
 
@@ -96,8 +97,9 @@ def _answer_general(d: Dialogue, resolved: Resolved, question: str) -> Reply:
     unmet = needs_unmet(analysis, picks)
     if unmet is not None and cover >= policy.answer_threshold * 0.5 and not analysis.unknown_names:
         return partial(d, resolved, [], describe_need(d, unmet), unmet.kind)
-    if not analysis.unknown_names and grounded(analysis, picks, cover, policy.answer_threshold):
-        return compose(d, resolved, analysis, picks, cover)
+    decision = decide(analysis, picks, policy, in_focus=False)
+    if not analysis.unknown_names and unmet is None and decision.answered:
+        return compose(d, resolved, analysis, picks, cover, probability=decision.probability)
     return abstain(d, analysis, cover)
 
 
