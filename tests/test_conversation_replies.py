@@ -99,3 +99,25 @@ def test_a_university_and_a_topic_its_note_is_silent_on_is_partial_with_the_gene
 def test_an_ordinary_word_starting_a_sentence_is_not_taken_for_an_unknown_university(bot: Guidebot) -> None:
     answer = bot.chat("Honestly, what are the admission requirements?")
     assert answer.answered and "Honestly" not in answer.text
+
+
+def test_a_negated_list_names_the_notes_that_deny_it(bot: Guidebot) -> None:
+    answer = bot.chat("Which universities don't offer an MS in Machine Learning?")
+    cited = {c.doc_id for c in answer.citations}
+    assert answer.kind == "list" and "cmu" not in cited and {"mit", "stanford", "berkeley"} <= cited
+
+
+def test_a_negated_list_no_note_denies_lists_the_notes_that_never_affirm(bot: Guidebot) -> None:
+    answer = bot.chat("Which of the universities are not in California?")
+    cited = {c.doc_id for c in answer.citations}
+    assert cited and not cited & {"stanford", "berkeley", "caltech", "ucsd"} and "cmu" in cited
+
+
+def test_a_list_never_includes_a_note_that_denies_its_predicate(bot: Guidebot) -> None:
+    answer = bot.chat("Which universities offer an MS in Machine Learning?")
+    assert {c.doc_id for c in answer.citations} == {"cmu"}
+
+
+def test_a_place_list_is_not_matched_by_the_word_university_alone(bot: Guidebot) -> None:
+    answer = bot.chat("Which universities are in Illinois or Michigan?")
+    assert {c.doc_id for c in answer.citations} == {"uiuc", "umich"}

@@ -60,3 +60,20 @@ def test_a_topic_asked_about_it_keeps_the_university_in_focus(bot: Guidebot) -> 
     history = history_of(bot, "Does Berkeley have an online program?")
     resolved = resolve(bot.dialogue, "can I get an F-1 visa with it?", history)
     assert resolved.focus == ("berkeley",)
+
+
+def test_an_ordinal_refers_to_the_last_list_in_order(bot: Guidebot) -> None:
+    history = history_of(bot, "Which universities are in California?")
+    first = bot.chat("Which universities are in California?").citations[1].doc_id
+    assert resolve(bot.dialogue, "Where is the second one located?", history).focus == (first,)
+
+
+def test_which_of_them_keeps_to_the_universities_the_list_named(bot: Guidebot) -> None:
+    history = history_of(bot, "Which universities are in California?", "Where is the second one located?")
+    resolved = resolve(bot.dialogue, "which of them are online?", history)
+    assert resolved.mode == "list" and set(resolved.focus) == {"berkeley", "caltech", "stanford", "ucsd"}
+
+
+def test_in_general_lets_go_of_the_university_in_focus(bot: Guidebot) -> None:
+    history = history_of(bot, "tell me about CMU")
+    assert resolve(bot.dialogue, "in general, do I need the GRE?", history).focus != ("cmu",)

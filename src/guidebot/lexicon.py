@@ -62,6 +62,8 @@ class Lexicon:
     shorthand: Mapping[str, str]
     list_words: frozenset[str]
     compare_words: frozenset[str]
+    negation_words: frozenset[str]
+    ordinals: Mapping[str, int]  # "second" → 2, "last" → -1
     list_stop: frozenset[str]
     name_abbreviations: Mapping[str, str]
     smalltalk: tuple[SmalltalkRule, ...]
@@ -96,6 +98,8 @@ class Lexicon:
             shorthand={typed.casefold(): meant for typed, meant in datafiles.pair_list("shorthand.txt")},
             list_words=list_words,
             compare_words=_word_set(table["compare_words"]),
+            negation_words=_word_set(table["negation_words"]),
+            ordinals={str(k).lower(): int(v) for k, v in table["ordinals"].items()},
             list_stop=list_words | filler | _word_set(table["list_stop_extra"]),
             name_abbreviations=dict(table["name_abbreviations"]),
             smalltalk=tuple(SmalltalkRule(e["name"], _pattern(e)) for e in table["smalltalk"]),

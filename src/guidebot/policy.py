@@ -68,6 +68,7 @@ class Policy:
     list_chars_per_note: int = 2000
     list_alternative_share: float = 0.6  # a list item must cover this share of one alternative's words
     list_confidence: float = 0.9
+    denial_window: int = 15  # a negation denies a list's predicate when one of its words follows within this
     compare_passages_per_note: int = 8
     compare_sentences_per_note: int = 2
     compare_chars_per_note: int = 350

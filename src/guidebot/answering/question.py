@@ -30,6 +30,7 @@ class Concept:
     hint: bool = False  # stands for a question word ("where"), not a word the user typed
     rarity: float = 1.0  # how unusual the word is in general English (0.1 everyday .. 1.0 rare)
     soft: bool = False  # unknown to the corpus, covered by the corpus words closest in meaning
+    own: frozenset[str] | None = None  # single terms that cover it alone (None: stems not in a phrase)
 
     @property
     def distinctiveness(self) -> float:
@@ -42,6 +43,8 @@ class Concept:
 
     @property
     def _own(self) -> frozenset[str]:
+        if self.own is not None:
+            return self.own
         return self.stems - frozenset().union(*self.alternatives) if self.alternatives else self.stems
 
 
@@ -168,7 +171,11 @@ def _word_concept(ctx: Context, word: str, text: str) -> Concept | None:
     stem = searcher.analyzer.stem(word)
     expansion = searcher.expander.expand([stem]).added
     concept_stems = frozenset({stem, *expansion})
-    alternatives = tuple(a for a in searcher.expander.alternatives(stem) if stem not in a)
+    # Its other names cover it only whole: "Illinois" is covered by "UIUC" or "University of Illinois
+    # Urbana-Champaign", never by "University" alone.
+    phrases = searcher.expander.alternatives(stem)
+    alternatives = tuple(a for a in phrases if stem not in a)
+    own = frozenset({stem, *(t for a in phrases if len(a) == 1 for t in a)})
     weight = _concept_weight(ctx, stem, alternatives)
     if weight is None and _looks_like_noise(word, text):
         return None  # too short to correct, and no acronym (NYU) or word
@@ -178,12 +185,12 @@ def _word_concept(ctx: Context, word: str, text: str) -> Concept | None:
             weight = ctx.policy.unknown_weight * searcher.max_idf
             return Concept(word, concept_stems | {n for n, _i, _s in near}, max(weight, ctx.policy.min_concept_weight),
                            True, None, alternatives + tuple(frozenset({n}) for n, _i, _s in near),
-                           rarity=english_rarity(word), soft=True)
+                           rarity=english_rarity(word), soft=True, own=own | {n for n, _i, _s in near})
         weight = ctx.policy.unknown_weight * searcher.max_idf
         return Concept(word, concept_stems, max(weight, ctx.policy.min_concept_weight), False, None, alternatives,
-                       rarity=english_rarity(word))
+                       rarity=english_rarity(word), own=own)
     return Concept(word, concept_stems, max(weight, ctx.policy.min_concept_weight), True, None, alternatives,
-                   rarity=english_rarity(word))
+                   rarity=english_rarity(word), own=own)
 
 
 def _neighbour_stems(ctx: Context, word: str, text: str) -> list[tuple[str, float, float]]:

@@ -22,9 +22,17 @@ from .turns import Resolved, has_subject
 
 
 def answer_list(d: Dialogue, resolved: Resolved) -> Reply:
-    """Every program note that matches the filter words, one cited sentence each."""
-    analyzer, policy = d.searcher.analyzer, d.policy
-    filter_words = [w for w in words(resolved.intent or resolved.text) if w not in d.lexicon.list_stop]
+    """Every program note that matches the filter words, one cited sentence each.
+
+    Membership follows the predicate: a sentence that contradicts it ("does not offer", "the
+    guide's claim ... is wrong") never makes a university a member. A negated question ("which
+    ones don't offer ...?") lists the notes that say they do not, or, when none says so, the
+    notes that never say they do (cited by their opening sentence). "Which of them ..." after a
+    list keeps to the universities that list named."""
+    analyzer, lexicon = d.searcher.analyzer, d.lexicon
+    negated = bool(lexicon.pattern("negated_question").search(resolved.text))
+    filter_words = [w for w in words(resolved.intent or resolved.text)
+                    if w not in lexicon.list_stop and w not in lexicon.negation_words]
     if not [w for w in filter_words if analyzer.is_content(w) or w == "where"]:
         return answer_guide_list(d, resolved)
     alternatives = [part for part in re.split(r"\bor\b", " ".join(filter_words)) if part.strip()]
@@ -32,24 +40,69 @@ def answer_list(d: Dialogue, resolved: Resolved) -> Reply:
     if not analysis.concepts:
         return answer_guide_list(d, resolved)
     required = [frozenset(analyzer.terms(alt)) for alt in alternatives] or [frozenset()]
-    items: list[Candidate] = []
-    for doc in d.searcher.indexed.documents:
-        if doc.kind != "program":
-            continue
-        hits = d.searcher.top(analysis.weights, policy.list_passages_per_note, doc_ids=[doc.id])
-        for pick in select_sentences(d, analysis, hits, max_sentences=policy.list_sentences_per_note,
-                                     max_chars=policy.list_chars_per_note, skip_negative=True):
-            terms = d.searcher.sentence_terms(pick.chunk_index)[pick.sentence_index]
-            if any(_covers_alternative(d, alt, terms, analysis) for alt in required):
-                items.append(pick)
-                break
+    scope = [doc for doc in d.searcher.indexed.documents if doc.kind == "program"
+             and (not resolved.focus or doc.id in resolved.focus)]
+    affirms = {doc.id: _member_sentence(d, doc.id, analysis, required, denying=False) for doc in scope}
+    denies = {doc.id: _member_sentence(d, doc.id, analysis, required, denying=True) for doc in scope}
+    if negated:
+        items = [pick for pick in denies.values() if pick is not None]
+        if not items:  # no note says it does not: the notes that never say it does
+            items = [pick for doc in scope if affirms[doc.id] is None and (pick := _opening_pick(d, doc.id))]
+    else:  # a note that denies it is no member, whatever else it says
+        items = [pick for doc_id, pick in affirms.items() if pick is not None and denies[doc_id] is None]
     if not items:
         return answer_single(d, replace(resolved, mode="single"))
     parts, citations = cite(d, items)
     lead = d.lexicon.reply("list_lead", count=len(items))
     blocks = (paragraph(Segment(lead)), Block("list", cited(citations)))
-    return Reply(lead + " " + " ".join(parts), True, policy.list_confidence, tuple(citations), kind="list",
+    return Reply(lead + " " + " ".join(parts), True, d.policy.list_confidence, tuple(citations), kind="list",
                  focus=tuple(d.searcher.chunks[p.chunk_index].doc_id for p in items), blocks=blocks)
+
+
+def _member_sentence(d: Dialogue, doc_id: str, analysis: QuestionAnalysis, required: list[frozenset[str]],
+                     denying: bool) -> Candidate | None:
+    """The note's best sentence that matches the predicate and affirms it (or, `denying`, denies
+    it), if any."""
+    policy = d.policy
+    hits = d.searcher.top(analysis.weights, policy.list_passages_per_note, doc_ids=[doc_id])
+    for pick in select_sentences(d, analysis, hits, max_sentences=policy.list_sentences_per_note,
+                                 max_chars=policy.list_chars_per_note):
+        if _denies(d, pick, analysis) != denying:
+            continue
+        terms = d.searcher.sentence_terms(pick.chunk_index)[pick.sentence_index]
+        if any(_covers_alternative(d, alt, terms, analysis) for alt in required):
+            return pick
+    return None
+
+
+def _denies(d: Dialogue, pick: Candidate, analysis: QuestionAnalysis) -> bool:
+    """Does the sentence deny the predicate? A negation before one of the predicate's words ("does
+    not offer a master's degree titled ..."), or a correction ("the guide's claim ... is wrong")
+    of a claim holding them; not a negation that only follows them ("California Institute of
+    Technology does not ..."). The note's own name is not the predicate."""
+    tokens = words(pick.text)
+    doc = d.searcher.documents[d.searcher.chunks[pick.chunk_index].doc_id]
+    name = set(words(f"{doc.title} {doc.university or ''} {' '.join(doc.aliases)}"))
+    stem = d.searcher.analyzer.stem
+    predicate = {s for c in pick.covered for s in c.stems}
+    positions = [i for i, t in enumerate(tokens) if stem(t) in predicate and t not in name]
+    if not positions:
+        return False
+    if d.lexicon.pattern("correction").search(pick.text):
+        return True
+    negations = [i for i, t in enumerate(tokens) if t in d.lexicon.negation_words]
+    return any(0 < p - n <= d.policy.denial_window for n in negations for p in positions)
+
+
+def _opening_pick(d: Dialogue, doc_id: str) -> Candidate | None:
+    """A note's first sentence, as a list item (what the note is about)."""
+    for position in d.searcher.chunks_of(doc_id):
+        chunk = d.searcher.chunks[position]
+        if chunk.sentences:
+            start, end = chunk.sentences[0]
+            return Candidate(position, 0, 0, 1.0, frozenset(), frozenset(), chunk.text[start:end],
+                             (chunk.start, start))
+    return None
 
 
 def _covers_alternative(d: Dialogue, alternative: frozenset[str], terms: frozenset[str],

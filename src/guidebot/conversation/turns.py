@@ -45,19 +45,27 @@ def resolve(d: Dialogue, message: str, history: Sequence[Turn] = ()) -> Resolved
     """Resolve `message` against the user turns in `history` (each resolved in order, statelessly).
     Only the last `policy.recent_turns` turns can steer a follow-up (this also bounds the work)."""
     previous: Resolved | None = None
-    last_assistant = ""
+    last_assistant = listing = ""
     for turn in history[-d.policy.recent_turns:]:
         if turn.role == "user" and turn.content.strip():
-            resolved_turn = resolve_turn(d, turn.content, previous, "")
+            resolved_turn = resolve_turn(d, turn.content, previous, "", listing)
             if resolved_turn.mode != "smalltalk":
                 previous = resolved_turn
         elif turn.role == "assistant":
             last_assistant = turn.content
-    return resolve_turn(d, message, previous, last_assistant)
+            if len(_named_programs(d, turn.content)) >= 2:
+                listing = turn.content  # the last answer that named several universities
+    return resolve_turn(d, message, previous, last_assistant, listing)
 
 
-def resolve_turn(d: Dialogue, message: str, previous: Resolved | None, last_answer: str) -> Resolved:
-    """One message against the previous resolved turn (and the text of the last answer)."""
+def _named_programs(d: Dialogue, text: str) -> list[str]:
+    return [doc_id for doc_id in d.entities.find(text) if d.entities.kind(doc_id) == "program"]
+
+
+def resolve_turn(d: Dialogue, message: str, previous: Resolved | None, last_answer: str,
+                 listing: str = "") -> Resolved:
+    """One message against the previous resolved turn, the text of the last answer, and of the
+    last answer that named several universities (what "the second one" refers to)."""
     lexicon = d.lexicon
     text = " ".join(message.split())
     talk = smalltalk_reply(lexicon, text)
@@ -72,7 +80,33 @@ def resolve_turn(d: Dialogue, message: str, previous: Resolved | None, last_answ
                        exclude=tuple(_quotes_in(last_answer)), corrections=corrections)
     is_list = is_list_question(d, text) and bool(lexicon.pattern("list").search(text)
                                                  or lexicon.pattern("guide_word").search(text))
+    referred = _refers_to_listing(d, text, listing, is_list, corrections)
+    if referred is not None:
+        return referred
+    if lexicon.pattern("in_general").search(text):
+        previous = None  # "in general, ..." lets go of the university in focus
     return _resolve_question(d, text, previous, corrections, is_list)
+
+
+def _refers_to_listing(d: Dialogue, text: str, listing: str, is_list: bool,
+                       corrections: tuple[tuple[str, str], ...]) -> Resolved | None:
+    """"the second one", "which of them ...": the universities the last listing named, in order."""
+    lexicon = d.lexicon
+    if not listing or d.entities.find(text):
+        return None
+    named = _named_programs(d, listing)
+    intent = lexicon.pattern("ordinal").sub("", text)
+    if lexicon.pattern("among_them").search(text) and lexicon.pattern("list_asker").search(text.lower()):
+        return Resolved(text, tuple(named), lexicon.pattern("among_them").sub("", text), "list",
+                        corrections=corrections)
+    match = lexicon.pattern("ordinal").search(text)
+    if match is None:
+        return None
+    position = lexicon.ordinals.get(match.group(1).lower())
+    if position is None or abs(position) > len(named) and position != -1:
+        return None
+    chosen = named[-1] if position == -1 else named[position - 1]
+    return Resolved(text, (chosen,), intent, "single", corrections=corrections)
 
 
 def _resolve_question(d: Dialogue, text: str, previous: Resolved | None,
