@@ -94,3 +94,15 @@ def test_a_well_grounded_answer_is_confident_and_an_uncovered_question_is_not_an
     for question in ("Do I need health insurance as an international student in the US?",
                      "what is the best laptop for machine learning"):
         assert not bot.chat(question).answered, question
+
+
+def test_what_kind_of_thing_is_asked_must_be_named_by_the_answer(bot: Guidebot) -> None:
+    analysis = analyse_question(bot.dialogue, "What courses are in Georgia Tech's machine learning specialization?",
+                                drop_words=bot.lexicon.filler)
+    assert analysis.asked_for is not None and analysis.asked_for.word == "courses"
+    assert not bot.chat("What courses are in Georgia Tech's machine learning specialization?").answered
+
+
+def test_a_topic_named_beside_a_university_must_be_in_its_cited_sentences(bot: Guidebot) -> None:
+    reply = bot.chat("Do I need the GRE for the University of Washington PMP?")
+    assert not reply.answered and "washington.edu" in reply.text

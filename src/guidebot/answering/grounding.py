@@ -38,6 +38,10 @@ def key_concept_missing(analysis: QuestionAnalysis, picks: Sequence[Candidate],
     candidates = [c for c in analysis.concepts if not c.hint and c.word not in implied]
     if not candidates or not picks:
         return None
+    asked = analysis.asked_for
+    if asked is not None and asked.word not in implied and not any(asked in p.covered or asked in p.context
+                                                                     for p in picks):
+        return asked  # "what courses are in ...?" is not answered by sentences that name no course
     top = max(c.distinctiveness for c in candidates)
     for key in sorted(candidates, key=lambda c: -c.distinctiveness):
         if key.distinctiveness < share * top:

@@ -75,6 +75,7 @@ class QuestionAnalysis:
     corrections: tuple[tuple[str, str], ...]
     definition: bool = False
     wants_pointer: bool = False  # "where can I find ...": the notes' "check the official site" lines answer it
+    asked_for: Concept | None = None  # "what courses ...", "which test ...": the kind of thing asked for
 
     @property
     def total_weight(self) -> float:
@@ -143,7 +144,7 @@ def analyse_question(ctx: Context, text: str, drop_words: Iterable[str] = (),
     _add_intent_hints(ctx, text, concepts, weights)
     return QuestionAnalysis(tuple(concepts), weights, find_needs(ctx, text), tuple(_unknown_names(text, unknown)),
                             corrections, bool(lexicon.pattern("definition_question").match(text)),
-                            bool(lexicon.pattern("wants_pointer").search(text)))
+                            bool(lexicon.pattern("wants_pointer").search(text)), _asked_for(ctx, text, concepts))
 
 
 def _phrase_concepts(ctx: Context, content: list[str], drop: set[str]) -> tuple[list[Concept], set[int]]:
@@ -225,6 +226,16 @@ def _add_intent_hints(ctx: Context, text: str, concepts: list[Concept], weights:
             weight = typical if not concepts else policy.hint_concept_share * typical
             concepts.append(Concept(hint.name, hint_stems, weight, True, hint=True,
                                     alternatives=tuple(frozenset({h}) for h in hint_stems)))
+
+
+def _asked_for(ctx: Context, text: str, concepts: list[Concept]) -> Concept | None:
+    """The noun right after a leading "what"/"which" ("what courses", "which English test"): the
+    kind of thing the question asks for, which an answer must name."""
+    match = ctx.lexicon.pattern("asked_for").search(text)
+    if match is None:
+        return None
+    word = match.group(1).casefold()
+    return next((c for c in concepts if not c.hint and word in c.word.split()), None)
 
 
 def _looks_like_noise(word: str, text: str) -> bool:

@@ -10,8 +10,8 @@ from ..analysis import words
 from ..answering.answerability import decide
 from ..answering.citing import Citation, Reply, citation_for, cited, paragraph
 from ..answering.grounding import coverage, grounded, needs_unmet
-from ..answering.question import Need, analyse_question, describe_need
-from ..answering.selection import select_sentences
+from ..answering.question import Need, QuestionAnalysis, analyse_question, describe_need
+from ..answering.selection import Candidate, select_sentences
 from ..corpus import Document
 from ..search import Scored
 from .context import Dialogue
@@ -59,9 +59,21 @@ def _answer_in_focus(d: Dialogue, resolved: Resolved, focus_docs: list[Document]
     if unmet is not None:
         return partial(d, resolved, subjects, describe_need(d, unmet), unmet.kind)
     decision = decide(analysis, picks, policy, in_focus=True)
-    if decision.answered:
+    if decision.answered and _topics_addressed(d, analysis, picks, [doc for doc in focus_docs if doc not in subjects]):
         return compose(d, resolved, analysis, picks, decision.features.coverage, probability=decision.probability)
     return _general_instead(d, resolved, subjects, question)
+
+
+def _topics_addressed(d: Dialogue, analysis: QuestionAnalysis, picks: Sequence[Candidate],
+                      topics: Sequence[Document]) -> bool:
+    """A topic named beside the university ("the GRE" in "Do I need the GRE for UW's PMP?") is what
+    is asked about it: a cited sentence of the university's note must name it."""
+    for topic in topics:
+        names = set(words(f"{topic.title} {' '.join(topic.aliases)}"))
+        asked = [c for c in analysis.concepts if set(c.word.split()) & names]
+        if asked and not any(c in p.covered for c in asked for p in picks):
+            return False
+    return True
 
 
 def _general_instead(d: Dialogue, resolved: Resolved, subjects: list[Document], question: str) -> Reply:
