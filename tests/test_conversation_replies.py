@@ -121,3 +121,9 @@ def test_a_list_never_includes_a_note_that_denies_its_predicate(bot: Guidebot) -
 def test_a_place_list_is_not_matched_by_the_word_university_alone(bot: Guidebot) -> None:
     answer = bot.chat("Which universities are in Illinois or Michigan?")
     assert {c.doc_id for c in answer.citations} == {"uiuc", "umich"}
+
+
+def test_a_list_in_the_guide_is_quoted_whole_and_comes_as_a_list(bot: Guidebot) -> None:
+    answer = bot.chat("What are the top universities for an MS in ML?")
+    lead, listing = answer.blocks
+    assert lead.items[0].text.endswith(":") and listing.type == "list" and len(listing.items) == 11

@@ -3,6 +3,7 @@ in a readable order, within the policy's sentence and character budget."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -70,6 +71,31 @@ def _candidates(ctx: Context, analysis: QuestionAnalysis, hits: Sequence[Scored]
     return found
 
 
+_LIST_MARKER = re.compile(r"^[ \t]*(?:[-*+•]|\d+[.)])[ \t]+$")
+
+
+def _with_list_items(ctx: Context, picks: list[Candidate], max_chars: int) -> list[Candidate]:
+    """A picked lead-in ("The following universities ...:") brings the list items after it, all of
+    them, whatever the sentence budget: a list cut after three items misinforms."""
+    extra: list[Candidate] = []
+    taken = {(p.chunk_index, p.sentence_index) for p in picks}
+    for pick in picks:
+        if not pick.text.rstrip().endswith(":"):
+            continue
+        chunk = ctx.searcher.chunks[pick.chunk_index]
+        for index in range(pick.sentence_index + 1, len(chunk.sentences)):
+            start, end = chunk.sentences[index]
+            line_start = chunk.text.rfind("\n", 0, start) + 1
+            if not _LIST_MARKER.match(chunk.text[line_start:start]):
+                break
+            if (pick.chunk_index, index) in taken:
+                continue
+            taken.add((pick.chunk_index, index))
+            extra.append(Candidate(pick.chunk_index, index, pick.rank, pick.rank_factor, frozenset(), frozenset(),
+                                   chunk.text[start:end], (chunk.start, start)))
+    return picks + extra
+
+
 def select_sentences(ctx: Context, analysis: QuestionAnalysis, hits: Sequence[Scored],
                      max_sentences: int | None = None, max_chars: int | None = None,
                      exclude: Iterable[str] = (), skip_negative: bool = False) -> list[Candidate]:
@@ -107,6 +133,7 @@ def select_sentences(ctx: Context, analysis: QuestionAnalysis, hits: Sequence[Sc
         picks.append(candidate)
         seen_texts.add(candidate.text)
         used_chars += len(candidate.text) + 1
+    picks = _with_list_items(ctx, picks, max_chars)
     # Documents speak in the order retrieval ranked their passages (the best passage first), each
     # document's sentences in reading order.
     chunks = ctx.searcher.chunks

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..answering.citing import Reply, Segment, cite, cited, paragraph
+from ..answering.citing import Block, Citation, Reply, Segment, cite, cited, paragraph
 from ..answering.grounding import confidence_of
 from ..answering.question import QuestionAnalysis
 from ..answering.selection import Candidate
@@ -31,10 +31,33 @@ def compose(d: Dialogue, resolved: Resolved, analysis: QuestionAnalysis, picks: 
     fixes = ", ".join(f"“{fixed}”" for _wrong, fixed in analysis.corrections)
     prefix = d.lexicon.reply("reading_as", fixes=fixes) if fixes else ""
     text = prefix + (lead + " " if lead else "") + " ".join(parts)
-    blocks = (paragraph(Segment(prefix.strip()), Segment(lead), *cited(citations)),)
+    blocks = _blocks(Segment(prefix.strip()), Segment(lead), citations)
     confidence = round(probability, 3) if probability is not None else confidence_of(analysis, cover, d.policy)
     return Reply(text, True, max(confidence, d.policy.min_answer_confidence),
                  tuple(citations), kind="answer", focus=resolved.focus, blocks=blocks)
+
+
+def _blocks(prefix: Segment, lead: Segment, citations: Sequence[Citation]) -> tuple[Block, ...]:
+    """Paragraphs of cited sentences; the items after a lead-in ending with ":" form a list."""
+    blocks: list[Block] = []
+    sentences: list[Segment] = [prefix, lead]
+    items: list[Segment] = []
+    list_chunk: str | None = None
+    for citation, segment in zip(citations, cited(citations), strict=True):
+        if list_chunk is not None and citation.chunk_id == list_chunk:
+            items.append(segment)
+            continue
+        if items:
+            blocks.extend((paragraph(*sentences), Block("list", tuple(items))))
+            sentences, items = [], []
+        list_chunk = None
+        sentences.append(segment)
+        if citation.quote.rstrip().endswith(":"):
+            list_chunk = citation.chunk_id
+    blocks.append(paragraph(*sentences))
+    if items:
+        blocks.append(Block("list", tuple(items)))
+    return tuple(b for b in blocks if b.items)
 
 
 def partial(d: Dialogue, resolved: Resolved, focus_docs: Sequence[Document], what: str | None,
