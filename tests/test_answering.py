@@ -106,3 +106,11 @@ def test_what_kind_of_thing_is_asked_must_be_named_by_the_answer(bot: Guidebot) 
 def test_a_topic_named_beside_a_university_must_be_in_its_cited_sentences(bot: Guidebot) -> None:
     reply = bot.chat("Do I need the GRE for the University of Washington PMP?")
     assert not reply.answered and "washington.edu" in reply.text
+
+
+def test_the_sentence_closest_in_meaning_to_a_paraphrase_is_the_one_that_answers_it(bot: Guidebot) -> None:
+    searcher = bot.searcher
+    closest = searcher.meaning.closest("Is there someone I can talk to if I am struggling mentally?",
+                                       range(len(searcher.chunks)))
+    _similarity, position, index = closest[0]
+    assert "counseling" in searcher.chunks[position].sentence_texts()[index]

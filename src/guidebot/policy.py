@@ -40,6 +40,7 @@ class Policy:
     neighbours: bool = True  # words the corpus never uses are matched by their neighbours in meaning
     neighbour_threshold: float = 0.6  # cosine similarity (WordLlama) a neighbour needs
     neighbour_weight: float = 0.6  # search weight of a neighbour, as of a synonym
+    meaning_threshold: float = 0.5  # cosine a sentence needs to answer a question asked in other words
 
     # Retrieval.
     top_k_passages: int = 8  # passages answering a general question may come from

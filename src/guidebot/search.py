@@ -18,7 +18,7 @@ from .analysis import Analyzer, QueryExpander, SpellingCorrector, english_words,
 from .chunking import Chunk
 from .corpus import Document
 from .index import IndexedCorpus
-from .semantic import Neighbours
+from .semantic import Neighbours, SentenceMeaning
 
 
 class Scored(NamedTuple):
@@ -50,6 +50,8 @@ class Searcher:
         self.speller = SpellingCorrector(indexed.word_frequencies)
         # Corpus words an unknown word may mean (WordLlama neighbours), for questions in everyday words.
         self.neighbours = Neighbours(w for w in indexed.word_frequencies if w not in self.analyzer.stop)
+        # Which sentences of some passages are closest in meaning to a question (for paraphrases).
+        self.meaning = SentenceMeaning(lambda position: self.chunks[position].sentence_texts())
         names = [f"{d.title} {d.university or ''} {' '.join(d.aliases)}" for d in indexed.documents]
         # Words of document titles, university names and aliases: what a capitalised typo may become.
         self.name_words: frozenset[str] = frozenset(words(" ".join(names)))

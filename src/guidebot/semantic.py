@@ -89,3 +89,45 @@ class Neighbours:
             if len(self._cache) > self._cache_entries:
                 self._cache.popitem(last=False)
         return found
+
+
+class SentenceMeaning:
+    """How close in meaning a question is to the sentences of some passages (WordLlama mean-pooled
+    embeddings, cosine). Each passage's sentences are embedded once, on first use, and kept in a
+    bounded cache; a question is embedded once per call."""
+
+    def __init__(self, sentences_of: Any, cache_entries: int = 20_000) -> None:
+        self._sentences_of = sentences_of  # position -> list of sentence texts
+        self._cache: OrderedDict[int, np.ndarray] = OrderedDict()
+        self._cache_entries = cache_entries
+        self._lock = threading.Lock()
+
+    def _vectors(self, position: int) -> np.ndarray | None:
+        cached = self._cache.get(position)
+        if cached is not None:
+            return cached
+        model = _model()
+        texts = self._sentences_of(position)
+        if model is None or not texts:
+            return None
+        vectors = np.asarray(model.embed(texts, norm=True), dtype=np.float32)
+        with self._lock:
+            self._cache[position] = vectors
+            if len(self._cache) > self._cache_entries:
+                self._cache.popitem(last=False)
+        return vectors
+
+    def closest(self, question: str, positions: Iterable[int]) -> list[tuple[float, int, int]]:
+        """(cosine, position, sentence index) of every sentence of the passages, closest first."""
+        model = _model()
+        if model is None:
+            return []
+        q = np.asarray(model.embed([question], norm=True), dtype=np.float32)[0]
+        found = []
+        for position in positions:
+            vectors = self._vectors(position)
+            if vectors is None:
+                continue
+            for index, similarity in enumerate(vectors @ q):
+                found.append((float(similarity), position, index))
+        return sorted(found, key=lambda item: (-item[0], item[1], item[2]))

@@ -59,7 +59,8 @@ def _answer_in_focus(d: Dialogue, resolved: Resolved, focus_docs: list[Document]
     if unmet is not None:
         return partial(d, resolved, subjects, describe_need(d, unmet), unmet.kind)
     decision = decide(analysis, picks, policy, in_focus=True)
-    if decision.answered and _topics_addressed(d, analysis, picks, [doc for doc in focus_docs if doc not in subjects]):
+    topics = [doc for doc in focus_docs if doc not in subjects]
+    if decision.answered and _topics_addressed(d, analysis, picks, topics):
         return compose(d, resolved, analysis, picks, decision.features.coverage, probability=decision.probability)
     return _general_instead(d, resolved, subjects, question)
 
@@ -112,7 +113,39 @@ def _answer_general(d: Dialogue, resolved: Resolved, question: str) -> Reply:
     decision = decide(analysis, picks, policy, in_focus=False)
     if not analysis.unknown_names and unmet is None and decision.answered:
         return compose(d, resolved, analysis, picks, cover, probability=decision.probability)
+    if not analysis.unknown_names and unmet is None:
+        closest = _closest_in_meaning(d, analysis, question, hits, resolved.exclude)
+        if closest is not None:
+            return compose(d, resolved, analysis, [closest], coverage(analysis, [closest], policy),
+                           probability=decide(analysis, [closest], policy, in_focus=False).probability)
     return abstain(d, analysis, cover)
+
+
+def _closest_in_meaning(d: Dialogue, analysis: QuestionAnalysis, question: str, hits: Sequence[Scored],
+                        exclude: Sequence[str]) -> Candidate | None:
+    """A question in other words than the corpus's ("can I get paid to help a professor?"): the
+    retrieved sentence closest to it in meaning, when it is close (policy `meaning_threshold`),
+    says one of the question's words, and the question's key word is one the corpus knows."""
+    policy, searcher = d.policy, d.searcher
+    if not policy.neighbours:
+        return None
+    known = [c for c in analysis.concepts if not c.hint]
+    if not known or not max(known, key=lambda c: c.distinctiveness).known:
+        return None
+    pointer = d.lexicon.pattern("pointer_sentence")
+    excluded = {q.strip() for q in exclude}
+    for similarity, position, index in searcher.meaning.closest(question, [h.position for h in hits]):
+        if similarity < policy.meaning_threshold:
+            return None
+        chunk = searcher.chunks[position]
+        start, end = chunk.sentences[index]
+        text = chunk.text[start:end]
+        terms = searcher.sentence_terms(position)[index]
+        covered = frozenset(c for c in analysis.concepts if c.covered_by(terms))
+        if not covered or text.strip() in excluded or pointer.match(text):
+            continue
+        return Candidate(position, index, 0, 1.0, covered, frozenset(), text, (chunk.start, start))
+    return None
 
 
 def general_first(d: Dialogue, hits: list[Scored]) -> list[Scored]:
