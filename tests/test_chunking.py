@@ -1,12 +1,34 @@
 """Chunking: every chunk and every sentence is verbatim document text at its offsets; sentence
-boundaries survive abbreviations; chunk ids are stable across rebuilds of unchanged content."""
+boundaries survive abbreviations and equal nltk's Punkt; chunk ids are stable across rebuilds of
+unchanged content."""
 
 from __future__ import annotations
 
-from guidebot.chunking import chunk_corpus, chunk_document, split_sentences
+from functools import lru_cache
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+
+from bench.stdlib_text import docstrings
+from guidebot.chunking import ABBREVIATIONS, chunk_corpus, chunk_document, punkt_spans, split_sentences
 from guidebot.corpus import Document, load_corpus
 
 from .conftest import CORPUS
+
+
+@lru_cache(maxsize=1)
+def nltk_punkt() -> PunktSentenceTokenizer:
+    """The reference: nltk's Punkt with the same abbreviations (what chunking used before)."""
+    params = PunktParameters()
+    params.abbrev_types = set(ABBREVIATIONS)
+    return PunktSentenceTokenizer(params)
+
+
+def assert_same_spans_as_nltk(lines: list[str]) -> None:
+    differing = [(line, list(nltk_punkt().span_tokenize(line)), punkt_spans(line)) for line in lines
+                 if list(nltk_punkt().span_tokenize(line)) != punkt_spans(line)]
+    assert not differing, differing[:3]
 
 
 def doc(text: str, doc_id: str = "d") -> Document:
@@ -73,3 +95,39 @@ def test_very_long_paragraph_is_split_at_sentence_ends() -> None:
     chunks = chunk_document(d)
     assert len(chunks) > 1
     assert all(d.text[c.start:c.end] == c.text and c.text.endswith(".") for c in chunks)
+
+
+def test_sentence_spans_equal_nltk_punkt_on_the_shipped_corpus() -> None:
+    lines = [line for doc in load_corpus(CORPUS).documents for line in doc.text.splitlines(keepends=True)]
+    assert len(lines) > 200
+    assert_same_spans_as_nltk(lines)
+
+
+def test_sentence_spans_equal_nltk_punkt_on_the_benchmark_text() -> None:
+    paragraphs = [text for _title, text in docstrings(100_000)]
+    assert len(paragraphs) > 6000
+    # bench.scale's chunks are two paragraphs on one line, so pairs are checked too
+    pairs = [f"{a} {b}" for a, b in zip(paragraphs[::3], paragraphs[1::3], strict=False)]
+    assert_same_spans_as_nltk(paragraphs + pairs)
+
+
+TRICKY = ("U.S.", "Ph.D.", "e.g.", "i.e.", "etc.", "Dr.", "St.", "no.", "J.", "a.", "3.", "1.5.", "-2.", "...", "..",
+          "x..", "(see", "it).", '"Yes."', "'no'", "“quoted.”", "«a»", "--", "word--word", "end?!", "why?", "wow!",
+          "a,", "b;", ":", "U.S.A", "co-dr.", "M.Sc.", "fig.", "v2.0", "$1,200.", "[1].", "{x}.", "*", "@home.",
+          "#3.", "&", "`code`.", "A", "The", "and", "Étude", "éa.", "ß.", "İ.", "x\tY.", "ĳ.", "a.\x1fB")
+punkt_line = st.lists(st.one_of(st.sampled_from(TRICKY), st.text("aZ.?!,;:()'\" -", min_size=1, max_size=6)),
+                      min_size=1, max_size=30).flatmap(
+    lambda ws: st.lists(st.sampled_from((" ", " ", "  ", "\t", " \n")), min_size=len(ws), max_size=len(ws)).map(
+        lambda gaps: "".join(w + g for w, g in zip(ws, gaps, strict=True))))
+
+
+@settings(max_examples=400, deadline=None)
+@given(punkt_line)
+def test_sentence_spans_equal_nltk_punkt_on_generated_text(text: str) -> None:
+    assert punkt_spans(text) == list(nltk_punkt().span_tokenize(text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300))
+def test_sentence_spans_equal_nltk_punkt_on_any_unicode_text(text: str) -> None:
+    assert punkt_spans(text) == list(nltk_punkt().span_tokenize(text))
