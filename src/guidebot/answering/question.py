@@ -52,7 +52,7 @@ class Concept:
 class Need:
     """A kind of specific the question wants, which a sentence must visibly contain."""
 
-    kind: str  # personal | money | date | score | count
+    kind: str  # personal | money | date | score | duration | count
     phrase: str  # the user's words for it, used in the honest reply
     evidence: re.Pattern[str] | None = None  # what a sentence must contain; None: nothing will do
 
@@ -62,8 +62,8 @@ class Need:
 
 
 # Which lexicon pattern shows that a sentence holds each kind of specific. Scores, GPAs and rates
-# are written in digits (not F-1, I-20); durations and counts as "12 months", "two years".
-_EVIDENCE = {"money": "money", "date": "date", "score": "figure", "count": "counted"}
+# are written in digits (not F-1, I-20); durations as "12 months", "two years"; counts as a number.
+_EVIDENCE = {"money": "money", "date": "date", "score": "figure", "duration": "counted", "count": "number"}
 
 
 @dataclass(frozen=True)
