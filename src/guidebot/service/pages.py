@@ -1,5 +1,6 @@
 """The service's pages and browser assets: the full-page chat at `/`, the embed instructions at
-`/embed`, the widget script at `/widget.js` and the files under `/static`.
+`/embed`, the widget script at `/widget.js`, the files under `/static`, and the readable corpus
+documents under `/sources` (sources.py).
 
 The templates and static files are package data in `web/` beside this module (listed in
 pyproject.toml's `[tool.setuptools.package-data]`), so an installed package serves them too.
@@ -19,6 +20,7 @@ from fastapi.templating import Jinja2Templates
 from ..settings import Settings
 from .lifecycle import BotHolder
 from .middleware import page_security_headers
+from .sources import add_source_pages
 
 WEB_DIR = Path(__file__).resolve().parent / "web"
 TEMPLATES_DIR = WEB_DIR / "templates"
@@ -53,4 +55,5 @@ def add_pages(app: FastAPI, settings: Settings, holder: BotHolder) -> None:
     async def widget_js() -> Response:
         return FileResponse(WIDGET_JS, media_type="text/javascript", headers={"Cache-Control": "public, max-age=3600"})
 
+    add_source_pages(app, holder, templates)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
