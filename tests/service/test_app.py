@@ -22,6 +22,7 @@ import guidebot.service
 from guidebot.chat import DEFAULT_GREETING, Guidebot
 from guidebot.service import pages
 from guidebot.service.app import create_app
+from guidebot.service.delivery import compact_script
 from guidebot.settings import Settings
 
 # ---------------------------------------------------------------------------------------------
@@ -114,7 +115,8 @@ def test_widget_script_is_served_without_a_page_csp(client: TestClient) -> None:
 def test_pages_and_assets_are_served_from_package_data(client: TestClient) -> None:
     package = Path(guidebot.service.__file__).resolve().parent
     assert package / "web" == pages.WEB_DIR
-    assert client.get("/widget.js").content == (package / "web" / "static" / "widget.js").read_bytes()
+    source = (package / "web" / "static" / "widget.js").read_text(encoding="utf-8")
+    assert client.get("/widget.js").content == compact_script(source).encode("utf-8")
     assert client.get("/static/host-test.html").status_code == 200
     assert "widget.js" in client.get("/").text and "widget.js" in client.get("/embed").text
 

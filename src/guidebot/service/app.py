@@ -28,6 +28,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from ..chat import Guidebot, Turn
 from ..errors import CorpusError
 from ..settings import Settings
+from .delivery import WebDelivery
 from .lifecycle import BotHolder, RebuildInProgress, follow_index_file, load_for_serving
 from .middleware import BodyLimitMiddleware, RequestLogMiddleware, SecurityHeadersMiddleware, log_fields
 from .pages import add_pages
@@ -105,6 +106,7 @@ def add_middlewares(app: FastAPI, settings: Settings) -> None:
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.allowed_origins),
                            allow_methods=["GET", "POST", "OPTIONS"], allow_headers=["Content-Type"],
                            expose_headers=["Retry-After", "X-Request-ID"], max_age=600)
+    app.add_middleware(WebDelivery)  # HEAD; gzip, ETag and Cache-Control for pages and assets (delivery.py)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestLogMiddleware)
 

@@ -13,11 +13,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import FileResponse, HTMLResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from ..settings import Settings
+from .delivery import ScriptFile
 from .lifecycle import BotHolder
 from .middleware import page_security_headers
 from .sources import add_source_pages
@@ -51,9 +52,11 @@ def add_pages(app: FastAPI, settings: Settings, holder: BotHolder) -> None:
         snippet = f'<script src="{base_url}/widget.js" defer></script>'
         return page(request, "embed.html", {**branding(), "base_url": base_url, "snippet": snippet})
 
+    widget = ScriptFile(WIDGET_JS)
+
     @app.get("/widget.js", include_in_schema=False)
     async def widget_js() -> Response:
-        return FileResponse(WIDGET_JS, media_type="text/javascript", headers={"Cache-Control": "public, max-age=3600"})
+        return Response(widget.body(), media_type="text/javascript", headers={"Cache-Control": "public, max-age=3600"})
 
     add_source_pages(app, holder, templates)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
