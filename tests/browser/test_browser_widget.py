@@ -58,6 +58,12 @@ def open_widget(page: Page, url: str) -> None:
     expect(launcher(page)).to_be_visible()
     launcher(page).click()
     expect(panel(page)).to_be_visible()
+    settle(page)
+
+
+def settle(page: Page) -> None:
+    """Wait for the panel's open or close motion to end (boxes and colours are measured as shown)."""
+    panel(page).evaluate("el => Promise.all(el.getAnimations().map(a => a.finished))")
 
 
 def ask(page: Page, question: str):
@@ -195,7 +201,7 @@ def test_follow_up_question_uses_conversation_history(page: Page, host_site, scr
     chip = answer.locator("button.gb-chip").first
     chip.click()
     expect(answer.locator(".gb-detail")).to_be_visible()
-    screenshot(page, "desktop-follow-up.png", docs_name="widget-desktop.png")
+    screenshot(page, "desktop-follow-up.png")
 
 
 def test_conversation_survives_reload_and_new_conversation_clears_it(page: Page, host_site):
@@ -613,7 +619,7 @@ def test_mobile_viewport_panel_fills_the_screen(mobile_page: Page, host_site, sc
     ask(page, ADMISSIONS_Q)
     close = page.get_by_role("button", name="Close chat").last
     expect(close).to_be_visible()
-    screenshot(page, "mobile-answer.png", docs_name="widget-mobile.png")
+    screenshot(page, "mobile-answer.png")
     close.click()
     expect(panel(page)).to_be_hidden()
     expect(launcher(page)).to_be_visible()

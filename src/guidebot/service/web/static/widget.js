@@ -80,7 +80,7 @@
       source: "المصدر {n}", sources: "المصادر", details: "تفاصيل المصدر", closeDetails: "إغلاق تفاصيل المصدر",
       openSource: "فتح المصدر", inContext: "اقرأه في سياقه", starters: "أسئلة مقترحة", followUps: "أسئلة متابعة مقترحة",
       ask: "اسأل: {q}", actions: "إجراءات الإجابة", copy: "نسخ الإجابة", copied: "تم النسخ", contact: "اسأل مكتب القبول",
-      retry: "إعادة المحاولة", retryLabel: "أعد إرسال سؤالك", unanswered: "لم يحصل السؤال الأخير على إجابة.",
+      retry: "إعادة المحاولة", retryLabel: "إعادة المحاولة لإرسال سؤالك", unanswered: "لم يحصل السؤال الأخير على إجابة.",
       foot: "الإجابات مأخوذة من دليل وملاحظات عن البرامج. تأكّد دائماً من التفاصيل لدى الجامعة.",
       counter: "{n} / {max}", tooLong: "السؤال أطول من المسموح بـ {n} حرفاً: يرجى اختصاره.",
       timeout: "استغرق الخادم وقتاً طويلاً للرد. يرجى المحاولة مرة أخرى.",
@@ -458,7 +458,7 @@
     "  .gb-msg-user .gb-bubble { max-width: 94%; }",
     "  .gb-foot { display: none; }",
     "}",
-    "@media (prefers-reduced-motion: reduce) { .gb-dots span, .gb-root .gb-panel, .gb-panel.gb-closing { animation: none; } .gb-launcher { transition: none; } }",
+    "@media (prefers-reduced-motion: reduce) { .gb-dots span, .gb-panel { animation: none !important; } .gb-launcher { transition: none; } }",
     "@media print { .gb-launcher, .gb-panel { display: none; } }"
   ].join("\n");
 
