@@ -10,14 +10,15 @@ from fastapi.testclient import TestClient
 
 from guidebot.chat import Guidebot
 
-CITATION_KEYS = {"id", "chunk_id", "doc_id", "title", "section", "url", "quote"}
+CITATION_KEYS = {"id", "chunk_id", "doc_id", "title", "section", "url", "quote", "link", "page"}
 
 
 def test_chat_answers_admission_requirements_with_cited_sentences(client: TestClient, bot: Guidebot) -> None:
     reply = client.post("/api/chat", json={"message": "What are the admission requirements?"})
     assert reply.status_code == 200
     body = reply.json()
-    assert set(body) == {"answer", "answered", "confidence", "citations", "suggestions", "blocks"}
+    assert set(body) == {"answer", "answered", "confidence", "citations", "suggestions", "blocks", "kind",
+                         "sources"}
     assert body["answered"] is True and 0 < body["confidence"] <= 1
     assert "letters of recommendation" in body["answer"]
     assert 2 <= len(body["suggestions"]) <= 3

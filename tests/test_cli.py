@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -60,7 +61,8 @@ def test_ask_prints_answer_with_sources(tmp_path: Path) -> None:
 def test_ask_json_matches_the_api_shape(tmp_path: Path) -> None:
     result = run("ask", "Where is CMU?", "--json", "--index", str(tmp_path / "i.gbi"))
     body = json.loads(result.stdout)
-    assert set(body) == {"answer", "answered", "confidence", "citations", "suggestions", "blocks"}
+    assert set(body) == {"answer", "answered", "confidence", "citations", "suggestions", "blocks", "kind",
+                         "sources"}
     assert "Pittsburgh" in body["answer"]
 
 
@@ -84,3 +86,11 @@ def test_eval_prints_per_category_results(tmp_path: Path) -> None:
     result = run("eval", "--quiet", "--index", str(tmp_path / "i.gbi"))
     assert result.returncode == 0
     assert "split tune" in result.stdout and "out_of_scope" in result.stdout
+
+
+def test_ask_prints_a_list_answer_as_a_list_and_sources_grouped_by_section(tmp_path: Path) -> None:
+    result = run("ask", "Which universities are in California?", "--index", str(tmp_path / "i.gbi"))
+    assert result.returncode == 0, result.stderr
+    items = [line for line in result.stdout.splitlines() if line.startswith("  - ") and "California." in line]
+    assert len(items) == 4 and all(re.search(r"\[\d\]$", line) for line in items)
+    assert "https://www.berkeley.edu/" in result.stdout  # each university's link under its source

@@ -122,3 +122,28 @@ def test_bad_synonyms_file_is_reported(tmp_path: Path) -> None:
     write_doc(tmp_path, "synonyms.yaml", "groups:\n  - [lonely]\n")
     [problem] = problems_of(tmp_path)
     assert "synonyms.yaml: groups[1]" in problem
+
+
+def with_sources(block: str) -> str:
+    return PROGRAM.replace("reviewed: 2026-11-26\n", "reviewed: 2026-11-26\nsources:\n" + block)
+
+
+def test_a_source_page_can_name_the_sentences_that_came_from_it(tmp_path: Path) -> None:
+    write_doc(tmp_path, "demo.md", with_sources("  - https://demo.example.edu/about\n"
+                                                "  - {url: 'https://demo.example.edu/where', for: [Springfield]}\n"))
+    doc = load_corpus(tmp_path).documents[0]
+    assert doc.sources == ("https://demo.example.edu/about", "https://demo.example.edu/where")
+    assert doc.source_of("Demo University is located in Springfield, Illinois.") == "https://demo.example.edu/where"
+    assert doc.source_of("Demo University has a library.") is None
+
+
+@pytest.mark.parametrize(("block", "message"), [
+    ("  - {url: 'https://demo.example.edu/', for: [Shelbyville]}\n", "the phrase 'Shelbyville' is not in the text"),
+    ("  - {url: 'javascript:alert(1)', for: [Springfield]}\n", "must be an http(s) URL"),
+    ("  - {url: 'https://demo.example.edu/', sentences: [Springfield]}\n", "needs 'url' and a list 'for' only"),
+    ("  - not a url\n", "must be an http(s) URL"),
+])
+def test_a_bad_source_entry_names_the_entry_and_the_fix(tmp_path: Path, block: str, message: str) -> None:
+    write_doc(tmp_path, "demo.md", with_sources(block))
+    problems = problems_of(tmp_path)
+    assert len(problems) == 1 and "demo.md: sources[1]" in problems[0] and message in problems[0]

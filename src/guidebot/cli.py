@@ -12,7 +12,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .errors import CorpusError, GuidebotError
 from .settings import Settings
@@ -144,23 +144,42 @@ def _bot(settings: Settings) -> Guidebot:
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
-    from .chat import reply_payload
+    from .service.payload import chat_payload
 
-    answer = _bot(settings).chat(args.question)
+    bot = _bot(settings)
+    answer = bot.chat(args.question)
+    payload = chat_payload(bot, answer)
     if args.json:
-        print(json.dumps(reply_payload(answer), indent=2, ensure_ascii=False))
+        print(json.dumps(payload, indent=2, ensure_ascii=False))
         return 0
-    print(answer.text)
-    if answer.citations:
+    print(render_blocks(payload["blocks"]))  # type: ignore[arg-type]
+    if payload["sources"]:
         print("\nSources:")
-        for c in answer.citations:
-            where = f"{c.title}" + (f" › {c.section}" if c.section else "")
-            print(f"  [{c.id}] {where}" + (f" ({c.url})" if c.url else ""))
+        for source in payload["sources"]:  # type: ignore[attr-defined]
+            ids = "".join(f"[{n}]" for n in source["citations"])
+            where = source["title"] + (f" › {source['section']}" if source["section"] else "")
+            links = dict.fromkeys(q["link"] for q in source["quotes"] if q["link"].startswith(("http://", "https://")))
+            shown = list(links) or [f"{source['page']} (on the guidebot server)"]
+            print(f"  {ids} {where}" + "".join(f"\n      {link}" for link in shown))
     if answer.suggestions:
         print("\nYou could also ask:")
         for s in answer.suggestions:
             print(f"  - {s}")
     return 0
+
+
+def render_blocks(blocks: Sequence[dict[str, Any]]) -> str:
+    """A reply for the terminal: paragraphs as wrapped-free text, lists as "- item [n]" lines."""
+    def line(segment: dict[str, Any]) -> str:
+        return segment["text"] + "".join(f" [{n}]" for n in segment["citations"])
+
+    parts = []
+    for block in blocks:
+        if block["type"] == "list":
+            parts.append("\n".join(f"  - {line(item)}" for item in block["items"]))
+        else:
+            parts.append(" ".join(line(s) for s in block["sentences"]))
+    return "\n".join(parts)
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:

@@ -52,6 +52,12 @@ class Document:
     aliases: tuple[str, ...] = ()
     reviewed: str | None = None
     sources: tuple[str, ...] = ()
+    # (phrase, url): a sentence containing the phrase was checked against that page of `sources`.
+    source_for: tuple[tuple[str, str], ...] = ()
+
+    def source_of(self, sentence: str) -> str | None:
+        """The official page a sentence was checked against, when the front matter says so."""
+        return next((url for phrase, url in self.source_for if phrase in sentence), None)
 
 
 @dataclass(frozen=True)
@@ -151,8 +157,14 @@ def parse_document(rel: str, raw: bytes, problems: list[Problem]) -> Document | 
         state=_opt_str(meta.get("state")),
         aliases=tuple(str(a).strip() for a in meta.get("aliases") or ()),
         reviewed=_opt_str(meta.get("reviewed")),
-        sources=tuple(str(s) for s in meta.get("sources") or ()),
+        sources=tuple(_source_url(s) for s in meta.get("sources") or ()),
+        source_for=tuple((phrase.strip(), _source_url(s)) for s in meta.get("sources") or ()
+                         if isinstance(s, dict) for phrase in s.get("for") or ()),
     )
+
+
+def _source_url(entry: str | dict[str, Any]) -> str:
+    return str(entry["url"] if isinstance(entry, dict) else entry).strip()
 
 
 def _check_fields(rel: str, meta: dict[str, Any], body: str, problems: list[Problem]) -> None:
@@ -177,10 +189,11 @@ def _check_fields(rel: str, meta: dict[str, Any], body: str, problems: list[Prob
     url = meta.get("url")
     if not _is_blank(url) and not re.match(r"^https?://[^\s/$.?#][^\s]*$", str(url)):
         problems.append(Problem(rel, "url", f"{url!r} is not an http(s) URL", "write a full https://... address"))
-    for key in ("aliases", "sources"):
-        value = meta.get(key)
-        if value is not None and not (isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)):
-            problems.append(Problem(rel, key, "must be a list of non-empty strings", f"write '{key}: [a, b]'"))
+    aliases = meta.get("aliases")
+    if aliases is not None and not (isinstance(aliases, list)
+                                    and all(isinstance(v, str) and v.strip() for v in aliases)):
+        problems.append(Problem(rel, "aliases", "must be a list of non-empty strings", "write 'aliases: [a, b]'"))
+    _check_sources(rel, meta.get("sources"), body, problems)
     reviewed = meta.get("reviewed")
     if not _is_blank(reviewed) and not isinstance(reviewed, dt.date):
         try:
@@ -194,6 +207,26 @@ def _check_fields(rel: str, meta: dict[str, Any], body: str, problems: list[Prob
     if not body.strip():
         problems.append(Problem(rel, None, "the document has front matter but no body text",
                                 "write the document's text below the closing '---'"))
+
+
+def _check_sources(rel: str, sources: Any, body: str, problems: list[Problem]) -> None:
+    """`sources` lists pages as URLs, or as `{url, for: [phrases]}` naming the sentences (those
+    containing a phrase) that were checked against that page; every phrase must be in the text."""
+    if not isinstance(sources, list | None):
+        problems.append(Problem(rel, "sources", "must be a list of pages", "write 'sources:' then '  - https://...'"))
+    for n, entry in enumerate(sources if isinstance(sources, list) else (), start=1):
+        url, phrases = (entry.get("url"), entry.get("for")) if isinstance(entry, dict) else (entry, [])
+        if not (isinstance(url, str) and re.match(r"^https?://\S+$", url.strip())):
+            problems.append(Problem(rel, f"sources[{n}]", "must be an http(s) URL, or a mapping with 'url' and 'for'",
+                                    "write '- https://...' or '- {url: https://..., for: [a phrase of the text]}'"))
+        elif isinstance(entry, dict) and (set(entry) != {"url", "for"} or not isinstance(phrases, list) or not all(
+                isinstance(p, str) and p.strip() for p in phrases)):
+            problems.append(Problem(rel, f"sources[{n}]", "a page with sentences needs 'url' and a list 'for' only",
+                                    "write '{url: https://..., for: [a phrase of the sentences it backs]}'"))
+        else:
+            problems.extend(Problem(rel, f"sources[{n}]", f"the phrase {p.strip()!r} is not in the text",
+                                    "copy the phrase exactly from a sentence of this document, or remove it")
+                            for p in phrases if p.strip() not in body)
 
 
 def _duplicate_id_problems(documents: list[Document]) -> list[Problem]:

@@ -284,7 +284,8 @@ def _document_record(doc: Document) -> dict[str, Any]:
 
 
 def _document_from_record(record: dict[str, Any]) -> Document:
-    record = {**record, "aliases": tuple(record.get("aliases") or ()), "sources": tuple(record.get("sources") or ())}
+    record = {**record, "aliases": tuple(record.get("aliases") or ()), "sources": tuple(record.get("sources") or ()),
+              "source_for": tuple((phrase, url) for phrase, url in record.get("source_for") or ())}
     return Document(**record)
 
 

@@ -7,6 +7,7 @@ Owns parsing and checking the values; what each limit does is enforced by the se
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,9 @@ class Settings:
     # The chat's title and greeting; empty means the corpus profile's (guidebot.yaml `title`, `greeting`).
     title: str = ""
     greeting: str = ""
+    # Where a student can ask a person (an https:// page or a mailto: address); chat clients show
+    # it on replies that do not answer. Empty: no contact link (a widget's data-contact-url still works).
+    contact_url: str = ""
     # Comma-separated origins allowed to call the API from a browser; empty means same origin only.
     allowed_origins: tuple[str, ...] = ()
     # Bearer token for POST /api/reindex; empty disables the endpoint (404, absent from OpenAPI).
@@ -67,6 +71,9 @@ class Settings:
         if self.rate_limit_per_minute < 0:
             raise ValueError(f"{ENV_PREFIX}RATE_LIMIT_PER_MINUTE must be 0 (off) or more "
                              f"(got {self.rate_limit_per_minute})")
+        if self.contact_url and not re.match(r"^(https?://\S+|mailto:\S+@\S+)$", self.contact_url):
+            raise ValueError(f"{ENV_PREFIX}CONTACT_URL must be an http(s):// address or mailto: "
+                             f"(got {self.contact_url!r})")
         for name in ("request_timeout_seconds", "reload_check_seconds"):
             if not getattr(self, name) > 0:
                 raise ValueError(f"{ENV_PREFIX}{name.upper()} must be a positive number of seconds "

@@ -91,15 +91,22 @@ class HostSite:
         attrs = []
         if params.get("api") == "closed":
             attrs.append(f'data-api-base="http://127.0.0.1:{self.closed_port}"')
-        for key in ("timeout", "open", "accent", "position", "title", "greeting"):
+        for key in ("timeout", "open", "accent", "position", "title", "greeting", "lang", "theme", "launcher",
+                    "contact_url", "contact_label", "persist", "persist_hours", "answer_lang"):
             if key in params:
-                attrs.append(f'data-{key}="{html.escape(params[key], quote=True)}"')
+                attrs.append(f'data-{key.replace("_", "-")}="{html.escape(params[key], quote=True)}"')
         css = EVIL_CSS.get(params.get("css", ""), "")
         script = "" if params.get("nowidget") else (
             f'<script src="{api}/widget.js" {" ".join(attrs)} defer></script>'
         )
+        # A page's own button opening the chat (for data-launcher="none"); a right-to-left page in Arabic.
+        own_launcher = '<p><button type="button" id="ask-us">Ask us a question</button></p>' \
+            if params.get("launcher") == "none" else ""
+        html_tag = '<html lang="ar" dir="rtl">' if params.get("rtl") else '<html lang="en">'
+        heading = "جامعة المثال: القبول للدراسات العليا" if params.get("rtl") else \
+            "Example University &mdash; Graduate admissions"
         return f"""<!doctype html>
-<html lang="en">
+{html_tag}
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -112,12 +119,18 @@ class HostSite:
 </style>
 </head>
 <body>
-<h1>Example University &mdash; Graduate admissions</h1>
+<h1>{heading}</h1>
 <div class="content"><p>Thinking about a Master's in Machine Learning in the US? Read our
 <a href="#guide" id="host-link">application guide</a>, or ask the assistant in the corner.</p>
 <p>Applications for the fall intake open in September. International applicants should check
 English-language and visa requirements early.</p></div>
+{own_launcher}
 {script}
+<script>
+  document.addEventListener("click", function (e) {{
+    if (e.target && e.target.id === "ask-us" && window.Guidebot) window.Guidebot.open();
+  }});
+</script>
 </body>
 </html>"""
 
@@ -239,9 +252,14 @@ def page(browser, api_server, host_site):
     assert not errors, f"uncaught JavaScript errors on the page: {errors}"
 
 
+PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True, "device_scale_factor": 2}
+DESKTOP = {"viewport": {"width": 1280, "height": 800}}
+DEVICES = {"desktop": DESKTOP, "phone": PHONE}
+
+
 @pytest.fixture()
 def mobile_page(browser, api_server, host_site):
-    context, pg = _new_page(browser, viewport={"width": 375, "height": 667}, has_touch=True)
+    context, pg = _new_page(browser, **PHONE)
     yield pg
     errors = list(pg.probe.errors)
     context.close()
@@ -263,3 +281,65 @@ def screenshot():
     """`screenshot(page, name, docs_name=None)`: always saves to tests/browser/screenshots/ (ignored by
     git); with GUIDEBOT_UPDATE_SCREENSHOTS=1 also refreshes the README copy in docs/screenshots/."""
     return _save_screenshot
+
+
+@pytest.fixture(params=sorted(DEVICES))
+def device_page(request, browser, api_server, host_site):
+    """The same test on a 1280x800 desktop and on a 390x844 touch phone; `page.device` names it."""
+    context, pg = _new_page(browser, **DEVICES[request.param])
+    pg.device = request.param
+    yield pg
+    errors = list(pg.probe.errors)
+    context.close()
+    assert not errors, f"uncaught JavaScript errors on the page: {errors}"
+
+
+@pytest.fixture()
+def new_page(browser, api_server, host_site):
+    """`new_page(**context options)`: pages in contexts of the test's own making, closed afterwards."""
+    contexts = []
+
+    def make(**options):
+        context, pg = _new_page(browser, **options)
+        contexts.append((context, pg))
+        return pg
+
+    yield make
+    errors = [e for _, pg in contexts for e in pg.probe.errors]
+    for context, _ in contexts:
+        context.close()
+    assert not errors, f"uncaught JavaScript errors on the page: {errors}"
+
+
+# --------------------------------------------------------------------------- axe-core
+
+AXE_JS = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    if not AXE_JS.is_file():
+        _unavailable(f"axe-core is not installed at {AXE_JS} (npm ci --prefix tests/browser)")
+    return AXE_JS.read_text(encoding="utf-8")
+
+
+@pytest.fixture()
+def axe(axe_source: str):
+    """`axe(page, state)`: runs axe-core on the widget (its open shadow root included) and fails
+    listing every violation, naming the state the widget was in."""
+
+    def check(page, state: str) -> None:
+        if not page.evaluate("typeof window.axe === 'object'"):
+            page.evaluate(axe_source)  # through DevTools, so even a strict page CSP cannot block it
+        page.wait_for_timeout(250)  # let open/close motion settle: colours are checked as shown
+        violations = page.evaluate(
+            """async () => {
+                const result = await axe.run({include: [["guidebot-widget"]]},
+                                             {resultTypes: ["violations"]});
+                return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                    nodes: v.nodes.map(n => [n.target, n.failureSummary])}));
+            }"""
+        )
+        assert violations == [], f"axe-core found violations in state {state!r}: {violations}"
+
+    return check

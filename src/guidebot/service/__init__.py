@@ -13,7 +13,11 @@ One module per concern:
 | `lifecycle.py` | the serving bot and its atomic swap: reindex, following the index file |
 | `watcher.py` | `serve --watch`: rebuilding the index file when the corpus changes |
 | `pages.py` | the chat page, the embed page, `/widget.js` and `/static` (assets in `web/`, package data) |
+| `sources.py` | `/sources/{doc_id}`: each document as a readable page; where a citation links |
+| `payload.py` | a chat reply's JSON: the facade's, plus `kind`, citation links and `sources` |
+| `delivery.py` | HEAD, and gzip, ETag and Cache-Control for pages and assets; widget.js as served |
 
 Nothing here imports the answering core directly: only `guidebot.chat`, `guidebot.build`,
-`guidebot.index`, `guidebot.corpus`, `guidebot.errors` and `guidebot.settings`.
+`guidebot.index`, `guidebot.corpus`, `guidebot.errors`, `guidebot.settings`, and `guidebot.chunking`
+(the source pages split Markdown with the code that chunked it).
 """

@@ -25,12 +25,14 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from ..chat import Guidebot, Turn, reply_payload
+from ..chat import Guidebot, Turn
 from ..errors import CorpusError
 from ..settings import Settings
+from .delivery import WebDelivery
 from .lifecycle import BotHolder, RebuildInProgress, follow_index_file, load_for_serving
 from .middleware import BodyLimitMiddleware, RequestLogMiddleware, SecurityHeadersMiddleware, log_fields
 from .pages import add_pages
+from .payload import chat_payload
 from .ratelimit import RateLimitMiddleware, TokenBucketLimiter
 from .replies import CachedReply, ReplyCache
 from .schemas import (
@@ -104,6 +106,7 @@ def add_middlewares(app: FastAPI, settings: Settings) -> None:
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.allowed_origins),
                            allow_methods=["GET", "POST", "OPTIONS"], allow_headers=["Content-Type"],
                            expose_headers=["Retry-After", "X-Request-ID"], max_age=600)
+    app.add_middleware(WebDelivery)  # HEAD; gzip, ETag and Cache-Control for pages and assets (delivery.py)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestLogMiddleware)
 
@@ -133,7 +136,7 @@ def add_chat_route(app: FastAPI, settings: Settings, holder: BotHolder) -> None:
                 fields["timed_out"] = True
                 return json_response({"detail": f"the answer took longer than {budget:g} s; try a shorter "
                                                 "question or fewer earlier turns"}, 503, {"Retry-After": "5"})
-            reply = CachedReply(orjson.dumps(reply_payload(answer)), answer.answered, answer.kind)
+            reply = CachedReply(orjson.dumps(chat_payload(serving.bot, answer)), answer.answered, answer.kind)
             if key is not None:
                 serving.replies.put(key, reply)
         else:
@@ -177,7 +180,8 @@ def add_service_routes(app: FastAPI, settings: Settings, holder: BotHolder) -> N
         """Title, greeting, three starter questions and the request limits, for chat clients such as the widget."""
         bot = holder.bot
         return json_response({"title": settings.title or bot.title, "greeting": settings.greeting or bot.greeting,
-                              "suggestions": holder.bot.starters(3), "limits": limits})
+                              "suggestions": holder.bot.starters(3), "limits": limits,
+                              "contact_url": settings.contact_url or None})
 
 
 def add_admin_routes(app: FastAPI, settings: Settings, holder: BotHolder) -> None:

@@ -1,5 +1,6 @@
 """The service's pages and browser assets: the full-page chat at `/`, the embed instructions at
-`/embed`, the widget script at `/widget.js` and the files under `/static`.
+`/embed`, the widget script at `/widget.js`, the files under `/static`, and the readable corpus
+documents under `/sources` (sources.py).
 
 The templates and static files are package data in `web/` beside this module (listed in
 pyproject.toml's `[tool.setuptools.package-data]`), so an installed package serves them too.
@@ -12,13 +13,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import FileResponse, HTMLResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from ..settings import Settings
+from .delivery import ScriptFile
 from .lifecycle import BotHolder
 from .middleware import page_security_headers
+from .sources import add_source_pages
 
 WEB_DIR = Path(__file__).resolve().parent / "web"
 TEMPLATES_DIR = WEB_DIR / "templates"
@@ -49,8 +52,11 @@ def add_pages(app: FastAPI, settings: Settings, holder: BotHolder) -> None:
         snippet = f'<script src="{base_url}/widget.js" defer></script>'
         return page(request, "embed.html", {**branding(), "base_url": base_url, "snippet": snippet})
 
+    widget = ScriptFile(WIDGET_JS)
+
     @app.get("/widget.js", include_in_schema=False)
     async def widget_js() -> Response:
-        return FileResponse(WIDGET_JS, media_type="text/javascript", headers={"Cache-Control": "public, max-age=3600"})
+        return Response(widget.body(), media_type="text/javascript", headers={"Cache-Control": "public, max-age=3600"})
 
+    add_source_pages(app, holder, templates)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")

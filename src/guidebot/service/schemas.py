@@ -52,6 +52,28 @@ class CitationOut(BaseModel):
     section: str | None
     url: str | None
     quote: str
+    link: str = Field(description="Where to check this sentence: the official page it was checked against, "
+                                  "else the document's site, else its page on this server")
+    page: str = Field(description="The sentence in its document on this server (a path, e.g. "
+                                  "/sources/cmu#q-…, relative to the API base); the fragment highlights it")
+
+
+class QuoteOut(BaseModel):
+    id: int = Field(description="The citation's id")
+    text: str
+    link: str
+    page: str
+
+
+class SourceOut(BaseModel):
+    doc_id: str
+    title: str
+    section: str | None
+    url: str | None = Field(description="The document's official site, as in its citations")
+    page: str = Field(description="This section of the document on this server (a path, e.g. /sources/cmu#location)")
+    link: str = Field(description="Where to check the section's quotes: their common link, else `page`")
+    citations: list[int] = Field(description="Ids of the citations from this section, in order")
+    quotes: list[QuoteOut]
 
 
 class SegmentOut(BaseModel):
@@ -73,6 +95,10 @@ class ChatResponse(BaseModel):
     suggestions: list[str]
     blocks: list[BlockOut] = Field(description="The same reply as paragraphs and lists, for clients that "
                                                "render lists as lists")
+    kind: str = Field(description="What sort of reply: answer, list, partial (a covered subject, an uncovered "
+                                  "detail), abstain, smalltalk or clarify; clients offer a contact on partial "
+                                  "and abstain")
+    sources: list[SourceOut] = Field(description="The citations grouped by document section, in citation order")
 
 
 class SearchResult(BaseModel):
@@ -123,6 +149,8 @@ class ConfigResponse(BaseModel):
     greeting: str
     suggestions: list[str]
     limits: Limits
+    contact_url: str | None = Field(None, description="Where a student can ask a person (GUIDEBOT_CONTACT_URL); "
+                                                      "chat clients show it when the bot does not answer")
 
 
 class ErrorResponse(BaseModel):
