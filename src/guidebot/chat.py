@@ -87,7 +87,7 @@ class Guidebot:
         self.policy = policy or Policy()
         self.lexicon = lexicon or Lexicon.load(indexed.profile)
         self.searcher = Searcher(indexed)
-        entities = EntityMatcher(self.searcher, self.lexicon, self.policy.entity_cache_entries)
+        entities = EntityMatcher(self.searcher, self.lexicon, self.policy.entity_cache_bytes)
         self._dialogue = Dialogue(self.searcher, self.lexicon, self.policy, entities)
         self._pool: SuggestionPool | None = None
         self._pool_lock = threading.Lock()
@@ -148,7 +148,7 @@ class Guidebot:
         if self._pool is None:
             with self._pool_lock:
                 if self._pool is None:
-                    self._pool = SuggestionPool.build(self._dialogue, lambda q: answers(self._dialogue, q))
+                    self._pool = SuggestionPool.build(self._dialogue, answers)
         return self._pool
 
     def warm(self) -> Guidebot:

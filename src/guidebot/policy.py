@@ -32,6 +32,7 @@ class Policy:
     filler_weight: float = 0.5  # synonyms of framing words ("what do I need") steer the search this much
     hint_weight: float = 0.8  # search weight of the words a question word stands for ("where" → located)
     hint_concept_share: float = 0.3  # beside other words, a question-word concept weighs this share
+    max_spelling_lookups: int = 16  # distinct unknown words of one message that spelling correction looks up
 
     # Retrieval.
     top_k_passages: int = 8  # passages answering a general question may come from
@@ -71,4 +72,4 @@ class Policy:
     recent_turns: int = 12  # only the last turns of the history can steer a follow-up
     suggestions: int = 3
     suggestion_focus_documents: int = 2  # suggestions about at most this many documents in focus
-    entity_cache_entries: int = 4096
+    entity_cache_bytes: int = 4 * 1024 * 1024  # names found per distinct text, memoised up to this much
