@@ -10,7 +10,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,23 +108,56 @@ def wait_until_up(server: Server, timeout: float) -> None:
 
 @contextmanager
 def serve(workdir: Path, *args: str, corpus: Path = CORPUS, index: Path | None = None,
-          env: Mapping[str, str] | None = None, timeout: float = 60.0) -> Iterator[Server]:
+          env: Mapping[str, str] | None = None, timeout: float = 60.0,
+          preexec_fn: Callable[[], None] | None = None) -> Iterator[Server]:
     """A real `python -m guidebot.cli serve` on a free loopback port over `corpus`, serving
     `index` (default: `workdir/index.gbi`), with `env` added to this process's environment and
-    extra CLI `args`; waits until /api/health answers. Its output goes to a log file in `workdir`."""
+    extra CLI `args` (and `preexec_fn` run in the child first, e.g. to set a resource limit);
+    waits until /api/health answers. Its output goes to a log file in `workdir`."""
     port = free_port()
     log_path = workdir / f"serve-{port}.log"
     command = [sys.executable, "-m", "guidebot.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
                "--corpus", str(corpus), "--index", str(index or workdir / "index.gbi"), *args]
     with open(log_path, "wb") as log:
         process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
-                                   stdout=log, stderr=subprocess.STDOUT)
+                                   stdout=log, stderr=subprocess.STDOUT, preexec_fn=preexec_fn)
     server = Server(f"http://127.0.0.1:{port}", process, log_path)
     try:
         wait_until_up(server, timeout)
         yield server
     finally:
         stop_process(process, timeout=15)
+
+
+@contextmanager
+def read_only_folder(folder: Path) -> Iterator[Path]:
+    """Make `folder` unwritable for the duration (immutable for root, which ignores permissions;
+    mode 0555 otherwise); skip the test when neither works here."""
+    immutable = os.geteuid() == 0 and shutil.which("chattr") is not None
+    if immutable:
+        subprocess.run(["chattr", "+i", str(folder)], check=False, capture_output=True)
+    else:
+        folder.chmod(0o555)
+    try:
+        try:
+            (folder / ".probe").touch()
+        except OSError:
+            yield folder
+        else:
+            (folder / ".probe").unlink()
+            pytest.skip(f"cannot make {folder} read-only here")
+    finally:
+        if immutable:
+            subprocess.run(["chattr", "-i", str(folder)], check=False, capture_output=True)
+        else:
+            folder.chmod(0o755)
+
+
+def file_size_limit(size: int) -> Callable[[], None]:
+    """A preexec_fn limiting the files a child process writes to `size` bytes (writes past it fail with EFBIG)."""
+    import resource
+
+    return lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
 
 
 @pytest.fixture(scope="session")

@@ -46,3 +46,38 @@ def test_contractions_become_their_words() -> None:
     assert words("Which ones don't? I'm sure they can't") == ["which", "ones", "do", "not", "i", "am", "sure",
                                                                 "they", "can", "not"]
     assert "doesn" not in words("Stanford doesn’t offer it")
+
+
+def test_expansion_and_phrase_matches_equal_a_scan_of_every_rule() -> None:
+    """The trie finds what checking each rule's phrase against the query finds, in the same order."""
+    analyzer = Analyzer.create()
+    synonyms = [("ML", "machine learning"), ("MS", "master of science", "masters"), ("SOP", "statement of purpose"),
+                ("college", "university", "school"), ("learning", "study")]
+    aliases = [("Carnegie Mellon University", "CMU", "Carnegie Mellon"), ("University of Michigan", "UMich"),
+               ("Michigan State University", "MSU")]
+    expander = QueryExpander(analyzer, synonyms, aliases)
+    rules = expander._rules
+
+    def occurs(terms: list[str], phrase: tuple[str, ...]) -> bool:
+        return any(tuple(terms[i:i + len(phrase)]) == phrase for i in range(len(terms) - len(phrase) + 1))
+
+    for query in ("ML at carnegie mellon university", "master of science in machine learning at umich",
+                  "statement of purpose for the university of michigan or michigan state university",
+                  "carnegie mellon carnegie mellon university school", "learning machine", ""):
+        terms = analyzer.terms(query)
+        added: dict[str, float] = {}
+        for first in dict.fromkeys(terms):
+            for phrase, others, weight in rules:
+                if phrase[0] == first and occurs(terms, phrase):
+                    for term in others:
+                        if term not in terms and added.get(term, 0.0) < weight:
+                            added[term] = weight
+        assert list(expander.expand(terms).added.items()) == list(added.items()), query
+        expected, taken = [], set()
+        for phrase in sorted({p for p, _o, _w in rules if len(p) > 1}, key=lambda p: (-len(p), p)):
+            for start in range(len(terms) - len(phrase) + 1):
+                span = set(range(start, start + len(phrase)))
+                if tuple(terms[start:start + len(phrase)]) == phrase and not span & taken:
+                    expected.append((start, start + len(phrase), phrase))
+                    taken |= span
+        assert [m[:3] for m in expander.phrase_matches(terms)] == sorted(expected), query

@@ -16,7 +16,7 @@ import guidebot
 SRC = Path(guidebot.__file__).parent
 # Lower layers first. A module may import from its own layer or a lower one, never a higher one.
 LAYERS: list[set[str]] = [
-    {"errors", "datafiles", "policy"},
+    {"errors", "datafiles", "policy", "budget", "caches"},
     {"corpus", "settings"},
     {"chunking", "analysis"},
     {"index", "lexicon"},

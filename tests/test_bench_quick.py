@@ -38,3 +38,9 @@ def test_http_quick_drives_the_real_server_with_chat_and_health() -> None:
     out = run_bench("bench.serve_http", 120)
     assert "POST /api/chat" in out and "GET /api/health" in out
     assert "throughput chat/no-op" in out
+
+
+def test_startup_quick_measures_3000_notes_beside_300() -> None:
+    out = run_bench("bench.startup", 300)
+    assert "| 300 |" in out and "| 3,000 |" in out
+    assert "per note" in out and "16,000-char history" in out

@@ -3,9 +3,19 @@ corpus does not cover; spelling correction of questions."""
 
 from __future__ import annotations
 
-import pytest
+import random
+import string
 
+import pytest
+from rapidfuzz.distance import Levenshtein
+
+from bench.notes import write_corpus
+from guidebot.analysis import words
+from guidebot.build import build_index
 from guidebot.chat import Guidebot
+from guidebot.conversation.entities import EntityMatcher, _names_match, contains
+from guidebot.conversation.fuzzy import FuzzyWords
+from guidebot.corpus import load_corpus
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -49,3 +59,77 @@ def test_gibberish_is_not_corrected_into_a_confident_answer(bot: Guidebot) -> No
 def test_another_school_containing_a_covered_name_is_not_that_university(bot: Guidebot, text: str) -> None:
     assert bot.dialogue.entities.find(text) == []
     assert not bot.chat(text).answered
+
+
+# ---------------------------------------------------------------------------------------------
+# The name index against the reference: every name tried at every position
+
+
+def spans_by_trying_every_name(matcher: EntityMatcher, text: str, states_are_filters: bool = False) -> list:
+    """What the name index must find: each name (longest first) at each position, a typo allowed
+    when one word of the window matches exactly or looks like a misspelling."""
+    tokens = [matcher.lexicon.name_abbreviations.get(t, t) for t in words(text)]
+    typo = [not matcher.searcher.is_known_word(t) and t.isalpha() and len(t) >= 4 for t in tokens]
+    spans, taken = [], [False] * len(tokens)
+    for pattern, doc_id in matcher.patterns:
+        n = len(pattern)
+        for i in range(len(tokens) - n + 1):
+            if any(taken[i:i + n]) or not any(tokens[i + k] == pattern[k] or typo[i + k] for k in range(n)):
+                continue
+            if _names_match(tokens[i:i + n], pattern) and \
+                    not matcher._is_state_mention(tokens, i, n, doc_id, states_are_filters) and \
+                    not matcher._names_another_school(tokens, i, n, doc_id):
+                spans.append((i, i + n, doc_id))
+                taken[i:i + n] = [True] * n
+    return sorted(spans)
+
+
+def misspelt(rng: random.Random, word: str, edits: int) -> str:
+    for _ in range(edits):
+        i = rng.randrange(len(word))
+        op = rng.choice("dis")
+        c = rng.choice(string.ascii_lowercase)
+        word = word[:i] + word[i + 1:] if op == "d" else word[:i] + c + word[i:] if op == "i" else \
+            word[:i] + c + word[i + 1:]
+    return word
+
+
+@pytest.fixture(scope="module")
+def many_names(tmp_path_factory: pytest.TempPathFactory) -> Guidebot:
+    folder = tmp_path_factory.mktemp("names") / "corpus"
+    write_corpus(folder, 150)
+    return Guidebot(build_index(load_corpus(folder)))
+
+
+def test_the_name_index_finds_exactly_what_trying_every_name_finds(bot: Guidebot, many_names: Guidebot) -> None:
+    rng = random.Random(7)
+    for engine in (bot, many_names):
+        matcher = engine.dialogue.entities
+        names = [" ".join(p) for p, _doc in matcher.patterns]
+        texts = ["carnegie melon ML", "univ of michgan in Michigan", "is it in washington state?"]
+        for _ in range(250):
+            name = rng.choice(names)
+            typo = " ".join(misspelt(rng, w, rng.choice((0, 1, 2))) if len(w) > 3 else w for w in name.split())
+            texts.append(f"{rng.choice(('where is', 'compare', 'and'))} {typo} and {rng.choice(names)} in "
+                         f"{rng.choice(('Michigan', 'Texas', 'the state'))}")
+        for text in texts:
+            for filters in (False, True):
+                assert matcher.spans(text, filters) == spans_by_trying_every_name(matcher, text, filters), text
+
+
+def test_fuzzy_words_are_exactly_the_words_within_their_allowed_edits() -> None:
+    rng = random.Random(3)
+    vocabulary = sorted({"".join(rng.choice("abcdefgh") for _ in range(rng.randint(3, 9))) for _ in range(400)})
+    allowed = lambda w: 2 if len(w) >= 7 else 1 if len(w) >= 4 else 0  # noqa: E731
+    index = FuzzyWords(vocabulary, allowed)
+    for _ in range(400):
+        token = misspelt(rng, rng.choice(vocabulary), rng.choice((0, 1, 2, 3)))
+        expected = [w for w in vocabulary if allowed(w) and Levenshtein.distance(token, w) <= allowed(w)]
+        assert index.near(token) == expected, token
+
+
+def test_guide_list_names_are_found_exactly_by_the_index(bot: Guidebot) -> None:
+    matcher = bot.dialogue.entities
+    tokens = words("Carnegie Mellon University, the University of Michigan and UIUC; not carnegie melon")
+    assert matcher.named_in(tokens) == {d for p, d in matcher.patterns if contains(tokens, p)} == \
+        {"cmu", "umich", "uiuc"}

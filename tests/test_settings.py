@@ -14,7 +14,13 @@ def test_defaults_apply_without_any_environment() -> None:
     settings = Settings.from_env({})
     assert settings == Settings()
     assert settings.corpus_dir == Path("corpus") and settings.index_path == Path(".guidebot/index.gbi")
-    assert (settings.max_message_chars, settings.max_history_items, settings.max_turn_chars) == (2000, 50, 20000)
+    assert (settings.max_message_chars, settings.max_history_items, settings.max_turn_chars) == (2000, 50, 4000)
+
+
+def test_the_default_body_limit_holds_the_largest_history_the_other_limits_allow() -> None:
+    s = Settings()
+    turn = len('{"role": "assistant", "content": ""},') + s.max_turn_chars
+    assert len('{"message": "", "history": []}') + s.max_message_chars + s.max_history_items * turn <= s.max_body_bytes
 
 
 def test_environment_variables_are_parsed_by_field_type() -> None:

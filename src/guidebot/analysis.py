@@ -1,27 +1,35 @@
 """Text analysis shared by indexing and querying: normalisation, word tokens, the shipped stopword
 list, Snowball stems (cached per distinct word), query expansion from synonyms and aliases, and
 spelling correction against the index vocabulary. Knows nothing about chunks or scoring.
+
+Every cache here is bounded by the bytes it holds (a query can bring endless new words, and one
+normalised text can be 18 times its input), and every per-query step looks up what it needs in
+an index built once (phrases by their first term, rules by phrase) instead of scanning all rules.
 """
 
 from __future__ import annotations
 
 import math
 import re
+import sys
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 from nltk.stem.snowball import SnowballStemmer
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from . import datafiles
+from .caches import ByteBoundedCache
 
 # Bump when tokenisation, stopwords or stemming change: it invalidates every saved index.
 ANALYSIS_VERSION = "4"
-MAX_CACHED_STEMS = 500_000
+MAX_STEM_CACHE_BYTES = 48 * 1024 * 1024  # the stems of a 100,000-chunk vocabulary fit many times over
+MAX_STEMMED_WORD_CHARS = 40  # longer "words" (no English word is) are stemmed each time, never kept
 
 _DOTTED_ACRONYM = re.compile(r"\b[A-Za-z]{1,2}\.(?:[A-Za-z]{1,2}\.)+(?![A-Za-z])")
 _LETTER_DASH_DIGIT = re.compile(r"\b([A-Za-z])-(\d)")
@@ -83,10 +91,20 @@ def english_rarity(word: str) -> float:
     return min(1.0, max(0.1, (_COMMON_LOG - math.log10(count)) / (_COMMON_LOG - _RARE_LOG)))
 
 
-@lru_cache(maxsize=8192)
+# One process-wide memo, since a message is normalised several times while it is answered (every
+# `words(text)` call). Bounded by bytes: a cached text costs what it holds, and 8,192 entries of
+# 36,000 characters each (2,000 × U+FDFA) once pinned ~600 MB.
+_NORMALIZED: ByteBoundedCache[str, str] = ByteBoundedCache(max_bytes=8 * 1024 * 1024,
+                                                           max_entry_bytes=512 * 1024)
+
+
 def normalize(text: str) -> str:
     """Unicode-normalise, join dotted acronyms (U.S. → usa, Ph.D. → phd, F-1 → f1), expand
     contractions (doesn't → does not, I'm → I am), drop possessives and accents."""
+    return _NORMALIZED.get_or_compute(text, _normalize)
+
+
+def _normalize(text: str) -> str:
     ascii_only = text.isascii()  # ASCII is already NFKC and NFKD and has no accents: skip both passes
     if not ascii_only:
         text = unicodedata.normalize("NFKC", text)
@@ -112,11 +130,13 @@ def words(text: str) -> list[str]:
 
 @dataclass
 class Analyzer:
-    """Turns text into index terms. One instance per process; the stem cache grows with the vocabulary."""
+    """Turns text into index terms. One instance per process; the stem cache grows with the
+    vocabulary, up to MAX_STEM_CACHE_BYTES (then it starts again from the exceptions)."""
 
     stop: frozenset[str]
     _stems: dict[str, str]
     _stemmer: SnowballStemmer
+    _stem_bytes: int = 0
 
     @classmethod
     def create(cls) -> Analyzer:
@@ -126,8 +146,11 @@ class Analyzer:
         cached = self._stems.get(word)
         if cached is None:
             cached = self._stemmer.stem(word) if word.isalpha() else word
-            if len(self._stems) >= MAX_CACHED_STEMS:  # bounded: queries can bring endless new words
-                self._stems = dict(stem_exceptions())
+            if len(word) > MAX_STEMMED_WORD_CHARS:
+                return cached
+            self._stem_bytes += sys.getsizeof(word) + sys.getsizeof(cached) + 100  # 100: the dict slot
+            if self._stem_bytes > MAX_STEM_CACHE_BYTES:  # bounded: queries can bring endless new words
+                self._stems, self._stem_bytes = dict(stem_exceptions()), 0
             self._stems[word] = cached
         return cached
 
@@ -177,7 +200,10 @@ Rule = tuple[tuple[str, ...], tuple[str, ...], float]
 
 
 class QueryExpander:
-    """Adds the other members of a synonym group (or an alias's full name) when a query uses one."""
+    """Adds the other members of a synonym group (or an alias's full name) when a query uses one.
+
+    Rules are found through a trie of their phrases' terms, so a query costs its length times the
+    longest phrase, however many rules (thousands of university names and aliases) there are."""
 
     SYNONYM_WEIGHT = 0.6
     ALIAS_WEIGHT = 1.0
@@ -197,57 +223,67 @@ class QueryExpander:
                     if others:
                         self._rules.append((phrase, others, weight))
                         self._groups_phrases.setdefault(others, []).extend(other_phrases)
-        self._by_first: dict[str, list[Rule]] = {}
-        for rule in self._rules:
-            self._by_first.setdefault(rule[0][0], []).append(rule)
+        # A phrase's trie node holds, under "", the indices of the rules for that phrase.
+        self._trie: dict[str, Any] = {}
+        self._others_of: dict[tuple[str, ...], set[frozenset[str]]] = {}
+        for number, (phrase, others, _weight) in enumerate(self._rules):
+            node = self._trie
+            for term in phrase:
+                node = node.setdefault(term, {})
+            node.setdefault("", []).append(number)
+            self._others_of.setdefault(phrase, set()).update(frozenset(p) for p in self._groups_phrases.get(others, ()))
+
+    def _occurrences(self, terms: Sequence[str]) -> list[tuple[int, tuple[str, ...], list[int]]]:
+        """(start, phrase, rule numbers) of every rule phrase occurring in `terms`, overlaps included."""
+        found = []
+        for start in range(len(terms)):
+            node = self._trie.get(terms[start])
+            end = start + 1
+            while node is not None:
+                if "" in node:
+                    found.append((start, tuple(terms[start:end]), node[""]))
+                if end >= len(terms):
+                    break
+                node = node.get(terms[end])
+                end += 1
+        return found
 
     def expand(self, terms: Sequence[str]) -> Expansion:
         added: dict[str, float] = {}
         present = set(terms)
-        for phrase, others, weight in self._rules_starting_with(terms):
-            if _contains_phrase(terms, phrase):
-                for term in others:
-                    if term not in present and added.get(term, 0.0) < weight:
-                        added[term] = weight
+        for _phrase, others, weight in self._rules_occurring(terms):
+            for term in others:
+                if term not in present and added.get(term, 0.0) < weight:
+                    added[term] = weight
         return Expansion(tuple(terms), added)
 
-    def _rules_starting_with(self, terms: Sequence[str]) -> list[Rule]:
-        """The rules whose phrase starts with one of the terms, in the terms' order (only those can match)."""
-        return [rule for term in dict.fromkeys(terms) for rule in self._by_first.get(term, ())]
+    def _rules_occurring(self, terms: Sequence[str]) -> list[Rule]:
+        """The rules whose phrase occurs in the terms, by the terms' order of first occurrence of
+        each phrase's first term, then in the order the rules were made."""
+        by_first: dict[str, set[int]] = {}
+        for start, _phrase, numbers in self._occurrences(terms):
+            by_first.setdefault(terms[start], set()).update(numbers)
+        return [self._rules[n] for term in dict.fromkeys(terms) for n in sorted(by_first.get(term, ()))]
 
     def phrase_matches(self, terms: Sequence[str]) -> list[PhraseMatch]:
         """Multi-word synonym phrases found in `terms` (longest first, not overlapping), each with
         its start, end, and the other members of its groups as sets of terms."""
+        candidates = sorted(((start, phrase) for start, phrase, _n in self._occurrences(terms) if len(phrase) > 1),
+                            key=lambda sp: (-len(sp[1]), sp[1], sp[0]))
         found = []
         taken: set[int] = set()
-        phrases = sorted({phrase for phrase, _o, _w in self._rules if len(phrase) > 1}, key=len, reverse=True)
-        for phrase in phrases:
-            n = len(phrase)
-            for start in range(len(terms) - n + 1):
-                span = set(range(start, start + n))
-                if tuple(terms[start:start + n]) == phrase and not span & taken:
-                    others = {frozenset(p) for _ph, o, _w in self._rules if _ph == phrase
-                              for p in self._groups_phrases.get(o, ())}
-                    found.append((start, start + n, phrase, tuple(sorted(others, key=sorted))))
-                    taken |= span
+        for start, phrase in candidates:
+            span = set(range(start, start + len(phrase)))
+            if not span & taken:
+                others = self._others_of.get(phrase, set())
+                found.append((start, start + len(phrase), phrase, tuple(sorted(others, key=sorted))))
+                taken |= span
         return sorted(found)
 
     def alternatives(self, term: str) -> tuple[frozenset[str], ...]:
         """Other ways to say a one-word term: each a set of terms that must all appear together
         ("ml" → {machin, learn}); used to judge whether a sentence covers the word."""
-        found = {frozenset(others_phrase) for phrase, others, _ in self._rules if phrase == (term,)
-                 for others_phrase in self._phrases_of(others)}
-        return tuple(sorted(found, key=sorted))
-
-    def _phrases_of(self, others: tuple[str, ...]) -> list[tuple[str, ...]]:
-        return [p for p in self._groups_phrases.get(others, ())]
-
-
-def _contains_phrase(terms: Sequence[str], phrase: Sequence[str]) -> bool:
-    n = len(phrase)
-    if n == 1:
-        return phrase[0] in terms
-    return any(tuple(terms[i:i + n]) == tuple(phrase) for i in range(len(terms) - n + 1))
+        return tuple(sorted(self._others_of.get((term,), ()), key=sorted))
 
 
 class SpellingCorrector:
@@ -258,9 +294,11 @@ class SpellingCorrector:
     first ("sooo" → "soo"). A word with no close match is left alone, so gibberish stays unknown.
     """
 
-    def __init__(self, frequencies: Mapping[str, int]) -> None:
+    def __init__(self, frequencies: Mapping[str, int], cache_bytes: int = 4 * 1024 * 1024) -> None:
         self._freq = dict(frequencies)
         self._choices = list(self._freq)
+        self._longest = max(map(len, self._choices), default=0)
+        self._memo: ByteBoundedCache[str, str | None] = ByteBoundedCache(cache_bytes)  # per distinct word
 
     def __contains__(self, word: str) -> bool:
         return word in self._freq
@@ -269,6 +307,9 @@ class SpellingCorrector:
         """The known word `word` most likely meant, `word` itself if known, or None."""
         if word in self._freq:
             return word
+        return self._memo.get_or_compute(word, self._closest)
+
+    def _closest(self, word: str) -> str | None:
         squeezed = _REPEATS.sub(r"\1\1", word)
         if squeezed in self._freq:
             return squeezed
@@ -278,6 +319,8 @@ class SpellingCorrector:
         if len(squeezed) < 4 or not squeezed.isalpha():
             return None
         limit = 1 if len(squeezed) <= 6 else 2
+        if len(squeezed) > self._longest + limit:
+            return None  # longer than any known word can be with `limit` edits
         matches = process.extract(squeezed, self._choices, scorer=Levenshtein.distance,
                                   score_cutoff=limit, limit=20)
         if not matches:

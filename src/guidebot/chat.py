@@ -2,7 +2,8 @@
 
 `Guidebot` is built from an index (and optionally a policy and a lexicon) and offers what the
 surfaces use: `chat(message, history) -> Reply`, `search(q, k) -> list[Hit]`, `chunk(id)`,
-`starters()`. The HTTP service, the CLI, the evaluation and the index lifecycle talk only to it;
+`starters()`; `chat` and `search` take an optional `deadline=` (budget.Deadline) past which the
+work stops. The HTTP service, the CLI, the evaluation and the index lifecycle talk only to it;
 nothing below it knows about HTTP, terminals or JSON.
 
 `Reply.as_payload()` is the public JSON shape of a chat reply (the API contract, field names
@@ -16,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .answering.citing import Block, Citation, Reply
+from .budget import BudgetExceeded, Deadline, within
 from .chunking import Chunk
 from .conversation.context import Dialogue
 from .conversation.entities import EntityMatcher
@@ -28,7 +30,8 @@ from .lexicon import Lexicon
 from .policy import Policy
 from .search import Searcher
 
-__all__ = ["DEFAULT_GREETING", "Citation", "Guidebot", "Hit", "Reply", "Turn", "reply_payload"]
+__all__ = ["DEFAULT_GREETING", "BudgetExceeded", "Citation", "Deadline", "Guidebot", "Hit", "Reply", "Turn",
+           "reply_payload"]
 
 # Shown when neither GUIDEBOT_GREETING nor the corpus profile gives a greeting (the widget's own
 # fallback, when it cannot reach /api/config, is this same text).
@@ -87,7 +90,7 @@ class Guidebot:
         self.policy = policy or Policy()
         self.lexicon = lexicon or Lexicon.load(indexed.profile)
         self.searcher = Searcher(indexed)
-        entities = EntityMatcher(self.searcher, self.lexicon, self.policy.entity_cache_entries)
+        entities = EntityMatcher(self.searcher, self.lexicon, self.policy.entity_cache_bytes)
         self._dialogue = Dialogue(self.searcher, self.lexicon, self.policy, entities)
         self._pool: SuggestionPool | None = None
         self._pool_lock = threading.Lock()
@@ -126,14 +129,23 @@ class Guidebot:
     def description(self) -> str:
         return self.lexicon.profile_text("description", "Cited answers from a corpus of guidance documents.")
 
-    def chat(self, message: str, history: Sequence[Turn] = ()) -> Reply:
-        """Answer one message, given the earlier turns (oldest first)."""
-        return respond(self._dialogue, self.suggestions(), message, history)
+    def chat(self, message: str, history: Sequence[Turn] = (), *, deadline: Deadline | None = None) -> Reply:
+        """Answer one message, given the earlier turns (oldest first). With a `deadline`, the work
+        stops with BudgetExceeded once it has passed."""
+        with within(deadline):
+            return respond(self._dialogue, self.suggestions(), message, history)
 
-    def search(self, query: str, k: int = 5) -> list[Hit]:
-        """The top-k passages for a free-text query, best first."""
+    def search(self, query: str, k: int = 5, *, deadline: Deadline | None = None) -> list[Hit]:
+        """The top-k passages for a free-text query, best first (BudgetExceeded past a `deadline`)."""
         chunks = self.searcher.chunks
-        return [Hit.of(chunks[position], score) for position, score in self.searcher.search(query, k)]
+        with within(deadline):
+            return [Hit.of(chunks[position], score) for position, score in self.searcher.search(query, k)]
+
+    def turns_read(self, history: Sequence[Turn]) -> list[int]:
+        """Positions of the history turns an answer reads (the user turns among the recent ones), so
+        a caller can size a request's cost before answering it."""
+        start = max(0, len(history) - self.policy.recent_turns)
+        return [n for n in range(start, len(history)) if history[n].role == "user"]
 
     def chunk(self, chunk_id: str) -> Chunk | None:
         position = self.searcher.chunk_positions.get(chunk_id)
@@ -148,7 +160,7 @@ class Guidebot:
         if self._pool is None:
             with self._pool_lock:
                 if self._pool is None:
-                    self._pool = SuggestionPool.build(self._dialogue, lambda q: answers(self._dialogue, q))
+                    self._pool = SuggestionPool.build(self._dialogue, answers)
         return self._pool
 
     def warm(self) -> Guidebot:

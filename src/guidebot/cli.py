@@ -81,7 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
 def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     from .build import build_and_save
     from .corpus import load_corpus
+    from .errors import IndexWriteError
     from .service.lifecycle import rebuild_lock
+    from .service.startup import remove_stale_temporaries
 
     if args.check:
         corpus = load_corpus(settings.corpus_dir)
@@ -89,9 +91,13 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
               f"in {settings.corpus_dir}")
         return 0
     print(f"indexing {settings.corpus_dir} ...", file=sys.stderr)
-    with rebuild_lock(settings.index_path, blocking=True):  # a running server may be rebuilding too
-        _indexed, report = build_and_save(settings.corpus_dir, settings.index_path,
-                                          progress=lambda message: print(f"  {message}", file=sys.stderr))
+    remove_stale_temporaries(settings.index_path)
+    try:
+        with rebuild_lock(settings.index_path, blocking=True):  # a running server may be rebuilding too
+            _indexed, report = build_and_save(settings.corpus_dir, settings.index_path,
+                                              progress=lambda message: print(f"  {message}", file=sys.stderr))
+    except OSError as exc:
+        raise IndexWriteError(str(settings.index_path), exc.strerror or str(exc)) from None
     print(f"built {settings.index_path}: {report.documents} documents, {report.chunks} chunks, "
           f"{report.vocabulary} terms in {report.seconds:.2f} s")
     return 0
@@ -102,26 +108,37 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     import uvicorn
 
-    from .build import load_or_build
+    from .service.app import create_app
+    from .service.connections import GuardedHttpToolsProtocol
     from .service.logs import logging_config
+    from .service.startup import load_for_serving, raise_open_file_limit, remove_stale_temporaries
     from .service.watcher import CorpusWatcher
 
     settings = settings.with_overrides(host=args.host, port=args.port, workers=args.workers,
                                        watch=True if args.watch else None)
     log_config = logging_config()
     logging.config.dictConfig(log_config)
-    indexed = load_or_build(settings.corpus_dir, settings.index_path)  # build once, before workers start
+    raise_open_file_limit()  # workers inherit it
+    remove_stale_temporaries(settings.index_path)
+    loaded = load_for_serving(settings.corpus_dir, settings.index_path)  # before workers start
+    indexed, origin = loaded.indexed, loaded.origin
     extras = (f", {settings.workers} workers" if settings.workers > 1 else "") + \
-        (", rebuilding on corpus changes" if settings.watch else "")
+        (", rebuilding on corpus changes" if settings.watch else "") + \
+        (", from memory (the index file could not be written)" if not origin.persisted else "") + \
+        (f", the last good index ({origin.problems} corpus problems)" if origin.problems else "")
     print(f"serving {len(indexed.documents)} documents / {len(indexed.chunks)} chunks "
           f"at http://{settings.host}:{settings.port}{extras}", file=sys.stderr)
-    del indexed  # each worker loads its own copy
     _export(settings)
+    # One worker serves what was just loaded; several each load the index file themselves.
+    app = create_app(settings, loaded=loaded) if settings.workers == 1 else "guidebot.service.app:create_app"
+    del indexed, loaded
     watcher = CorpusWatcher(settings.corpus_dir, settings.index_path).start() if settings.watch else None
     try:
-        uvicorn.run("guidebot.service.app:create_app", factory=True, host=settings.host, port=settings.port,
+        uvicorn.run(app, factory=settings.workers > 1, host=settings.host, port=settings.port,
                     workers=settings.workers, log_level="warning", access_log=False, log_config=log_config,
-                    proxy_headers=True, forwarded_allow_ips=settings.forwarded_allow_ips)
+                    proxy_headers=False,  # the app applies GUIDEBOT_FORWARDED_ALLOW_IPS itself (forwarding.py)
+                    http=GuardedHttpToolsProtocol, h11_max_incomplete_event_size=settings.max_header_bytes,
+                    timeout_keep_alive=settings.keep_alive_seconds)
     finally:
         if watcher is not None:
             watcher.stop()

@@ -49,3 +49,14 @@ class IndexFileError(GuidebotError):
             f"cannot load the index file {path}: {reason}. "
             "Rebuild it with `guidebot index` (serve rebuilds it automatically)."
         )
+
+
+class IndexWriteError(GuidebotError):
+    """The index file (or its lock file) cannot be written: a read-only folder, a full disk, a
+    file-size limit."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"cannot write the index file {path}: {reason}. Free some space or make its folder "
+                         "writable, or choose another file with --out or GUIDEBOT_INDEX_PATH")

@@ -41,6 +41,7 @@ class Policy:
     neighbour_threshold: float = 0.6  # cosine similarity (WordLlama) a neighbour needs
     neighbour_weight: float = 0.6  # search weight of a neighbour, as of a synonym
     meaning_threshold: float = 0.5  # cosine a sentence needs to answer a question asked in other words
+    max_spelling_lookups: int = 16  # distinct unknown words of one message that spelling correction looks up
 
     # Retrieval.
     top_k_passages: int = 8  # passages answering a general question may come from
@@ -82,4 +83,4 @@ class Policy:
     recent_turns: int = 12  # only the last turns of the history can steer a follow-up
     suggestions: int = 3
     suggestion_focus_documents: int = 2  # suggestions about at most this many documents in focus
-    entity_cache_entries: int = 4096
+    entity_cache_bytes: int = 4 * 1024 * 1024  # names found per distinct text, memoised up to this much

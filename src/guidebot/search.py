@@ -15,10 +15,13 @@ from typing import NamedTuple
 import numpy as np
 
 from .analysis import Analyzer, QueryExpander, SpellingCorrector, english_words, words
+from .budget import check_budget
 from .chunking import Chunk
 from .corpus import Document
 from .index import IndexedCorpus
 from .semantic import Neighbours, SentenceMeaning
+
+MAX_QUERY_CORRECTIONS = 16  # distinct unknown words of one query that spelling correction looks up
 
 
 class Scored(NamedTuple):
@@ -40,6 +43,15 @@ class Searcher:
         self._doc_chunks: dict[str, list[int]] = {}
         for i, c in enumerate(indexed.chunks):
             self._doc_chunks.setdefault(c.doc_id, []).append(i)
+        # For retrieval within some documents or kinds: their chunks as sorted arrays, and each
+        # chunk's document (its position in `indexed.documents`).
+        self._doc_arrays = {doc_id: np.asarray(c, dtype=np.int64) for doc_id, c in self._doc_chunks.items()}
+        kind_chunks: dict[str, list[int]] = {}
+        for doc in indexed.documents:
+            kind_chunks.setdefault(doc.kind, []).extend(self._doc_chunks.get(doc.id, ()))
+        self._kind_arrays = {kind: np.sort(np.asarray(c, dtype=np.int64)) for kind, c in kind_chunks.items()}
+        doc_position = {d.id: n for n, d in enumerate(indexed.documents)}
+        self._chunk_doc = np.asarray([doc_position.get(c.doc_id, -1) for c in indexed.chunks], dtype=np.int64)
         self._bm25 = indexed.bm25
         self._max_idf = float(self._bm25.idf.max()) if len(self._bm25.idf) else 1.0
         # A university's aliases all name the same thing, so each expands to the others; a topic's
@@ -104,10 +116,18 @@ class Searcher:
         return self._doc_chunks.get(doc_id, [])
 
     def query_weights(self, query: str) -> dict[str, float]:
-        """Search weights of a query: spelling-corrected (never a real word), stemmed, expanded."""
+        """Search weights of a query: spelling-corrected (never a real word), stemmed, expanded.
+        Only the first MAX_QUERY_CORRECTIONS distinct unknown words are corrected: a query of
+        hundreds of made-up words is not worth a spelling lookup each."""
         terms = []
-        for word in self.analyzer.content_words(query):
-            corrected = word if self.is_known_word(word) else (self.speller.correct(word) or word)
+        tried: set[str] = set()
+        for n, word in enumerate(self.analyzer.content_words(query)):
+            if n % 64 == 0:
+                check_budget()
+            corrected = word
+            if not self.is_known_word(word) and (word in tried or len(tried) < MAX_QUERY_CORRECTIONS):
+                tried.add(word)
+                corrected = self.speller.correct(word) or word
             terms.append(self.analyzer.stem(corrected))
         return self.expander.expand(terms).weights()
 
@@ -120,13 +140,55 @@ class Searcher:
         """Top-k chunks for term weights, optionally only within some documents or document kinds."""
         if doc_ids is None and kinds is None:
             return [Scored(i, s) for i, s in self._bm25.top(weights, k)]
-        allowed: list[int] = []
-        for doc in self.indexed.documents:
-            if (doc_ids is None or doc.id in doc_ids) and (kinds is None or doc.kind in kinds):
-                allowed.extend(self.chunks_of(doc.id))
-        if not allowed:
+        indices = self._allowed(doc_ids, kinds)
+        if not len(indices):
             return []
-        indices = np.asarray(allowed, dtype=np.int64)
-        scores = self._bm25.scores(weights)[indices]
+        scores = self._scores_within(weights, indices)
         order = np.lexsort((indices, -scores))[:k]
         return [Scored(int(indices[i]), float(scores[i])) for i in order if scores[i] > 0]
+
+    def _allowed(self, doc_ids: Sequence[str] | None, kinds: Sequence[str] | None) -> np.ndarray:
+        """The chunks of the given documents and/or kinds, ascending (what a restricted search ranks)."""
+        if doc_ids is not None:
+            parts = [self._doc_arrays[i] for i in dict.fromkeys(doc_ids) if i in self._doc_arrays
+                     and (kinds is None or self.documents[i].kind in kinds)]
+        else:
+            parts = [self._kind_arrays[kind] for kind in dict.fromkeys(kinds or ()) if kind in self._kind_arrays]
+        if not parts:
+            return np.zeros(0, dtype=np.int64)
+        return parts[0] if len(parts) == 1 else np.sort(np.concatenate(parts))
+
+    def _scores_within(self, weights: dict[str, float], indices: np.ndarray) -> np.ndarray:
+        """BM25 scores of the chunks `indices` (ascending) only. Few chunks (a note or two): each term's
+        postings are searched for them, so the cost does not grow with the corpus; many: all
+        scores at once. Both add the terms' impacts in the same order, so the floats are equal."""
+        bm25 = self._bm25
+        if len(indices) * 8 >= bm25.doc_count:
+            return bm25.scores(weights)[indices]
+        scores = np.zeros(len(indices), dtype=np.float64)
+        for term, weight in weights.items():
+            term_id = bm25.term_ids.get(term)
+            if term_id is None or not weight:
+                continue
+            lo, hi = int(bm25.indptr[term_id]), int(bm25.indptr[term_id + 1])
+            if hi == lo:
+                continue
+            postings = bm25.postings[lo:hi]
+            at = np.minimum(np.searchsorted(postings, indices), hi - lo - 1)
+            found = postings[at] == indices
+            if found.any():
+                impacts = bm25.impacts[lo:hi][at[found]]
+                scores[found] += impacts * weight if weight != 1.0 else impacts
+        return scores
+
+    def documents_matching(self, weights: dict[str, float], kinds: Sequence[str]) -> list[Document]:
+        """Documents of the given kinds with a chunk holding any weighted term, in corpus order
+        (the only ones a search restricted to one of them can find anything in)."""
+        bm25 = self._bm25
+        postings = [bm25.postings[bm25.indptr[t]:bm25.indptr[t + 1]] for t in
+                    (bm25.term_ids.get(term) for term, weight in weights.items() if weight) if t is not None]
+        if not postings:
+            return []
+        positions = np.unique(self._chunk_doc[np.concatenate(postings)])
+        documents = self.indexed.documents
+        return [documents[p] for p in positions.tolist() if p >= 0 and documents[p].kind in kinds]

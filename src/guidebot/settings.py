@@ -44,16 +44,40 @@ class Settings:
     watch: bool = False
     # How often each worker checks whether another process rewrote the index file (seconds).
     reload_check_seconds: float = 1.0
-    # Limits on what one request may ask for.
-    max_body_bytes: int = 64 * 1024
+    # Limits on what one request may ask for. Character limits count the text after Unicode NFKC
+    # normalisation (U+FDFA is one character that becomes 18). The body limit holds the largest
+    # history the other limits allow (50 turns of 4,000 ASCII characters and a message).
+    max_body_bytes: int = 256 * 1024
     max_message_chars: int = 2000
     max_history_items: int = 50
-    max_turn_chars: int = 20000
+    max_turn_chars: int = 4000
+    # Characters of the message and of the history turns an answer reads (the user turns among the
+    # last 12 items): what one chat costs to answer, refused above this before any work starts.
+    max_request_chars: int = 16000
     # Requests per minute per client address on chat, search and reindex (bursts up to the same
-    # number); 0 disables rate limiting. Each worker process counts separately.
+    # number), a chat or search counting one more request per 2,000 characters it reads; 0
+    # disables rate limiting. Each worker process counts separately.
     rate_limit_per_minute: int = 120
-    # Time budget for computing one chat answer; past it the client gets a 503.
+    # Time budget for one chat answer or search, from its arrival; past it the work stops and the
+    # client gets a 503.
     request_timeout_seconds: float = 10.0
+    # Threads computing chats and searches in each worker, and how many more requests may wait for
+    # one; beyond that a request gets 503 at once (costly requests have one thread of their own).
+    work_threads: int = 4
+    work_queue: int = 32
+    # What the server itself enforces on connections (also with no proxy in front): the request
+    # line and headers at most this many bytes (431), a request head complete within this many
+    # seconds of its first byte and a body within as many of its head (408), idle keep-alive
+    # connections closed after this many seconds, and at most this many open connections (the
+    # slowest idle ones are closed first; never more than the open-file limit allows).
+    max_header_bytes: int = 16 * 1024
+    header_timeout_seconds: float = 10.0
+    body_timeout_seconds: float = 10.0
+    keep_alive_seconds: float = 5.0
+    max_connections: int = 1000
+    # The URL clients reach this service at (for example https://chat.example.edu), shown in the
+    # embed snippet of /embed; empty: the request's own address (its Host only from trusted proxies).
+    public_url: str = ""
     # Log the text of chat questions (off by default: students' questions can be personal).
     log_questions: bool = False
     # Proxies whose X-Forwarded-For / X-Forwarded-Proto are trusted (uvicorn's forwarded_allow_ips).
@@ -65,16 +89,23 @@ class Settings:
 
     def __post_init__(self) -> None:
         for name in ("workers", "max_body_bytes", "max_message_chars", "max_history_items", "max_turn_chars",
+                     "max_request_chars", "work_threads", "max_header_bytes", "max_connections",
                      "top_k_passages", "max_answer_sentences", "max_answer_chars"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{ENV_PREFIX}{name.upper()} must be at least 1 (got {getattr(self, name)})")
+        if self.public_url and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", self.public_url):
+            raise ValueError(f"{ENV_PREFIX}PUBLIC_URL must be an http(s) URL such as https://chat.example.edu "
+                             f"(got {self.public_url!r})")
+        if self.work_queue < 0:
+            raise ValueError(f"{ENV_PREFIX}WORK_QUEUE must be 0 (no waiting) or more (got {self.work_queue})")
         if self.rate_limit_per_minute < 0:
             raise ValueError(f"{ENV_PREFIX}RATE_LIMIT_PER_MINUTE must be 0 (off) or more "
                              f"(got {self.rate_limit_per_minute})")
         if self.contact_url and not re.match(r"^(https?://\S+|mailto:\S+@\S+)$", self.contact_url):
             raise ValueError(f"{ENV_PREFIX}CONTACT_URL must be an http(s):// address or mailto: "
                              f"(got {self.contact_url!r})")
-        for name in ("request_timeout_seconds", "reload_check_seconds"):
+        for name in ("request_timeout_seconds", "reload_check_seconds", "header_timeout_seconds",
+                     "body_timeout_seconds", "keep_alive_seconds"):
             if not getattr(self, name) > 0:
                 raise ValueError(f"{ENV_PREFIX}{name.upper()} must be a positive number of seconds "
                                  f"(got {getattr(self, name)})")
@@ -96,6 +127,8 @@ class Settings:
                 values[key] = Path(values[key])
         if "allowed_origins" in values and isinstance(values["allowed_origins"], str):
             values["allowed_origins"] = _split_origins(values["allowed_origins"])
+        if "public_url" in values:
+            values["public_url"] = str(values["public_url"]).strip().rstrip("/")
         return cls(**values)
 
     def policy(self) -> Policy:

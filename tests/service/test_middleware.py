@@ -23,16 +23,16 @@ from guidebot.settings import Settings
 
 
 def test_body_over_the_limit_is_413_by_content_length(client: TestClient) -> None:
-    reply = client.post("/api/chat", content=b'{"message": "' + b"a" * 70_000 + b'"}',
+    reply = client.post("/api/chat", content=b'{"message": "' + b"a" * 270_000 + b'"}',
                         headers={"Content-Type": "application/json"})
     assert reply.status_code == 413
-    assert "65536 bytes" in reply.json()["detail"]
+    assert "262144 bytes" in reply.json()["detail"]
 
 
 def test_body_over_the_limit_is_413_when_streamed_without_length(client: TestClient) -> None:
     def chunks() -> Iterator[bytes]:
         yield b'{"message": "'
-        for _ in range(20):
+        for _ in range(70):
             yield b"a" * 4096
         yield b'"}'
 

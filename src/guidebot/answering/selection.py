@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ..analysis import words
+from ..budget import check_budget
 from ..search import Scored
 from .context import Context
 from .question import Concept, QuestionAnalysis
@@ -48,6 +49,7 @@ def _candidates(ctx: Context, analysis: QuestionAnalysis, hits: Sequence[Scored]
     top_score = hits[0][1] or 1.0
     found: list[tuple[float, Candidate]] = []
     for rank, (chunk_index, score) in enumerate(hits):
+        check_budget()
         chunk = searcher.chunks[chunk_index]
         context_terms = searcher.context_terms(chunk_index)
         rank_factor = policy.rank_floor + (1 - policy.rank_floor) * (score / top_score)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from ..budget import check_budget
 from .context import Context
 
 _TOKEN = re.compile(r"[^\W_]+(?:'[a-z]+)?")
@@ -22,6 +23,7 @@ def correct_spelling(ctx: Context, text: str) -> tuple[str, tuple[tuple[str, str
     searcher = ctx.searcher
     names = searcher.name_words
     shorthand = ctx.lexicon.shorthand
+    tried: set[str] = set()  # distinct unknown words looked up; past the policy's number, left alone
 
     def fix(match: re.Match[str]) -> str:
         token = match.group(0)
@@ -30,6 +32,11 @@ def correct_spelling(ctx: Context, text: str) -> tuple[str, tuple[tuple[str, str
             return shorthand[word]
         if len(word) < 4 or not word.isalpha() or searcher.is_known_word(word):
             return token
+        if word not in tried:
+            if len(tried) >= ctx.policy.max_spelling_lookups:
+                return token
+            tried.add(word)
+            check_budget()
         fixed = searcher.speller.correct(word)
         if fixed is None or fixed == word:
             return token

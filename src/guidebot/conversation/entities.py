@@ -6,14 +6,17 @@ university names taken out (so its intent can be borrowed by an elliptical follo
 from __future__ import annotations
 
 import re
-import threading
+from collections import Counter
 from collections.abc import Sequence
 
 from rapidfuzz.distance import Levenshtein
 
 from ..analysis import english_words, words
+from ..budget import check_budget
+from ..caches import ByteBoundedCache, size_of
 from ..lexicon import Lexicon
 from ..search import Searcher
+from .fuzzy import FuzzyWords
 
 Span = tuple[int, int, str]  # (first token, end token, document id)
 
@@ -26,9 +29,16 @@ def contains(tokens: Sequence[str], pattern: Sequence[str]) -> bool:
 
 
 class EntityMatcher:
-    """Finds the documents a text names. One per index; memoises spans per distinct text."""
+    """Finds the documents a text names. One per index; memoises spans per distinct text.
 
-    def __init__(self, searcher: Searcher, lexicon: Lexicon, cache_entries: int = 4096) -> None:
+    Names are found through an index, never by trying every name at every position: each name is
+    filed under its rarest word (its anchor), exactly and by the misspellings it tolerates (see
+    `FuzzyWords`), so a text costs its number of words, whatever the number of names."""
+
+    MAX_UNCOVERED = 8  # "University of X" names reported at most (each costs a spelling lookup)
+    MAX_FUZZY_LOOKUPS = 64  # distinct new tokens of one text looked up for misspelt names
+
+    def __init__(self, searcher: Searcher, lexicon: Lexicon, cache_bytes: int = 4 * 1024 * 1024) -> None:
         self.searcher = searcher
         self.lexicon = lexicon
         self.patterns: list[tuple[tuple[str, ...], str]] = []
@@ -40,9 +50,20 @@ class EntityMatcher:
                 if tokens:
                     self.patterns.append((tokens, doc.id))
         self.patterns.sort(key=lambda p: -len(p[0]))
-        self._cache: dict[tuple[str, bool], list[Span]] = {}
-        self._cache_entries = cache_entries
-        self._lock = threading.Lock()
+        uses = Counter(word for pattern, _doc in self.patterns for word in set(pattern))
+        anchored: dict[str, list[tuple[int, int]]] = {}  # anchor word → (pattern number, position)
+        for number, (pattern, _doc) in enumerate(self.patterns):
+            position = min(range(len(pattern)), key=lambda k: (uses[pattern[k]], k))
+            anchored.setdefault(pattern[position], []).append((number, position))
+        self._anchored = anchored
+        self._anchor_words = list(anchored)
+        self._fuzzy = FuzzyWords(self._anchor_words, _allowed_edits)
+        self._not_covered: dict[str, list[tuple[str, ...]]] = {}
+        for name in lexicon.not_covered:
+            self._not_covered.setdefault(name[0], []).append(name)
+        self._near: ByteBoundedCache[str, tuple[tuple[int, int], ...]] = ByteBoundedCache(cache_bytes)
+        self._cache: ByteBoundedCache[tuple[str, bool], list[Span]] = ByteBoundedCache(
+            cache_bytes, measure=_spans_size)
 
     def kind(self, doc_id: str) -> str:
         return self.searcher.documents[doc_id].kind
@@ -54,39 +75,88 @@ class EntityMatcher:
     def spans(self, text: str, states_are_filters: bool = False) -> list[Span]:
         """(start, end, doc id) of every university or topic name in `text`, longest names first.
         Memoised: one message is looked at several times per request."""
-        key = (text, states_are_filters)
-        spans = self._cache.get(key)
-        if spans is None:
-            spans = self._find_spans(text, states_are_filters)
-            with self._lock:
-                if len(self._cache) >= self._cache_entries:
-                    self._cache.clear()
-                self._cache[key] = spans
-        return spans
+        return self._cache.get_or_compute((text, states_are_filters), self._find_spans_of)
+
+    def _find_spans_of(self, key: tuple[str, bool]) -> list[Span]:
+        return self._find_spans(*key)
+
+    def _anchors_near(self, token: str) -> tuple[tuple[int, int], ...]:
+        """(pattern number, anchor position) of every name whose anchor is `token` or within the
+        edits it tolerates of it; memoised per distinct token."""
+        def compute(word: str) -> tuple[tuple[int, int], ...]:
+            found = list(self._anchored.get(word, ()))
+            for anchor in self._fuzzy.near(word):
+                if anchor != word:
+                    found.extend(self._anchored[anchor])
+            return tuple(found)
+        return self._near.get_or_compute(token, compute)
+
+    def _anchors_of(self, tokens: Sequence[str]) -> list[tuple[tuple[int, int], ...]]:
+        """`_anchors_near` of each token; past MAX_FUZZY_LOOKUPS distinct new tokens in one text,
+        a token only matches names exactly (a text of thousands of made-up words is not worth a
+        misspelling lookup each)."""
+        lookups = 0
+        found: list[tuple[tuple[int, int], ...]] = []
+        for i, token in enumerate(tokens):
+            if i % 64 == 0:
+                check_budget()
+            near = self._near.get(token)
+            if near is None:
+                if lookups < self.MAX_FUZZY_LOOKUPS:
+                    lookups += 1
+                    near = self._anchors_near(token)
+                else:
+                    near = tuple(self._anchored.get(token, ()))
+            found.append(near)
+        return found
 
     def _find_spans(self, text: str, states_are_filters: bool) -> list[Span]:
         abbreviations = self.lexicon.name_abbreviations
         tokens = [abbreviations.get(t, t) for t in words(text)]
+        candidates: set[tuple[int, int]] = set()  # (pattern number, first token)
+        for i, near in enumerate(self._anchors_of(tokens)):
+            for number, position in near:
+                start = i - position
+                if start >= 0 and start + len(self.patterns[number][0]) <= len(tokens):
+                    candidates.add((number, start))
         # A window can only match a name when one of its words matches exactly or looks like a typo.
-        typo = [not self.searcher.is_known_word(t) and t.isalpha() and len(t) >= 4 for t in tokens]
+        typo: dict[int, bool] = {}
+
+        def looks_like_typo(k: int) -> bool:
+            if k not in typo:
+                t = tokens[k]
+                typo[k] = t.isalpha() and len(t) >= 4 and not self.searcher.is_known_word(t)
+            return typo[k]
+
         spans: list[Span] = []
         taken = [False] * len(tokens)
-        for pattern, doc_id in self.patterns:
+        for number, i in sorted(candidates):  # names longest first, then left to right, as before
+            pattern, doc_id = self.patterns[number]
             n = len(pattern)
-            for i in range(len(tokens) - n + 1):
-                if any(taken[i:i + n]):
-                    continue
-                if not any(tokens[i + k] == pattern[k] or typo[i + k] for k in range(n)):
-                    continue
-                if not _names_match(tokens[i:i + n], pattern):
-                    continue
-                if self._is_state_mention(tokens, i, n, doc_id, states_are_filters) \
-                        or self._names_another_school(tokens, i, n, doc_id):
-                    continue
-                spans.append((i, i + n, doc_id))
-                for j in range(i, i + n):
-                    taken[j] = True
+            if any(taken[i:i + n]):
+                continue
+            if not any(tokens[i + k] == pattern[k] or looks_like_typo(i + k) for k in range(n)):
+                continue
+            if not _names_match(tokens[i:i + n], pattern):
+                continue
+            if self._is_state_mention(tokens, i, n, doc_id, states_are_filters) \
+                    or self._names_another_school(tokens, i, n, doc_id):
+                continue
+            spans.append((i, i + n, doc_id))
+            for j in range(i, i + n):
+                taken[j] = True
         return sorted(spans)
+
+    def named_in(self, tokens: Sequence[str]) -> set[str]:
+        """Documents whose name or alias occurs exactly (no typo) in the word tokens."""
+        named: set[str] = set()
+        for i, token in enumerate(tokens):
+            for number, position in self._anchored.get(token, ()):
+                pattern, doc_id = self.patterns[number]
+                start = i - position
+                if start >= 0 and tuple(tokens[start:start + len(pattern)]) == pattern:
+                    named.add(doc_id)
+        return named
 
     def _is_state_mention(self, tokens: list[str], i: int, n: int, doc_id: str, states_are_filters: bool) -> bool:
         """'in Michigan' or 'in Washington state' names a state, not the university with that alias."""
@@ -131,13 +201,17 @@ class EntityMatcher:
     def uncovered(self, text: str) -> list[str]:
         """Universities named in `text` that no document covers ("Harvard", "University of Toronto")."""
         tokens = words(text)
+        present = {name for i, token in enumerate(tokens) for name in self._not_covered.get(token, ())
+                   if tuple(tokens[i:i + len(name)]) == name}
         found: list[str] = []
         for name in self.lexicon.not_covered:  # longest first, so "university of toronto" hides "toronto"
-            if contains(tokens, name) and not any(contains(f.split(), name) for f in found):
+            if name in present and not any(contains(f.split(), name) for f in found):
                 found.append(" ".join(name))
         lowered = " ".join(tokens)
         searcher = self.searcher
         for match in self.lexicon.pattern("university_of").finditer(lowered):
+            if len(found) >= self.MAX_UNCOVERED:
+                break
             word = match.group(1) or match.group(2)
             if word and word not in searcher.name_words and word not in searcher.analyzer.stop \
                     and not searcher.speller.correct(word) and not any(word in f.split() for f in found):
@@ -155,12 +229,20 @@ def _names_match(tokens: Sequence[str], pattern: Sequence[str]) -> bool:
     for token, name, same in zip(tokens, pattern, exact, strict=True):
         if same:
             continue
-        allowed = 2 if len(name) >= 7 else 1 if len(name) >= 4 else 0
+        allowed = _allowed_edits(name)
         if allowed == 0 or Levenshtein.distance(token, name, score_cutoff=allowed) > allowed:
             return False
         if token in english_words() and not any(exact):
             return False
     return True
+
+
+def _allowed_edits(name: str) -> int:
+    return 2 if len(name) >= 7 else 1 if len(name) >= 4 else 0
+
+
+def _spans_size(value: object) -> int:
+    return size_of(value) + 100 * len(value) if isinstance(value, list) else size_of(value)
 
 
 def _display_name(text: str, name: str) -> str:

@@ -14,8 +14,8 @@ from ..answering.citing import Block, Citation, Reply, Segment, citation_for, ci
 from ..answering.grounding import confidence_of, coverage
 from ..answering.question import QuestionAnalysis, analyse_question
 from ..answering.selection import Candidate, select_sentences
+from ..budget import check_budget
 from .context import Dialogue
-from .entities import contains
 from .replies import partial
 from .single import answer_overview, answer_single
 from .turns import Resolved, has_subject
@@ -42,8 +42,14 @@ def answer_list(d: Dialogue, resolved: Resolved) -> Reply:
     required = [frozenset(analyzer.terms(alt)) for alt in alternatives] or [frozenset()]
     scope = [doc for doc in d.searcher.indexed.documents if doc.kind == "program"
              and (not resolved.focus or doc.id in resolved.focus)]
-    affirms = {doc.id: _member_sentence(d, doc.id, analysis, required, denying=False) for doc in scope}
-    denies = {doc.id: _member_sentence(d, doc.id, analysis, required, denying=True) for doc in scope}
+    matching = {doc.id for doc in d.searcher.documents_matching(analysis.weights, kinds=("program",))}
+    affirms: dict[str, Candidate | None] = dict.fromkeys((doc.id for doc in scope), None)
+    denies: dict[str, Candidate | None] = dict(affirms)
+    for doc in scope:
+        if doc.id in matching:  # a note with none of the words can neither affirm nor deny
+            check_budget()
+            affirms[doc.id] = _member_sentence(d, doc.id, analysis, required, denying=False)
+            denies[doc.id] = _member_sentence(d, doc.id, analysis, required, denying=True)
     if negated:
         items = [pick for pick in denies.values() if pick is not None]
         if not items:  # no note says it does not: the notes that never say it does
@@ -117,21 +123,18 @@ def _covers_alternative(d: Dialogue, alternative: frozenset[str], terms: frozens
 
 def answer_guide_list(d: Dialogue, resolved: Resolved) -> Reply:
     """'Which universities does the guide list?': the guide passage that names the most universities."""
-    patterns = d.entities.patterns
     best: tuple[int, int] | None = None
     for doc in d.searcher.indexed.documents:
         if doc.kind != "guide":
             continue
         for chunk_index in d.searcher.chunks_of(doc.id):
-            tokens = words(d.searcher.chunks[chunk_index].text)
-            named = {doc_id for pattern, doc_id in patterns if contains(tokens, pattern)}
+            named = d.entities.named_in(words(d.searcher.chunks[chunk_index].text))
             if best is None or len(named) > best[0]:
                 best = (len(named), chunk_index)
     if best is None or best[0] < 2:
         return answer_single(d, replace(resolved, mode="single"))
     chunk = d.searcher.chunks[best[1]]
-    named = [quote for quote in chunk.sentence_texts()
-             if any(contains(words(quote), pattern) for pattern, _doc in patterns)]
+    named = [quote for quote in chunk.sentence_texts() if d.entities.named_in(words(quote))]
     citations = [citation_for(chunk, quote, n) for n, quote in enumerate(named, start=1)]
     items = "; ".join(f"{c.quote} [{c.id}]" for c in citations)
     lead = d.lexicon.reply("guide_list_lead", count=len(citations))

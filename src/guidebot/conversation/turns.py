@@ -15,6 +15,7 @@ from typing import Literal
 
 from ..answering.question import asks_specific
 from ..answering.spelling import correct_spelling
+from ..budget import check_budget
 from .context import Dialogue
 from .smalltalk import smalltalk_reply
 
@@ -47,6 +48,7 @@ def resolve(d: Dialogue, message: str, history: Sequence[Turn] = ()) -> Resolved
     previous: Resolved | None = None
     last_assistant = listing = ""
     for turn in history[-d.policy.recent_turns:]:
+        check_budget()
         if turn.role == "user" and turn.content.strip():
             resolved_turn = resolve_turn(d, turn.content, previous, "", listing)
             if resolved_turn.mode != "smalltalk":

@@ -1,8 +1,10 @@
 """The HTTP app: `create_app(settings)` (the uvicorn factory `guidebot.service.app:create_app`)
-and the API routes. Routes are thin: they validate input (schemas.py, 422 naming the field),
-call the serving `Guidebot` (read once per request from the `BotHolder`, lifecycle.py), and shape
-JSON. Also wires in the request middlewares (middleware.py, ratelimit.py), the pages (pages.py),
-POST /api/reindex when an admin token is configured, and following index files rebuilt elsewhere.
+and the API routes. Routes are thin: they validate input (schemas.py and inputs.py, 422 naming
+the field), hand the work to the work queue (admission.py: off the event loop, bounded, under a
+deadline), call the serving `Guidebot` (read once per request from the `BotHolder`,
+lifecycle.py), and shape JSON. Also wires in the request middlewares (middleware.py,
+ratelimit.py, head.py, forwarding.py), health (health.py), the pages (pages.py), POST
+/api/reindex when an admin token is configured, and following index files rebuilt elsewhere.
 
 Every limit comes from Settings. The public contract (paths, field names and status codes of
 /api/chat, /api/search, /api/chunks, /api/health, /api/config) is relied on by the widget and
@@ -15,25 +17,30 @@ outside clients: extend it, never rename.
 import asyncio
 import hmac
 import logging
-import os
 from contextlib import asynccontextmanager, suppress
 from typing import Annotated
 
 import orjson
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from ..chat import Guidebot, Turn
+from ..chat import Deadline, Guidebot, Turn
 from ..errors import CorpusError
 from ..settings import Settings
+from . import inputs
+from .admission import Outcomes, WorkQueue, admit
 from .delivery import WebDelivery
-from .lifecycle import BotHolder, RebuildInProgress, follow_index_file, load_for_serving
+from .forwarding import ProxyHeadersMiddleware, TrustedPeerMiddleware
+from .head import HeadMiddleware
+from .health import add_health_routes
+from .lifecycle import BotHolder, RebuildInProgress, follow_index_file
 from .middleware import BodyLimitMiddleware, RequestLogMiddleware, SecurityHeadersMiddleware, log_fields
 from .pages import add_pages
 from .payload import chat_payload
-from .ratelimit import RateLimitMiddleware, TokenBucketLimiter
+from .ratelimit import RateLimitMiddleware, TokenBucketLimiter, client_key
 from .replies import CachedReply, ReplyCache
 from .schemas import (
     ChatResponse,
@@ -41,19 +48,24 @@ from .schemas import (
     ConfigResponse,
     CorpusProblemsResponse,
     ErrorResponse,
-    HealthResponse,
     Limits,
     ReindexResponse,
     SearchResponse,
     chat_request_model,
 )
+from .startup import Loaded, load_for_serving
 
 __all__ = ["create_app"]
 
 log = logging.getLogger("guidebot.api")
 RATE_LIMITED_PATHS = ("/api/chat", "/api/search", "/api/reindex")
 MAX_SEARCH_RESULTS = 50  # the largest `k` of /api/search (part of the API contract, not a deployment setting)
+RATE_COST_CHARS = 2000  # a chat or search counts one more request against the rate limit per this many characters
 TOO_MANY = {"model": ErrorResponse, "description": "Too many requests from this address; see Retry-After"}
+BUSY = {"model": ErrorResponse, "description": "The work queue is full, or the work took longer than the time "
+                                               "budget; see Retry-After"}
+TOO_LONG = {"description": "Invalid input, or input over its limits after Unicode normalisation; `detail` "
+                           "names the field"}
 
 
 def json_response(data: object, status_code: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -61,14 +73,19 @@ def json_response(data: object, status_code: int = 200, headers: dict[str, str] 
     return Response(orjson.dumps(data), status_code=status_code, media_type="application/json", headers=headers)
 
 
-def create_app(settings: Settings | None = None, bot: Guidebot | None = None) -> FastAPI:
-    """Build the app. Without a bot it serves the index file for `settings.corpus_dir` (built
-    when missing or stale) and follows that file when another process rewrites it."""
+def create_app(settings: Settings | None = None, bot: Guidebot | None = None, loaded: Loaded | None = None) -> FastAPI:
+    """Build the app. Without a bot it serves the index file for `settings.corpus_dir` (built when
+    missing or stale, or `loaded` when the caller already did that) and follows that file when
+    another process rewrites it."""
     settings = settings or Settings.from_env()
     follow_file = bot is None
+    origin = None
     if bot is None:
-        bot = Guidebot(load_for_serving(settings.corpus_dir, settings.index_path), policy=settings.policy())
-    holder = BotHolder(bot, settings.corpus_dir, settings.index_path)
+        loaded = loaded or load_for_serving(settings.corpus_dir, settings.index_path)
+        bot, origin = Guidebot(loaded.indexed, policy=settings.policy()), loaded.origin
+    holder = BotHolder(bot, settings.corpus_dir, settings.index_path, origin)
+    work = WorkQueue(settings.work_threads, settings.work_queue, heavy_cost=settings.max_message_chars)
+    outcomes = Outcomes()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
@@ -84,44 +101,63 @@ def create_app(settings: Settings | None = None, bot: Guidebot | None = None) ->
                     await follower
 
     app = FastAPI(title="guidebot", version="1", lifespan=lifespan, description=bot.description)
+    app.router.route_class = inputs.StrictJSONRoute
+    app.add_exception_handler(RequestValidationError, inputs.validation_error_reply)
     app.state.settings = settings
     app.state.holder = holder
-    add_middlewares(app, settings)
-    add_chat_route(app, settings, holder)
-    add_search_routes(app, settings, holder)
+    app.state.work = work
+    limiter = add_middlewares(app, settings)
+    add_chat_route(app, settings, holder, work, outcomes, limiter)
+    add_search_routes(app, settings, holder, work, outcomes, limiter)
+    add_health_routes(app, holder, work, outcomes)
     add_service_routes(app, settings, holder)
     add_admin_routes(app, settings, holder)
     add_pages(app, settings, holder)
     return app
 
 
-def add_middlewares(app: FastAPI, settings: Settings) -> None:
-    """Outermost first: request id and log line, security headers, CORS (so that 413 and 429
-    replies carry CORS headers too and the widget can read them), rate limit, body limit."""
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+def add_middlewares(app: FastAPI, settings: Settings) -> TokenBucketLimiter | None:
+    """Outermost first: whether the peer is a trusted proxy, then what it forwarded (client
+    address, scheme), request id and log line, HEAD as GET, security headers, CORS (so that 413
+    and 429 replies carry CORS headers too and the widget can read them), rate limit, body limit.
+    Returns the rate limiter (None when off), which the routes also charge by cost."""
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes, timeout=settings.body_timeout_seconds)
+    limiter = None
     if settings.rate_limit_per_minute:
-        app.add_middleware(RateLimitMiddleware, limiter=TokenBucketLimiter(settings.rate_limit_per_minute),
-                           paths=RATE_LIMITED_PATHS)
+        limiter = TokenBucketLimiter(settings.rate_limit_per_minute)
+        app.add_middleware(RateLimitMiddleware, limiter=limiter, paths=RATE_LIMITED_PATHS)
     if settings.allowed_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.allowed_origins),
                            allow_methods=["GET", "POST", "OPTIONS"], allow_headers=["Content-Type"],
                            expose_headers=["Retry-After", "X-Request-ID"], max_age=600)
     app.add_middleware(WebDelivery)  # HEAD; gzip, ETag and Cache-Control for pages and assets (delivery.py)
     app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(HeadMiddleware)
     app.add_middleware(RequestLogMiddleware)
+    app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.forwarded_allow_ips)
+    app.add_middleware(TrustedPeerMiddleware, trusted_hosts=settings.forwarded_allow_ips)
+    return limiter
 
 
-def add_chat_route(app: FastAPI, settings: Settings, holder: BotHolder) -> None:
+def charge(limiter: TokenBucketLimiter | None, request: Request, cost: int) -> None:
+    """Count a costly request as more than one against its client's rate limit."""
+    if limiter is not None and cost >= RATE_COST_CHARS:
+        limiter.charge(client_key(request.scope), cost // RATE_COST_CHARS)
+
+
+def add_chat_route(app: FastAPI, settings: Settings, holder: BotHolder, work: WorkQueue, outcomes: Outcomes,
+                   limiter: TokenBucketLimiter | None) -> None:
     chat_request = chat_request_model(settings)
     budget = settings.request_timeout_seconds
 
     @app.post("/api/chat", response_model=ChatResponse, tags=["chat"], responses={
         400: {"model": ErrorResponse, "description": "The body cannot be decoded (for example, it is not UTF-8)"},
+        408: {"model": ErrorResponse, "description": "The body did not arrive within GUIDEBOT_BODY_TIMEOUT_SECONDS"},
         413: {"model": ErrorResponse, "description": "The body is larger than GUIDEBOT_MAX_BODY_BYTES"},
-        429: TOO_MANY,
-        503: {"model": ErrorResponse, "description": "The answer took longer than the time budget"}})
+        422: TOO_LONG, 429: TOO_MANY, 503: BUSY})
     async def chat(body: chat_request, request: Request) -> Response:  # type: ignore[valid-type]
         """Answer one message; send earlier turns as `history` for follow-up questions."""
+        deadline = Deadline.after(budget)
         serving = holder.serving  # read once: a swap during this request does not affect it
         history = [Turn(t.role, t.content) for t in body.history]
         fields = log_fields(request.scope)
@@ -129,31 +165,55 @@ def add_chat_route(app: FastAPI, settings: Settings, holder: BotHolder) -> None:
             fields["question"] = body.message
         key = ReplyCache.key(body.message, history)
         reply = serving.replies.get(key) if key is not None else None
-        if reply is None:
-            try:
-                answer = await asyncio.wait_for(asyncio.to_thread(serving.bot.chat, body.message, history), budget)
-            except TimeoutError:
-                fields["timed_out"] = True
-                return json_response({"detail": f"the answer took longer than {budget:g} s; try a shorter "
-                                                "question or fewer earlier turns"}, 503, {"Retry-After": "5"})
-            reply = CachedReply(orjson.dumps(chat_payload(serving.bot, answer)), answer.answered, answer.kind)
+        if reply is not None:
+            fields["cached"] = True
+        else:
+            reads = serving.bot.turns_read(history)
+            estimate = inputs.estimated_cost([body.message, *(history[n].content for n in reads)],
+                                             [turn.content for turn in history])
+
+            def answer() -> tuple[int, CachedReply]:
+                cost = inputs.check_chat(body.message, history, reads, settings)
+                reply = serving.bot.chat(body.message, history, deadline=deadline)
+                return cost, CachedReply(orjson.dumps(chat_payload(serving.bot, reply)), reply.answered, reply.kind)
+
+            done = await admit(work, outcomes, fields, answer, estimate, deadline, "answer")
+            if isinstance(done, Response):
+                return done
+            cost, reply = done
+            charge(limiter, request, cost)
             if key is not None:
                 serving.replies.put(key, reply)
-        else:
-            fields["cached"] = True
         fields["answered"], fields["kind"] = reply.answered, reply.kind
         return Response(reply.payload, media_type="application/json")
 
 
-def add_search_routes(app: FastAPI, settings: Settings, holder: BotHolder) -> None:
-    @app.get("/api/search", response_model=SearchResponse, tags=["search"], responses={429: TOO_MANY})
+def add_search_routes(app: FastAPI, settings: Settings, holder: BotHolder, work: WorkQueue, outcomes: Outcomes,
+                      limiter: TokenBucketLimiter | None) -> None:
+    budget = settings.request_timeout_seconds
+
+    @app.get("/api/search", response_model=SearchResponse, tags=["search"],
+             responses={422: TOO_LONG, 429: TOO_MANY, 503: BUSY})
     async def search(request: Request, q: Annotated[str, Query(min_length=1, max_length=settings.max_message_chars)],
                      k: Annotated[int, Query(ge=1, le=MAX_SEARCH_RESULTS)] = 5) -> Response:
         """The top-k passages for a query, by BM25 score."""
+        deadline = Deadline.after(budget)
+        fields = log_fields(request.scope)
         if settings.log_questions:
-            log_fields(request.scope)["question"] = q
-        hits = holder.bot.search(q, k)
-        return json_response({"query": q, "results": [hit.as_payload() for hit in hits]})
+            fields["question"] = q
+        bot = holder.bot
+
+        def find() -> tuple[int, bytes]:
+            cost = inputs.check_query(q, settings)
+            hits = bot.search(q, k, deadline=deadline)
+            return cost, orjson.dumps({"query": q, "results": [hit.as_payload() for hit in hits]})
+
+        done = await admit(work, outcomes, fields, find, inputs.estimated_cost([q], []), deadline, "search")
+        if isinstance(done, Response):
+            return done
+        cost, payload = done
+        charge(limiter, request, cost)
+        return Response(payload, media_type="application/json")
 
     @app.get("/api/chunks/{chunk_id}", response_model=ChunkResponse, tags=["search"],
              responses={404: {"model": ErrorResponse, "description": "No chunk has this id"}})
@@ -166,14 +226,7 @@ def add_search_routes(app: FastAPI, settings: Settings, holder: BotHolder) -> No
 
 
 def add_service_routes(app: FastAPI, settings: Settings, holder: BotHolder) -> None:
-    worker = os.getpid()
     limits = Limits.of(settings).model_dump()
-
-    @app.get("/api/health", response_model=HealthResponse, tags=["service"])
-    async def health() -> Response:
-        bot = holder.bot
-        return json_response({"status": "ok", "documents": len(bot.documents), "chunks": bot.chunk_count,
-                              "index_version": bot.version, "worker": worker})
 
     @app.get("/api/config", response_model=ConfigResponse, tags=["service"])
     async def config() -> Response:

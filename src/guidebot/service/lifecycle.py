@@ -25,10 +25,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..build import build_index, load_or_build
+from ..build import build_index
 from ..chat import Guidebot
 from ..corpus import Document, load_corpus
-from ..errors import CorpusError, GuidebotError, IndexFileError
+from ..errors import GuidebotError, IndexFileError
 from ..index import IndexedCorpus, load_index, read_manifest, save_index
 from .replies import ReplyCache
 
@@ -112,19 +112,16 @@ def rebuild_lock(index_path: Path, blocking: bool) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def load_for_serving(corpus_dir: Path, index_path: Path) -> IndexedCorpus:
-    """The index a (re)starting worker should serve: fresh from the corpus when it is valid; the
-    existing index file when the corpus has errors (a maintainer is mid-edit), with a warning."""
-    try:
-        return load_or_build(corpus_dir, index_path)
-    except CorpusError as exc:
-        try:
-            indexed = load_index(index_path)
-        except IndexFileError:
-            raise exc from None
-        for problem in exc.problems:
-            log.warning("corpus problem, serving the previous index: %s", problem)
-        return indexed
+@dataclass(frozen=True)
+class IndexOrigin:
+    """Where the served index came from, as /api/health reports it: when it was built (the index
+    file's time, or the in-memory build's), whether it is in the index file (False: a read-only
+    folder or full disk, served from memory), and how many corpus problems made the server keep
+    a previous index instead of the corpus's current state."""
+
+    built_at: float = field(default_factory=time.time)
+    persisted: bool = True
+    problems: int = 0
 
 
 @dataclass(frozen=True)
@@ -134,6 +131,7 @@ class Serving:
 
     bot: Guidebot
     replies: ReplyCache = field(default_factory=ReplyCache)
+    origin: IndexOrigin = field(default_factory=IndexOrigin)
 
 
 class BotHolder:
@@ -143,8 +141,8 @@ class BotHolder:
     `rebuild` and `refresh` block for as long as a build or load takes: call them from a worker
     thread, never on the event loop."""
 
-    def __init__(self, bot: Guidebot, corpus_dir: Path, index_path: Path) -> None:
-        self.serving = Serving(bot)
+    def __init__(self, bot: Guidebot, corpus_dir: Path, index_path: Path, origin: IndexOrigin | None = None) -> None:
+        self.serving = Serving(bot, origin=origin or IndexOrigin())
         self.corpus_dir = Path(corpus_dir)
         self.index_path = Path(index_path)
         self._swap_lock = threading.Lock()  # one rebuild or reload at a time in this process
@@ -156,7 +154,8 @@ class BotHolder:
 
     def _swap_in(self, indexed: IndexedCorpus) -> None:
         """A new bot with the same policy and its caches warmed, swapped in with one assignment."""
-        self.serving = Serving(Guidebot(indexed, policy=self.bot.policy).warm())
+        built_at = os.stat(self.index_path).st_mtime if self.index_path.exists() else time.time()
+        self.serving = Serving(Guidebot(indexed, policy=self.bot.policy).warm(), origin=IndexOrigin(built_at))
 
     def rebuild(self) -> Rebuild:
         """Rebuild from the corpus, write the index file, swap the new bot in.

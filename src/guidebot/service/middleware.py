@@ -10,6 +10,7 @@ knows about answers or the bot.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import logging
@@ -190,11 +191,14 @@ def page_security_headers(html: str) -> dict[str, str]:
 class BodyLimitMiddleware:
     """Refuses request bodies over `max_bytes` with a 413: at once when Content-Length says so, and
     while reading otherwise (chunked uploads). A body within the limit is read here and handed to
-    the app unchanged, so the app never sees more than `max_bytes`."""
+    the app unchanged, so the app never sees more than `max_bytes`. A body that takes longer
+    than `timeout` seconds to arrive (a client trickling it) gets a 408 and the connection is
+    closed, so a slow client holds a connection for a bounded time."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, timeout: float = 10.0) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.timeout = timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -207,21 +211,19 @@ class BodyLimitMiddleware:
         if not declared and not chunked:
             await self.app(scope, receive, send)  # no body to read
             return
-        parts: list[bytes] = []
-        size = 0
-        while True:
-            message = await receive()
-            if message["type"] != "http.request":
-                return  # the client went away before sending its body
-            part = message.get("body", b"")
-            size += len(part)
-            if size > self.max_bytes:
-                await self._refuse(send)
-                return
-            parts.append(part)
-            if not message.get("more_body", False):
-                break
-        body = b"".join(parts)
+        try:
+            async with asyncio.timeout(self.timeout):
+                body = await self._read(receive)
+        except TimeoutError:
+            log_fields(scope)["slow_body"] = True
+            await send_json(send, 408, {"detail": f"the request body did not arrive within {self.timeout:g} s"},
+                            headers=[(b"connection", b"close")])
+            return
+        if body is None:
+            return  # the client went away before sending its body
+        if len(body) > self.max_bytes:
+            await self._refuse(send)
+            return
         replayed = False
 
         async def replay() -> Message:
@@ -232,6 +234,21 @@ class BodyLimitMiddleware:
             return {"type": "http.request", "body": body, "more_body": False}
 
         await self.app(scope, replay, send)
+
+    async def _read(self, receive: Receive) -> bytes | None:
+        """The whole body, or its first `max_bytes + 1` bytes or more when it is too large; None when
+        the client disconnected."""
+        parts: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                return None
+            part = message.get("body", b"")
+            size += len(part)
+            parts.append(part)
+            if size > self.max_bytes or not message.get("more_body", False):
+                return b"".join(parts)
 
     async def _refuse(self, send: Send) -> None:
         await send_json(send, 413, {"detail": f"the request body is larger than {self.max_bytes} bytes; "

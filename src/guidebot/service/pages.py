@@ -19,6 +19,7 @@ from fastapi.templating import Jinja2Templates
 
 from ..settings import Settings
 from .delivery import ScriptFile
+from .forwarding import from_trusted_peer
 from .lifecycle import BotHolder
 from .middleware import page_security_headers
 from .sources import add_source_pages
@@ -48,9 +49,10 @@ def add_pages(app: FastAPI, settings: Settings, holder: BotHolder) -> None:
 
     @app.get("/embed", response_class=HTMLResponse, include_in_schema=False)
     async def embed_page(request: Request) -> HTMLResponse:
-        base_url = str(request.base_url).rstrip("/")
+        base_url = public_base_url(settings, request)
         snippet = f'<script src="{base_url}/widget.js" defer></script>'
-        return page(request, "embed.html", {**branding(), "base_url": base_url, "snippet": snippet})
+        return page(request, "embed.html", {**branding(), "base_url": base_url, "snippet": snippet,
+                                            "asset_base": ""})
 
     widget = ScriptFile(WIDGET_JS)
 
@@ -60,3 +62,20 @@ def add_pages(app: FastAPI, settings: Settings, holder: BotHolder) -> None:
 
     add_source_pages(app, holder, templates)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+
+
+def public_base_url(settings: Settings, request: Request) -> str:
+    """The URL other sites should load the widget from: GUIDEBOT_PUBLIC_URL when set; else the
+    request's own URL, whose host comes from the Host header only when a trusted proxy sent the
+    request (any client can type any Host); else the address the connection arrived at."""
+    if settings.public_url:
+        return settings.public_url.rstrip("/")
+    if from_trusted_peer(request.scope):
+        return str(request.base_url).rstrip("/")
+    server = request.scope.get("server")
+    if not server or server[1] is None:
+        return str(request.base_url.replace(netloc="localhost")).rstrip("/")
+    host, port = server
+    host = f"[{host}]" if ":" in host else host
+    default = {"http": 80, "https": 443}.get(request.url.scheme)
+    return f"{request.url.scheme}://{host}" + ("" if port == default else f":{port}")

@@ -1,5 +1,7 @@
 """The per-client rate limit: token buckets per client address, and the middleware that answers
 429 with Retry-After on the limited paths (chat, search, reindex) when a client is over budget.
+A request costs one token when it arrives; a chat or search that reads a lot of text is charged
+more once its cost is known (`charge`), so a client cannot buy a lot of work with few requests.
 Each worker process counts on its own.
 """
 
@@ -47,6 +49,16 @@ class TokenBucketLimiter:
         if len(self._buckets) > self.max_clients:
             self._buckets.popitem(last=False)
         return wait
+
+    def charge(self, client: str, tokens: float) -> None:
+        """Take `tokens` more from a client whose request was let through and turned out costly (a
+        long chat). The bucket may go down to minus its capacity, which the client then waits off."""
+        now = self.clock()
+        entry = self._buckets.pop(client, None)
+        current = self.capacity if entry is None else min(self.capacity, entry[0] + (now - entry[1]) * self.rate)
+        self._buckets[client] = (max(-self.capacity, current - tokens), now)
+        if len(self._buckets) > self.max_clients:
+            self._buckets.popitem(last=False)
 
     def __len__(self) -> int:
         return len(self._buckets)

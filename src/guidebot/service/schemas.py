@@ -27,7 +27,9 @@ def chat_request_model(settings: Settings) -> type[BaseModel]:
 
     class ChatRequest(BaseModel):
         model_config = ConfigDict(extra="ignore")
-        message: str = Field(description=f"The student's question, 1–{max_message_chars} characters after trimming.")
+        message: str = Field(description=f"The student's question, 1–{max_message_chars} characters after trimming "
+                                         "and Unicode NFKC normalisation.",
+                             json_schema_extra={"minLength": 1, "maxLength": max_message_chars})
         history: list[ChatTurn] = Field(default_factory=list, max_length=settings.max_history_items,
                                         description="Earlier turns, oldest first (the server keeps no state).")
 
@@ -125,23 +127,58 @@ class ChunkResponse(BaseModel):
     text: str
 
 
+class IndexHealth(BaseModel):
+    age_seconds: float = Field(description="Seconds since the served index was built")
+    persisted: bool = Field(description="False when the index file could not be written: served from memory")
+    corpus_problems: int = Field(description="Problems of the current corpus that keep a previous index serving")
+
+
+class LaneHealth(BaseModel):
+    running: int
+    waiting: int
+    capacity: int = Field(description="Threads plus waiting places; a request finding them all taken gets 503")
+    refused: int = Field(description="Requests refused because the lane was full, since the worker started")
+
+
+class QueueHealth(BaseModel):
+    light: LaneHealth
+    heavy: LaneHealth = Field(description="The lane of costly requests (long histories, growing text)")
+
+
 class HealthResponse(BaseModel):
-    status: str
+    status: str = Field(description='"ok" when ready; "busy" (work queue full) or "failing" (most recent '
+                                    'requests failed) with a 503')
     documents: int
     chunks: int
     index_version: str
     worker: int = Field(description="Process id of the worker that answered (several workers each have one).")
+    ready: bool
+    index: IndexHealth
+    queue: QueueHealth
+    recent_failure_share: float = Field(ge=0.0, le=1.0, description="Share of the recent chats and searches "
+                                                                     "that timed out or failed")
+
+
+class LivenessResponse(BaseModel):
+    status: str = Field(description='Always "alive": the worker\'s event loop answers')
+    worker: int
 
 
 class Limits(BaseModel):
-    max_message_chars: int = Field(description="Longest message, after trimming (GUIDEBOT_MAX_MESSAGE_CHARS).")
+    max_message_chars: int = Field(description="Longest message, after trimming and NFKC normalisation "
+                                               "(GUIDEBOT_MAX_MESSAGE_CHARS).")
     max_history_items: int = Field(description="Most earlier turns in `history` (GUIDEBOT_MAX_HISTORY_ITEMS).")
-    max_turn_chars: int = Field(description="Longest `content` of one history turn (GUIDEBOT_MAX_TURN_CHARS).")
+    max_turn_chars: int = Field(description="Longest `content` of one history turn, after NFKC normalisation "
+                                            "(GUIDEBOT_MAX_TURN_CHARS).")
+    max_request_chars: int = Field(description="Most characters in the message and the user turns among the last "
+                                               "12 history items together (GUIDEBOT_MAX_REQUEST_CHARS).")
+    max_body_bytes: int = Field(description="Largest request body (GUIDEBOT_MAX_BODY_BYTES).")
 
     @classmethod
     def of(cls, settings: Settings) -> "Limits":
         return cls(max_message_chars=settings.max_message_chars, max_history_items=settings.max_history_items,
-                   max_turn_chars=settings.max_turn_chars)
+                   max_turn_chars=settings.max_turn_chars, max_request_chars=settings.max_request_chars,
+                   max_body_bytes=settings.max_body_bytes)
 
 
 class ConfigResponse(BaseModel):

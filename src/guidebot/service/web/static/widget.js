@@ -36,7 +36,7 @@
   // The server's request limits, greeting and starter questions come from GET /api/config; the
   // values below are used until it answers, and if it fails. They equal the server's defaults
   // (guidebot.settings.Settings; a test keeps them in step).
-  var DEFAULT_LIMITS = { maxMessage: 2000, maxHistory: 50, maxTurn: 20000 };
+  var DEFAULT_LIMITS = { maxMessage: 2000, maxHistory: 50, maxTurn: 4000 };
   var MAX_STORED_MESSAGES = 100;
   var DEFAULT_ACCENT = "#1d4ed8"; // 6.7:1 against white, both ways round
   var DEFAULT_TITLE = "Guidebot";
