@@ -14,10 +14,11 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .analysis import Analyzer, QueryExpander, SpellingCorrector, english_words, words
+from .analysis import Analyzer, QueryExpander, SpellingCorrector, words
 from .budget import check_budget
 from .chunking import Chunk
 from .corpus import Document
+from .english import english_words
 from .index import IndexedCorpus
 from .semantic import Neighbours, SentenceMeaning
 

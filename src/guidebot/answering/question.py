@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from ..analysis import english_rarity, english_words
+from ..english import english_rarity, english_words
 from .context import Context
 
 

@@ -11,9 +11,10 @@ from collections.abc import Sequence
 
 from rapidfuzz.distance import Levenshtein
 
-from ..analysis import english_words, words
+from ..analysis import words
 from ..budget import check_budget
 from ..caches import ByteBoundedCache, size_of
+from ..english import english_words
 from ..lexicon import Lexicon
 from ..search import Searcher
 from .fuzzy import FuzzyWords
