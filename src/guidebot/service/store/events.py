@@ -1,0 +1,54 @@
+"""What is recorded: one `TurnEvent` per chat reply and one `FeedbackEvent` per rating, as plain
+frozen dataclasses that travel from the request to the background writer. Building them (what
+to keep of a question, scrubbing) is the recorder's job (service/recording.py); writing them is
+the store's."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+
+def day_of(ts: float) -> str:
+    """The UTC day of a time, as the store groups by it: "2026-11-26"."""
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d")
+
+
+@dataclass(frozen=True)
+class Cited:
+    """One citation of a reply: the passage and where it sits."""
+
+    doc_id: str
+    section: str | None
+    chunk_id: str
+
+
+@dataclass(frozen=True)
+class TurnEvent:
+    turn_id: str
+    ts: float
+    kind: str
+    answered: bool
+    confidence: float
+    index_version: str
+    latency_ms: float
+    citations: tuple[Cited, ...] = ()
+    corrections: tuple[tuple[str | None, str], ...] = ()  # (as typed, when it may be kept; read as)
+    reason: str | None = None
+    subject: str | None = None
+    need: str | None = None
+    question: str | None = None
+    answer: str | None = None
+
+
+@dataclass(frozen=True)
+class FeedbackEvent:
+    turn_id: str
+    ts: float
+    rating: str  # up | down
+    comment: str | None = None
+    question: str | None = None
+    answer: str | None = None
+
+
+Event = TurnEvent | FeedbackEvent

@@ -1,0 +1,143 @@
+"""`Store`: writing recorded events in batches, the retention purge, and the reads the report
+needs, on whichever database the URL names. It knows nothing about HTTP or queues: the
+background writer (writer.py) calls `write`, the report (service/report.py) calls the reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from sqlalchemy import Engine, and_, delete, func, select
+
+from .database import migrate, open_engine
+from .events import Event, FeedbackEvent, TurnEvent, day_of
+from .schema import citations, feedback, turns
+
+
+@dataclass(frozen=True)
+class Purged:
+    turns: int
+    citations: int
+    feedback: int
+
+    def as_dict(self) -> dict[str, int]:
+        return {"turns": self.turns, "citations": self.citations, "feedback": self.feedback}
+
+
+class Store:
+    """One database of recorded turns and feedback. Thread-safe (the engine pools connections)."""
+
+    def __init__(self, url: str) -> None:
+        self.engine: Engine = open_engine(url)
+        self.backend = self.engine.dialect.name  # sqlite | postgresql
+
+    def migrate(self) -> str:
+        return migrate(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def write(self, events: Sequence[Event]) -> None:
+        """Insert a batch in one transaction: all of it or (on an error) none of it."""
+        turn_rows = [_turn_row(e) for e in events if isinstance(e, TurnEvent)]
+        citation_rows = [{"turn_id": e.turn_id, "position": n, "ts": e.ts, "doc_id": c.doc_id, "section": c.section,
+                          "chunk_id": c.chunk_id}
+                         for e in events if isinstance(e, TurnEvent) for n, c in enumerate(e.citations, start=1)]
+        feedback_rows = [{"turn_id": e.turn_id, "ts": e.ts, "day": day_of(e.ts), "rating": e.rating,
+                          "comment": e.comment, "question": e.question, "answer": e.answer}
+                         for e in events if isinstance(e, FeedbackEvent)]
+        with self.engine.begin() as conn:
+            for table, rows in ((turns, turn_rows), (citations, citation_rows), (feedback, feedback_rows)):
+                if rows:
+                    conn.execute(table.insert(), rows)
+
+    def purge(self, before_ts: float) -> Purged:
+        """Delete everything recorded before `before_ts` (seconds since the epoch)."""
+        with self.engine.begin() as conn:
+            counts = [conn.execute(delete(table).where(table.c.ts < before_ts)).rowcount
+                      for table in (citations, feedback, turns)]
+        return Purged(turns=counts[2], citations=counts[0], feedback=counts[1])
+
+    # ----------------------------------------------------------------------- reads for the report
+
+    def counts_by_day(self, since: float) -> list[dict[str, Any]]:
+        """[{day, kind, answered, turns}] for turns since `since`."""
+        query = (select(turns.c.day, turns.c.kind, turns.c.answered, func.count().label("turns"))
+                 .where(turns.c.ts >= since).group_by(turns.c.day, turns.c.kind, turns.c.answered))
+        return self._rows(query)
+
+    def latencies_by_day(self, since: float) -> dict[str, list[float]]:
+        found: dict[str, list[float]] = {}
+        with self.engine.connect() as conn:
+            for day, ms in conn.execute(select(turns.c.day, turns.c.latency_ms).where(turns.c.ts >= since)):
+                found.setdefault(day, []).append(ms)
+        return found
+
+    def ratings_by_day(self, since: float) -> list[dict[str, Any]]:
+        query = (select(feedback.c.day, feedback.c.rating, func.count().label("ratings"))
+                 .where(feedback.c.ts >= since).group_by(feedback.c.day, feedback.c.rating))
+        return self._rows(query)
+
+    def unanswered(self, since: float) -> list[dict[str, Any]]:
+        """Turns that were not answered and were not small talk, newest first."""
+        query = (select(turns.c.id.label("turn_id"), turns.c.ts, turns.c.kind, turns.c.reason, turns.c.subject,
+                        turns.c.need, turns.c.question)
+                 .where(and_(turns.c.ts >= since, turns.c.answered.is_(False), turns.c.kind != "smalltalk"))
+                 .order_by(turns.c.ts.desc()))
+        return self._rows(query)
+
+    def rated(self, since: float, rating: str) -> list[dict[str, Any]]:
+        """Ratings given since `since` (the latest per reply), with what is known of the turn."""
+        latest = (select(feedback.c.turn_id, func.max(feedback.c.id).label("id"))
+                  .where(and_(feedback.c.ts >= since)).group_by(feedback.c.turn_id).subquery())
+        query = (select(feedback.c.turn_id, feedback.c.ts, feedback.c.rating, feedback.c.comment,
+                        func.coalesce(feedback.c.question, turns.c.question).label("question"),
+                        func.coalesce(feedback.c.answer, turns.c.answer).label("answer"),
+                        turns.c.kind, turns.c.confidence, turns.c.subject)
+                 .join(latest, latest.c.id == feedback.c.id)
+                 .join(turns, turns.c.id == feedback.c.turn_id, isouter=True)
+                 .where(feedback.c.rating == rating).order_by(feedback.c.ts.desc()))
+        rows = self._rows(query)
+        cited = self.citations_of([r["turn_id"] for r in rows])
+        for row in rows:
+            row["citations"] = cited.get(row["turn_id"], [])
+        return rows
+
+    def citations_of(self, turn_ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
+        ids = list(dict.fromkeys(turn_ids))
+        found: dict[str, list[dict[str, Any]]] = {}
+        for start in range(0, len(ids), 500):
+            query = (select(citations).where(citations.c.turn_id.in_(ids[start:start + 500]))
+                     .order_by(citations.c.turn_id, citations.c.position))
+            for row in self._rows(query):
+                found.setdefault(row["turn_id"], []).append(row)
+        return found
+
+    def cited_sections(self, since: float) -> list[dict[str, Any]]:
+        """[{doc_id, section, citations}] cited since `since`."""
+        query = (select(citations.c.doc_id, citations.c.section, func.count().label("citations"))
+                 .where(citations.c.ts >= since).group_by(citations.c.doc_id, citations.c.section))
+        return self._rows(query)
+
+    def count(self, table_name: str) -> int:
+        table = {"turns": turns, "citations": citations, "feedback": feedback}[table_name]
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
+
+    def turn(self, turn_id: str) -> dict[str, Any] | None:
+        rows = self._rows(select(turns).where(turns.c.id == turn_id))
+        return rows[0] if rows else None
+
+    def _rows(self, query: Any) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            return [dict(row._mapping) for row in conn.execute(query)]
+
+
+def _turn_row(e: TurnEvent) -> dict[str, Any]:
+    return {"id": e.turn_id, "ts": e.ts, "day": day_of(e.ts), "kind": e.kind, "answered": e.answered,
+            "confidence": e.confidence, "index_version": e.index_version, "latency_ms": e.latency_ms,
+            "corrections": orjson.dumps(e.corrections).decode() if e.corrections else None,
+            "reason": e.reason, "subject": e.subject, "need": e.need, "question": e.question, "answer": e.answer}
