@@ -16,6 +16,7 @@ import asyncio
 import hmac
 import logging
 import os
+import time
 from contextlib import asynccontextmanager, suppress
 from typing import Annotated
 
@@ -28,10 +29,12 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from ..chat import Guidebot, Turn, reply_payload
 from ..errors import CorpusError
 from ..settings import Settings
+from .feedback import add_feedback_route
 from .lifecycle import BotHolder, RebuildInProgress, follow_index_file, load_for_serving
 from .middleware import BodyLimitMiddleware, RequestLogMiddleware, SecurityHeadersMiddleware, log_fields
 from .pages import add_pages
 from .ratelimit import RateLimitMiddleware, TokenBucketLimiter
+from .recording import Recorder
 from .replies import CachedReply, ReplyCache
 from .schemas import (
     ChatResponse,
@@ -49,7 +52,7 @@ from .schemas import (
 __all__ = ["create_app"]
 
 log = logging.getLogger("guidebot.api")
-RATE_LIMITED_PATHS = ("/api/chat", "/api/search", "/api/reindex")
+RATE_LIMITED_PATHS = ("/api/chat", "/api/search", "/api/reindex", "/api/feedback")
 MAX_SEARCH_RESULTS = 50  # the largest `k` of /api/search (part of the API contract, not a deployment setting)
 TOO_MANY = {"model": ErrorResponse, "description": "Too many requests from this address; see Retry-After"}
 
@@ -67,15 +70,18 @@ def create_app(settings: Settings | None = None, bot: Guidebot | None = None) ->
     if bot is None:
         bot = Guidebot(load_for_serving(settings.corpus_dir, settings.index_path), policy=settings.policy())
     holder = BotHolder(bot, settings.corpus_dir, settings.index_path)
+    recorder = Recorder.from_settings(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
         holder.bot.warm()  # compute the per-index caches before the first request
+        recorder.start()
         follower = asyncio.create_task(follow_index_file(holder, settings.reload_check_seconds)) \
             if follow_file else None
         try:
             yield
         finally:
+            await asyncio.to_thread(recorder.close)  # write what is queued
             if follower is not None:
                 follower.cancel()
                 with suppress(asyncio.CancelledError):
@@ -84,10 +90,12 @@ def create_app(settings: Settings | None = None, bot: Guidebot | None = None) ->
     app = FastAPI(title="guidebot", version="1", lifespan=lifespan, description=bot.description)
     app.state.settings = settings
     app.state.holder = holder
+    app.state.recorder = recorder
     add_middlewares(app, settings)
-    add_chat_route(app, settings, holder)
+    add_chat_route(app, settings, holder, recorder)
+    add_feedback_route(app, settings, recorder)
     add_search_routes(app, settings, holder)
-    add_service_routes(app, settings, holder)
+    add_service_routes(app, settings, holder, recorder)
     add_admin_routes(app, settings, holder)
     add_pages(app, settings, holder)
     return app
@@ -108,7 +116,7 @@ def add_middlewares(app: FastAPI, settings: Settings) -> None:
     app.add_middleware(RequestLogMiddleware)
 
 
-def add_chat_route(app: FastAPI, settings: Settings, holder: BotHolder) -> None:
+def add_chat_route(app: FastAPI, settings: Settings, holder: BotHolder, recorder: Recorder) -> None:
     chat_request = chat_request_model(settings)
     budget = settings.request_timeout_seconds
 
@@ -119,6 +127,7 @@ def add_chat_route(app: FastAPI, settings: Settings, holder: BotHolder) -> None:
         503: {"model": ErrorResponse, "description": "The answer took longer than the time budget"}})
     async def chat(body: chat_request, request: Request) -> Response:  # type: ignore[valid-type]
         """Answer one message; send earlier turns as `history` for follow-up questions."""
+        started = time.perf_counter()
         serving = holder.serving  # read once: a swap during this request does not affect it
         history = [Turn(t.role, t.content) for t in body.history]
         fields = log_fields(request.scope)
@@ -134,12 +143,14 @@ def add_chat_route(app: FastAPI, settings: Settings, holder: BotHolder) -> None:
                 return json_response({"detail": f"the answer took longer than {budget:g} s; try a shorter "
                                                 "question or fewer earlier turns"}, 503, {"Retry-After": "5"})
             reply = CachedReply(orjson.dumps(reply_payload(answer)), answer.answered, answer.kind)
+            recorder.learn(reply.payload, answer, serving.bot)
             if key is not None:
                 serving.replies.put(key, reply)
         else:
             fields["cached"] = True
         fields["answered"], fields["kind"] = reply.answered, reply.kind
-        return Response(reply.payload, media_type="application/json")
+        return Response(recorder.respond(body.message, reply.payload, reply.kind, serving.bot, started),
+                        media_type="application/json")
 
 
 def add_search_routes(app: FastAPI, settings: Settings, holder: BotHolder) -> None:
@@ -162,7 +173,7 @@ def add_search_routes(app: FastAPI, settings: Settings, holder: BotHolder) -> No
                               "url": c.url, "text": c.text})
 
 
-def add_service_routes(app: FastAPI, settings: Settings, holder: BotHolder) -> None:
+def add_service_routes(app: FastAPI, settings: Settings, holder: BotHolder, recorder: Recorder) -> None:
     worker = os.getpid()
     limits = Limits.of(settings).model_dump()
 
@@ -170,7 +181,7 @@ def add_service_routes(app: FastAPI, settings: Settings, holder: BotHolder) -> N
     async def health() -> Response:
         bot = holder.bot
         return json_response({"status": "ok", "documents": len(bot.documents), "chunks": bot.chunk_count,
-                              "index_version": bot.version, "worker": worker})
+                              "index_version": bot.version, "worker": worker, "recording": recorder.health()})
 
     @app.get("/api/config", response_model=ConfigResponse, tags=["service"])
     async def config() -> Response:

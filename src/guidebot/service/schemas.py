@@ -73,6 +73,8 @@ class ChatResponse(BaseModel):
     suggestions: list[str]
     blocks: list[BlockOut] = Field(description="The same reply as paragraphs and lists, for clients that "
                                                "render lists as lists")
+    reply_id: str | None = Field(None, description="Signed id of this reply, for POST /api/feedback "
+                                                   "(absent when recording is off)")
 
 
 class SearchResult(BaseModel):
@@ -99,12 +101,25 @@ class ChunkResponse(BaseModel):
     text: str
 
 
+class RecordingHealth(BaseModel):
+    database: str = Field(description="sqlite or postgresql")
+    ready: bool = Field(description="The schema is migrated and events can be written")
+    queued: int = Field(description="Events waiting in this worker's memory for the database")
+    written: int
+    dropped: int = Field(description="Events dropped by this worker: the queue was full, or shutdown came first")
+    rejected: int = Field(description="Events the database refused for what they held")
+    retries: int = Field(description="Failed writes retried (the database was unavailable)")
+    last_error: str | None = Field(description="The last database error, until a write succeeds again")
+
+
 class HealthResponse(BaseModel):
     status: str
     documents: int
     chunks: int
     index_version: str
     worker: int = Field(description="Process id of the worker that answered (several workers each have one).")
+    recording: RecordingHealth | None = Field(None, description="This worker's event recording; null when off "
+                                                                 "(GUIDEBOT_DATABASE_URL=none)")
 
 
 class Limits(BaseModel):
