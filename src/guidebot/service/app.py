@@ -29,6 +29,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from ..chat import Guidebot, Turn, reply_payload
 from ..errors import CorpusError
 from ..settings import Settings
+from .admin import add_admin_pages
 from .feedback import add_feedback_route
 from .lifecycle import BotHolder, RebuildInProgress, follow_index_file, load_for_serving
 from .middleware import BodyLimitMiddleware, RequestLogMiddleware, SecurityHeadersMiddleware, log_fields
@@ -98,6 +99,7 @@ def create_app(settings: Settings | None = None, bot: Guidebot | None = None) ->
     add_service_routes(app, settings, holder, recorder)
     add_admin_routes(app, settings, holder)
     add_pages(app, settings, holder)
+    add_admin_pages(app, settings, holder, recorder)
     return app
 
 
