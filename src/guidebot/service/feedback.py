@@ -61,6 +61,8 @@ def add_feedback_route(app: FastAPI, settings: Settings, recorder: Recorder) -> 
     keep_text = keeps_rated_text(settings.store_questions)
 
     @app.post("/api/feedback", status_code=202, response_model=FeedbackAccepted, tags=["chat"], responses={
+        400: {"description": "The body cannot be decoded (for example, it is not UTF-8)"},
+        413: {"description": "The body is larger than GUIDEBOT_MAX_BODY_BYTES"},
         404: {"description": "No reply was given with this id (or it is older than the retention period)"},
         429: {"description": "Too many requests from this address; see Retry-After"}})
     async def give_feedback(body: body_model) -> Response:  # type: ignore[valid-type]
