@@ -18,13 +18,14 @@ _PHONE = re.compile(
     r")(?![\w])")
 _DIGIT_GROUPS = re.compile(r"(?<![\w])\d(?:[ -]?\d){11,}(?![\w])")  # card-like: 12 or more digits in groups
 _LONG_DIGITS = re.compile(r"\d{7,}")
+_SEVEN_DIGITS = re.compile(r"(?:\d\D*){7}")  # fewer digits than that: nothing to scrub
 
 
 def scrub(text: str) -> str:
     """The text with e-mail addresses, phone numbers and runs of 7 or more digits replaced."""
     if "@" in text:
         text = _EMAIL.sub("[email]", text)
-    if sum(ch.isdigit() for ch in text) < 7:
+    if not _SEVEN_DIGITS.search(text):
         return text
     text = _INTERNATIONAL.sub("[phone]", text)
     text = _DIGIT_GROUPS.sub("[number]", text)

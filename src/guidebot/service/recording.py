@@ -45,6 +45,8 @@ class TurnFacts:
     names: str | None
     need: str | None
     fixed: tuple[str, ...]
+    subject: str | None  # the documents in focus (our ids), else the names asked about (scrubbed)
+    focus_subject: str | None  # the documents in focus only: what GUIDEBOT_STORE_QUESTIONS=none keeps
 
 
 class Recorder:
@@ -124,16 +126,14 @@ class Recorder:
         keep = keeps_question(self.store_questions, facts.answered, facts.kind)
         user_words = self.store_questions != "none"
         corrections = as_typed(message, facts.fixed) if facts.fixed else ()
-        if not user_words:
+        if corrections and not user_words:
             corrections = tuple((None, fixed) for _typed, fixed in corrections)
-        subject = ",".join(sorted(facts.focus)) if facts.focus else (scrub(facts.names) if facts.names and user_words
-                                                             else None)
         return TurnEvent(turn_id=turn_id, ts=now, kind=facts.kind, answered=facts.answered,
                          confidence=facts.confidence, index_version=version,
                          latency_ms=round((time.perf_counter() - started) * 1000, 3), citations=facts.citations,
-                         corrections=corrections, reason=facts.reason, subject=subject and subject[:300],
-                         need=facts.need and facts.need[:100], question=scrub(message) if keep else None,
-                         answer=scrub(facts.answer) if keep else None)
+                         corrections=corrections, reason=facts.reason,
+                         subject=facts.subject if user_words else facts.focus_subject, need=facts.need,
+                         question=scrub(message) if keep else None, answer=scrub(facts.answer) if keep else None)
 
     def _keep(self, payload: bytes, facts: TurnFacts) -> None:
         self._facts[payload] = facts
@@ -158,7 +158,10 @@ class Recorder:
                   cited: tuple[Cited, ...], focus: tuple[str, ...]) -> TurnFacts:
         reader = self._reader_for(bot)
         reason = None if answered else reader.reason(text, kind)
+        names = reason.names if reason else None
+        focus_subject = ",".join(sorted(focus))[:300] if focus else None
         return TurnFacts(kind=kind, answered=answered, confidence=confidence, answer=text, citations=cited,
-                         focus=tuple(focus), reason=reason.code if reason else None,
-                         names=reason.names if reason else None, need=reason.need if reason else None,
-                         fixed=reader.corrected_words(text))
+                         focus=tuple(focus), reason=reason.code if reason else None, names=names,
+                         need=reason.need[:100] if reason and reason.need else None,
+                         fixed=reader.corrected_words(text), focus_subject=focus_subject,
+                         subject=focus_subject or (scrub(names)[:300] if names else None))

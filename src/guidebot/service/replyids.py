@@ -1,11 +1,12 @@
 """Reply ids: each chat reply's `reply_id`, signed so that any replica holding the same secret
 accepts it and nobody can rate a reply that was never given; and the secret itself.
 
-A reply id is 50 URL-safe characters: base64 (no padding) of a version byte, a random 96-bit
-turn id (the recorded turn's key), the time it was issued (whole seconds), an 8-byte keyed digest (BLAKE2b)
-of the question and answer it was given for, and a 12-byte HMAC-SHA256 of all that. The digest
-lets a rating carry the reply's question and answer text, verified, without the server keeping
-them (GUIDEBOT_STORE_QUESTIONS=unanswered does not store an answered question until it is rated).
+A reply id is 50 URL-safe characters: base64 (no padding) of a version byte, a unique 96-bit
+turn id (the recorded turn's key: random per process, then counted), the time it was issued
+(whole seconds), an 8-byte keyed digest (BLAKE2b) of the question and answer it was given for,
+and a 12-byte HMAC-SHA256 of all that. The digest lets a rating carry the reply's question and
+answer text, verified, without the server keeping them (GUIDEBOT_STORE_QUESTIONS=unanswered does
+not store an answered question until it is rated).
 
 The secret is GUIDEBOT_SECRET, or else 32 random bytes kept in a `secret` file (mode 0600)
 beside the index, created by whichever worker starts first. Keys for different uses are derived
@@ -17,6 +18,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import itertools
 import os
 import re
 import time
@@ -49,10 +51,14 @@ class ReplyIds:
     def __init__(self, secret: bytes) -> None:
         self._id_key = derive_key(secret, "reply-id")
         self._text_key = derive_key(secret, "reply-text")
+        # Turn ids need only be unique (the MAC is what cannot be forged): 6 random bytes drawn
+        # once per process, then a counter, is cheaper on the chat path than 12 fresh random bytes.
+        self._prefix = os.urandom(6)
+        self._counter = itertools.count(int.from_bytes(os.urandom(3), "big"))
 
     def issue(self, question: str, answer: str, now: float | None = None) -> tuple[str, str]:
         """A new (reply id, turn id) for a reply to `question` whose text is `answer`."""
-        turn = os.urandom(TURN_BYTES)
+        turn = self._prefix + (next(self._counter) % (1 << 48)).to_bytes(TURN_BYTES - 6, "big")
         body = VERSION + turn + int(now if now is not None else time.time()).to_bytes(TIME_BYTES, "big") \
             + self._text_digest(turn, question, answer)
         mac = hmac.digest(self._id_key, body, "sha256")[:MAC_BYTES]

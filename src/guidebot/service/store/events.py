@@ -7,11 +7,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
+
+
+@lru_cache(maxsize=64)
+def _day(days_since_epoch: int) -> str:
+    return datetime.fromtimestamp(days_since_epoch * 86400, UTC).strftime("%Y-%m-%d")
 
 
 def day_of(ts: float) -> str:
     """The UTC day of a time, as the store groups by it: "2026-11-26"."""
-    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d")
+    return _day(int(ts // 86400))
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ background thread that writes it in batches.
 `put` never blocks and never touches the database: it appends to a queue under a lock, or,
 when `capacity` events are already waiting, drops the event and counts it. The writer thread
 migrates the schema on start, then writes up to `batch_size` events per transaction every
-`interval` seconds (sooner when a batch is full). When the database is down or refuses a batch
+`interval` seconds (sooner when a batch is full); few, large batches keep its share of the GIL,
+which it shares with the chat path, small (see Store.write). When the database is down or refuses a batch
 for a transient reason (connection lost, locked, timed out), the batch is kept and retried with
 a growing pause (up to `max_backoff`); new events keep queueing meanwhile, up to `capacity`.
 A batch the database rejects for what it holds (not transient) is dropped and counted, so one
@@ -38,7 +39,7 @@ def transient(exc: BaseException) -> bool:
 
 
 class EventWriter:
-    def __init__(self, store: Store, capacity: int = 10000, batch_size: int = 500, interval: float = 0.25,
+    def __init__(self, store: Store, capacity: int = 10000, batch_size: int = 1000, interval: float = 0.5,
                  max_backoff: float = 2.0, retention_days: int = 0) -> None:
         self.store = store
         self.capacity = capacity
