@@ -188,13 +188,19 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _store(settings: Settings):  # type: ignore[no-untyped-def]
+    from sqlalchemy.exc import SQLAlchemyError
+
     from .service.store import Store
 
     url = settings.store_url()
     if url is None:
         raise GuidebotError("recording is off (GUIDEBOT_DATABASE_URL=none): there is nothing to report or purge")
-    store = Store(url)
-    store.migrate()
+    try:
+        store = Store(url)
+        store.migrate()
+    except (SQLAlchemyError, ValueError) as exc:
+        first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise GuidebotError(f"cannot open the database GUIDEBOT_DATABASE_URL names: {first_line}") from None
     return store
 
 

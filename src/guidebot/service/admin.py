@@ -19,6 +19,7 @@ import orjson
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..settings import Settings
 from .admin_auth import AdminAuth
@@ -85,7 +86,10 @@ class AdminPages:
             seconds = parse_since(since)
         except ValueError as exc:
             return Response(str(exc), status_code=422, media_type="text/plain")
-        report = await asyncio.to_thread(build_report, self.store, self.holder.bot, seconds)
+        try:
+            report = await asyncio.to_thread(build_report, self.store, self.holder.bot, seconds)
+        except SQLAlchemyError as exc:
+            return _unavailable(exc)
         return self.page(request, "admin/dashboard.html", {
             "report": report, "since": since, "periods": PERIODS, "chart": daily_chart(report.daily),
             "cited": [r for r in report.sections if r["citations"]],
@@ -130,13 +134,23 @@ class AdminPages:
             seconds = parse_since(since)
         except ValueError as exc:
             return Response(str(exc), status_code=422, media_type="text/plain")
-        rows = (await asyncio.to_thread(build_report, self.store, self.holder.bot, seconds)).table(table)
+        try:
+            rows = (await asyncio.to_thread(build_report, self.store, self.holder.bot, seconds)).table(table)
+        except SQLAlchemyError as exc:
+            return _unavailable(exc)
         headers = {"Content-Disposition": f'attachment; filename="guidebot-{table}-{since}.{fmt}"',
                    "Cache-Control": "no-store", "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'"}
         if fmt == "json":
             return Response(orjson.dumps(rows, option=orjson.OPT_INDENT_2), media_type="application/json",
                             headers=headers)
         return Response(to_csv(rows), media_type="text/csv; charset=utf-8", headers=headers)
+
+
+def _unavailable(exc: Exception) -> Response:
+    first_line = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+    return Response(f"the database is unavailable ({first_line}); chat keeps answering and recording resumes "
+                    "when it is back; try again in a moment", status_code=503, media_type="text/plain",
+                    headers={"Retry-After": "10"})
 
 
 async def _form(request: Request) -> dict[str, str]:
