@@ -40,7 +40,7 @@ def test_migrating_creates_the_schema_at_head_and_again_changes_nothing(store_ur
     assert s.migrate() == head_revision()
     assert s.migrate() == head_revision()
     tables = set(inspect(s.engine).get_table_names())
-    assert {"guidebot_turns", "guidebot_citations", "guidebot_feedback", "guidebot_schema_version"} <= tables
+    assert {"guidebot_turns", "guidebot_citation_counts", "guidebot_feedback", "guidebot_schema_version"} <= tables
     s.close()
 
 
@@ -68,9 +68,22 @@ def test_workers_starting_together_migrate_once(store_url: str) -> None:
 def test_a_batch_is_written_with_its_citations_and_feedback(store: Store) -> None:
     store.write([turn("t1", corrections=(("standford", "stanford"),)), turn("t2", citations=()),
                  FeedbackEvent("t1", time.time(), "down", "wrong university")])
-    assert store.count("turns") == 2 and store.count("citations") == 1 and store.count("feedback") == 1
+    assert store.count("turns") == 2 and store.count("citation_counts") == 1 and store.count("feedback") == 1
     row = store.turn("t1")
     assert row is not None and row["answered"] is True and row["corrections"] == '[["standford","stanford"]]'
+    assert store.citations_of(["t1", "t2"]) == {"t1": [{"doc_id": "cmu", "section": "Location", "chunk_id": "cmu-1"}],
+                                                "t2": []}
+
+
+def test_citations_are_counted_per_day_and_section_across_batches(store: Store) -> None:
+    now = time.time()
+    two = (Cited("cmu", "Location", "cmu-1"), Cited("cmu", None, "cmu-0"))
+    store.write([turn("a", now, citations=two), turn("b", now, citations=two[:1])])
+    store.write([turn("c", now, citations=two[:1]), turn("d", now - 3 * DAY, citations=two[:1])])
+    assert sorted(store.cited_sections(now - DAY), key=str) == sorted(
+        [{"doc_id": "cmu", "section": "Location", "citations": 3}, {"doc_id": "cmu", "section": None, "citations": 1}],
+        key=str)
+    assert {r["section"]: r["citations"] for r in store.cited_sections(now - 4 * DAY)}["Location"] == 4
 
 
 def test_a_refused_batch_writes_nothing(store: Store) -> None:
@@ -102,7 +115,7 @@ def test_purge_deletes_only_what_is_older_than_the_cutoff(store: Store) -> None:
     store.write([turn("old", now - 100 * DAY), turn("new", now), FeedbackEvent("old", now - 100 * DAY, "up"),
                  FeedbackEvent("new", now, "down")])
     purged = store.purge(now - 90 * DAY)
-    assert purged.as_dict() == {"turns": 1, "citations": 1, "feedback": 1}
+    assert purged.as_dict() == {"turns": 1, "citations": 1, "feedback": 1}  # one day's count row
     assert store.turn("old") is None and store.turn("new") is not None
     assert store.count("feedback") == 1
 
@@ -162,6 +175,27 @@ def test_a_locked_sqlite_database_is_retried_until_it_is_free(tmp_path, monkeypa
     assert writer.stats()["last_error"] is None and holder.count("turns") == 20
     writer.close()
     holder.close()
+
+
+def test_a_full_queue_during_an_outage_does_not_hurry_the_retries(tmp_path, monkeypatch) -> None:
+    url = f"sqlite:///{tmp_path / 'g.db'}"
+    holder = Store(url)
+    holder.migrate()
+    conn = holder.engine.raw_connection()
+    conn.execute("BEGIN EXCLUSIVE")
+    monkeypatch.setattr("guidebot.service.store.database.SQLITE_BUSY_SECONDS", 0.01)
+    writer = EventWriter(Store(url), capacity=30, batch_size=10, interval=0.05, max_backoff=0.4).start()
+    started = time.monotonic()
+    while time.monotonic() - started < 1.5:  # events keep coming, far past the queue's capacity
+        writer.put(turn(f"t{time.monotonic()}"))
+        time.sleep(0.001)
+    retries = writer.stats()["retries"]
+    conn.rollback()
+    conn.close()
+    writer.close()
+    holder.close()
+    assert 2 <= retries <= 8  # 0.05, 0.1, 0.2, then every 0.4 s: not once per event
+    assert writer.dropped > 0
 
 
 def test_postgres_going_away_and_coming_back_loses_no_event(postgres) -> None:

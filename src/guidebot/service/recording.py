@@ -23,7 +23,7 @@ from ..chat import Guidebot, Reply
 from ..settings import Settings
 from .privacy import keeps_question, scrub
 from .reasons import ReplyReader, as_typed
-from .replyids import ReplyIds, load_secret
+from .replyids import ReplyIds, answer_digest, load_secret
 from .store import Cited, Event, Store, TurnEvent
 from .store.writer import EventWriter
 
@@ -31,9 +31,10 @@ log = logging.getLogger("guidebot.recording")
 FACTS_KEPT = 4096  # distinct replies whose facts are kept (the reply cache holds 2048 per index)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class TurnFacts:
-    """What a reply is, independent of who asked: recorded with every turn that gets it."""
+    """What a reply is, independent of who asked: recorded with every turn that gets it.
+    (Slotted, not frozen, for speed: one is made for every reply computed. Nothing changes it.)"""
 
     kind: str
     answered: bool
@@ -47,6 +48,7 @@ class TurnFacts:
     fixed: tuple[str, ...]
     subject: str | None  # the documents in focus (our ids), else the names asked about (scrubbed)
     focus_subject: str | None  # the documents in focus only: what GUIDEBOT_STORE_QUESTIONS=none keeps
+    answer_hash: bytes  # for the reply id's digest of question and answer
 
 
 class Recorder:
@@ -99,7 +101,7 @@ class Recorder:
             facts = self._facts_from_payload(bot, payload, kind)
             self._keep(payload, facts)
         now = time.time()
-        reply_id, turn_id = self.ids.issue(message, facts.answer, now)
+        reply_id, turn_id = self.ids.issue(message, facts.answer, now, facts.answer_hash)
         self.writer.put(self._event(turn_id, now, message, facts, bot.version, started))
         return b"".join((payload[:-1], b',"reply_id":"', reply_id.encode("ascii"), b'"}'))
 
@@ -128,12 +130,10 @@ class Recorder:
         corrections = as_typed(message, facts.fixed) if facts.fixed else ()
         if corrections and not user_words:
             corrections = tuple((None, fixed) for _typed, fixed in corrections)
-        return TurnEvent(turn_id=turn_id, ts=now, kind=facts.kind, answered=facts.answered,
-                         confidence=facts.confidence, index_version=version,
-                         latency_ms=round((time.perf_counter() - started) * 1000, 3), citations=facts.citations,
-                         corrections=corrections, reason=facts.reason,
-                         subject=facts.subject if user_words else facts.focus_subject, need=facts.need,
-                         question=scrub(message) if keep else None, answer=scrub(facts.answer) if keep else None)
+        return TurnEvent(turn_id, now, facts.kind, facts.answered, facts.confidence, version,
+                         round((time.perf_counter() - started) * 1000, 3), facts.citations, corrections, facts.reason,
+                         facts.subject if user_words else facts.focus_subject, facts.need,
+                         scrub(message) if keep else None, scrub(facts.answer) if keep else None)
 
     def _keep(self, payload: bytes, facts: TurnFacts) -> None:
         self._facts[payload] = facts
@@ -164,4 +164,5 @@ class Recorder:
                          focus=tuple(focus), reason=reason.code if reason else None, names=names,
                          need=reason.need[:100] if reason and reason.need else None,
                          fixed=reader.corrected_words(text), focus_subject=focus_subject,
+                         answer_hash=answer_digest(text),
                          subject=focus_subject or (scrub(names)[:300] if names else None))

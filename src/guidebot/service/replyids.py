@@ -56,11 +56,13 @@ class ReplyIds:
         self._prefix = os.urandom(6)
         self._counter = itertools.count(int.from_bytes(os.urandom(3), "big"))
 
-    def issue(self, question: str, answer: str, now: float | None = None) -> tuple[str, str]:
-        """A new (reply id, turn id) for a reply to `question` whose text is `answer`."""
+    def issue(self, question: str, answer: str, now: float | None = None,
+              answer_hash: bytes | None = None) -> tuple[str, str]:
+        """A new (reply id, turn id) for a reply to `question` whose text is `answer` (pass
+        `answer_hash(answer)` too when it is at hand: the same reply is given many times)."""
         turn = self._prefix + (next(self._counter) % (1 << 48)).to_bytes(TURN_BYTES - 6, "big")
         body = VERSION + turn + int(now if now is not None else time.time()).to_bytes(TIME_BYTES, "big") \
-            + self._text_digest(turn, question, answer)
+            + self._text_digest(turn, question, answer_hash or answer_digest(answer))
         mac = hmac.digest(self._id_key, body, "sha256")[:MAC_BYTES]
         return base64.urlsafe_b64encode(body + mac).decode("ascii").rstrip("="), turn.hex()
 
@@ -83,12 +85,17 @@ class ReplyIds:
 
     def text_matches(self, issued: Issued, question: str, answer: str) -> bool:
         """Were `question` and `answer` the ones this reply id was given for?"""
-        expected = self._text_digest(bytes.fromhex(issued.turn_id), question, answer)
+        expected = self._text_digest(bytes.fromhex(issued.turn_id), question, answer_digest(answer))
         return hmac.compare_digest(expected, issued.text_digest)
 
-    def _text_digest(self, turn: bytes, question: str, answer: str) -> bytes:
-        message = turn + question.encode("utf-8", "surrogatepass") + b"\x00" + answer.encode("utf-8", "surrogatepass")
+    def _text_digest(self, turn: bytes, question: str, answer_hash: bytes) -> bytes:
+        message = turn + answer_hash + question.encode("utf-8", "surrogatepass")
         return hashlib.blake2b(message, key=self._text_key, digest_size=TEXT_BYTES).digest()
+
+
+def answer_digest(answer: str) -> bytes:
+    """A reply text's 16-byte hash (unkeyed: the keyed digest over it and the question is what counts)."""
+    return hashlib.blake2b(answer.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 def load_secret(configured: str, folder: Path) -> bytes:

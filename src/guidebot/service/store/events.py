@@ -20,7 +20,7 @@ def day_of(ts: float) -> str:
     return _day(int(ts // 86400))
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Cited:
     """One citation of a reply: the passage and where it sits."""
 
@@ -29,7 +29,9 @@ class Cited:
     chunk_id: str
 
 
-@dataclass(frozen=True)
+# Events (and their citations) are slotted, not frozen: a frozen dataclass sets each field through
+# object.__setattr__, eight times slower, and they are built on the chat path. Nothing changes them.
+@dataclass(slots=True)
 class TurnEvent:
     turn_id: str
     ts: float
@@ -47,7 +49,7 @@ class TurnEvent:
     answer: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class FeedbackEvent:
     turn_id: str
     ts: float

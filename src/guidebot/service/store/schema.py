@@ -3,12 +3,17 @@ these; the migrations in migrations/versions/ are how a database gets to this sh
 
 Times are seconds since the epoch (`ts`, a float, the same on SQLite and PostgreSQL, no time
 zone conversions) plus the UTC day as text (`day`, "2026-11-26"), so that "by day" is a plain
-GROUP BY on either database. Every table carries `ts`, so the retention purge is one DELETE each.
+GROUP BY on either database. The retention purge is one DELETE per table (by `ts`, or by `day`).
+
+A turn's citations are kept with it as JSON (what the dashboard shows beside a disliked answer),
+and counted per day, document and section in `citation_counts` as they are written (what "cited
+and never cited" reads): one upserted row per section cited that day instead of a row per citation
+keeps the writer's work, which shares a CPU with the chat path, small.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Float, Index, Integer, MetaData, SmallInteger, String, Table, Text
+from sqlalchemy import Boolean, Column, Float, Index, Integer, MetaData, String, Table, Text
 
 metadata = MetaData()
 
@@ -30,18 +35,16 @@ turns = Table(
     Column("need", String(100)),  # the specific asked for that the notes lack (a partial reply)
     Column("question", Text),  # only as GUIDEBOT_STORE_QUESTIONS allows, scrubbed
     Column("answer", Text),  # stored with the question
+    Column("citations", Text),  # JSON: [{"doc_id", "section", "chunk_id"}, ...] in marker order
     Index("guidebot_turns_ts", "ts"),
 )
 
-citations = Table(
-    "guidebot_citations", metadata,
-    Column("turn_id", String(32), primary_key=True),
-    Column("position", SmallInteger, primary_key=True),
-    Column("ts", Float, nullable=False),
-    Column("doc_id", String(200), nullable=False),
-    Column("section", String(300)),
-    Column("chunk_id", String(200), nullable=False),
-    Index("guidebot_citations_ts", "ts"),
+citation_counts = Table(
+    "guidebot_citation_counts", metadata,
+    Column("day", String(10), primary_key=True),
+    Column("doc_id", String(200), primary_key=True),
+    Column("section", String(300), primary_key=True),  # "" for a document's text before its first heading
+    Column("citations", Integer, nullable=False),
 )
 
 feedback = Table(

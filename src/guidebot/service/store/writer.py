@@ -49,8 +49,10 @@ class EventWriter:
         self.retention_days = retention_days
         self._queue: deque[Event] = deque()
         self._pending: list[Event] = []  # the batch being written (or retried)
-        self._cond = threading.Condition()
+        self._lock = threading.Lock()  # `put` takes it directly: a Condition's `with` runs Python code
+        self._cond = threading.Condition(self._lock)
         self._stop = False
+        self._stopped = threading.Event()  # what a retry pause waits on (a full batch must not cut it short)
         self._thread: threading.Thread | None = None
         self.ready = threading.Event()  # set once the schema is migrated
         self.written = 0
@@ -65,13 +67,13 @@ class EventWriter:
 
     def put(self, event: Event) -> bool:
         """Queue an event for writing; False (and counted) when the queue is full."""
-        with self._cond:
+        with self._lock:
             if len(self._queue) + len(self._pending) >= self.capacity:
                 self.dropped += 1
                 dropped = self.dropped
             else:
                 self._queue.append(event)
-                if len(self._queue) >= self.batch_size:
+                if len(self._queue) == self.batch_size:  # a full batch is waiting: write it now
                     self._cond.notify()
                 return True
         now = time.monotonic()
@@ -114,6 +116,7 @@ class EventWriter:
             self.flush(timeout)
         with self._cond:
             self._stop = True
+            self._stopped.set()
             left = len(self._queue)
             self.dropped += left
             self._queue.clear()
@@ -198,9 +201,7 @@ class EventWriter:
             return self._stop and (not (self._queue or self._pending) or self.last_error is not None)
 
     def _sleep(self, seconds: float) -> None:
-        with self._cond:
-            if not self._stop:
-                self._cond.wait(seconds)
+        self._stopped.wait(seconds)
 
     def _wait_for_events(self) -> None:
         with self._cond:

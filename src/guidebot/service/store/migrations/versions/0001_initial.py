@@ -1,4 +1,4 @@
-"""The first schema: turns, their citations, feedback.
+"""The first schema: turns (with their citations), citations counted per day and section, feedback.
 
 Revision ID: 0001
 Revises:
@@ -30,18 +30,16 @@ def upgrade() -> None:
         sa.Column("need", sa.String(100)),
         sa.Column("question", sa.Text),
         sa.Column("answer", sa.Text),
+        sa.Column("citations", sa.Text),
     )
     op.create_index("guidebot_turns_ts", "guidebot_turns", ["ts"])
     op.create_table(
-        "guidebot_citations",
-        sa.Column("turn_id", sa.String(32), primary_key=True),
-        sa.Column("position", sa.SmallInteger, primary_key=True),
-        sa.Column("ts", sa.Float, nullable=False),
-        sa.Column("doc_id", sa.String(200), nullable=False),
-        sa.Column("section", sa.String(300)),
-        sa.Column("chunk_id", sa.String(200), nullable=False),
+        "guidebot_citation_counts",
+        sa.Column("day", sa.String(10), primary_key=True),
+        sa.Column("doc_id", sa.String(200), primary_key=True),
+        sa.Column("section", sa.String(300), primary_key=True),
+        sa.Column("citations", sa.Integer, nullable=False),
     )
-    op.create_index("guidebot_citations_ts", "guidebot_citations", ["ts"])
     op.create_table(
         "guidebot_feedback",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
@@ -59,5 +57,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("guidebot_feedback")
-    op.drop_table("guidebot_citations")
+    op.drop_table("guidebot_citation_counts")
     op.drop_table("guidebot_turns")
