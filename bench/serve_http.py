@@ -54,12 +54,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(index_path: Path, workers: int, uvicorn_options: tuple[str, ...] = ()) -> Iterator[tuple[str, int]]:
+def server(index_path: Path, workers: int, uvicorn_options: tuple[str, ...] = (),
+           extra_env: dict[str, str] | None = None) -> Iterator[tuple[str, int]]:
     """A server process on a free loopback port; yields (base URL, pid). `guidebot serve` unless
     uvicorn options are given (then `uvicorn guidebot.service.app:create_app --factory` with them)."""
     port = free_port()
     env = {**os.environ, "GUIDEBOT_CORPUS_DIR": str(ROOT / "corpus"), "GUIDEBOT_INDEX_PATH": str(index_path),
-           "GUIDEBOT_RATE_LIMIT_PER_MINUTE": "0"}
+           "GUIDEBOT_RATE_LIMIT_PER_MINUTE": "0", **(extra_env or {})}
     if uvicorn_options:
         command = [sys.executable, "-m", "uvicorn", "guidebot.service.app:create_app", "--factory",
                    "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers), "--log-level", "warning",

@@ -1,6 +1,7 @@
 """Shared fixtures: the real corpus and the bot answering from it, throwaway corpora for validation
-tests, the app through TestClient, and real `guidebot serve` processes on free loopback ports
-(`serve`, the one launcher every suite uses; `live_server` is a session-wide one)."""
+tests, the app through TestClient, real `guidebot serve` processes on free loopback ports
+(`serve`, the one launcher every suite uses; `live_server` is a session-wide one), and the
+recording store on SQLite and on a real PostgreSQL server (`postgres`, `store_url`)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ from guidebot.corpus import load_corpus
 from guidebot.service.app import create_app
 from guidebot.settings import Settings
 
+from .postgres import PostgresServer, find_bin_dir
+
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
 
@@ -35,9 +38,11 @@ def bot() -> Guidebot:
 
 
 @pytest.fixture(scope="module")
-def client(bot: Guidebot) -> Iterator[TestClient]:
-    """The app with default settings (no admin token), as most deployments run it."""
-    with TestClient(create_app(Settings(), bot=bot)) as test_client:
+def client(bot: Guidebot, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """The app with default settings (no admin token), as most deployments run it, recording into
+    a SQLite file of its own (beside a would-be index in a temporary folder)."""
+    settings = Settings(index_path=tmp_path_factory.mktemp("client") / "index.gbi")
+    with TestClient(create_app(settings, bot=bot)) as test_client:
         yield test_client
 
 
@@ -165,3 +170,33 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real `guidebot serve` process with default settings; yields its base URL."""
     with serve(tmp_path_factory.mktemp("live")) as server:
         yield server.base
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """A real PostgreSQL server for the whole session (skipped without the binaries, failed in CI)."""
+    bin_dir = find_bin_dir()
+    if bin_dir is None:
+        message = "PostgreSQL binaries not found under /usr/lib/postgresql/*/bin (apt-get install postgresql)"
+        if in_ci():
+            pytest.fail(message + " (CI=true, so this is a failure rather than a skip)", pytrace=False)
+        pytest.skip(message)
+    server = PostgresServer(bin_dir, free_port())
+    try:
+        server.start()
+        yield server
+    finally:
+        server.destroy()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh database URL: a SQLite file, or a new database on the test PostgreSQL server."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'guidebot.db'}"
+    server: PostgresServer = request.getfixturevalue("postgres")
+    return server.new_database()

@@ -18,7 +18,7 @@ def test_chat_answers_admission_requirements_with_cited_sentences(client: TestCl
     assert reply.status_code == 200
     body = reply.json()
     assert set(body) == {"answer", "answered", "confidence", "citations", "suggestions", "blocks", "kind",
-                         "sources"}
+                         "sources", "reply_id"}
     assert body["answered"] is True and 0 < body["confidence"] <= 1
     assert "letters of recommendation" in body["answer"]
     assert 2 <= len(body["suggestions"]) <= 3
@@ -96,9 +96,11 @@ def test_chunk_by_id_and_unknown_chunk_404(client: TestClient) -> None:
 
 def test_health_reports_counts_and_version(client: TestClient, bot: Guidebot) -> None:
     body = client.get("/api/health").json()
+    recording = body.pop("recording")  # this worker's event recording (tests/service/test_recording.py)
     assert {k: body[k] for k in ("status", "documents", "chunks", "index_version", "worker")} == {
         "status": "ok", "documents": len(bot.documents), "chunks": bot.chunk_count, "index_version": bot.version,
         "worker": os.getpid()}
+    assert recording["database"] == "sqlite" and recording["dropped"] == 0
 
 
 def test_chat_page_is_served_at_root(client: TestClient) -> None:

@@ -6,6 +6,9 @@ Bounded for `make test`: at most MAX_EXAMPLES generated requests per operation a
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -30,13 +33,15 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 # Loaded at import: schemathesis parametrizes tests at collection time (its lazy
 # `from_fixture` loader does not work with this pytest). Building the bot takes ~0.1 s.
 BOT = Guidebot(build_index(load_corpus(CORPUS)))
+# Recording goes to a throwaway folder (the database and secret sit beside the index path).
+SCRATCH = Path(tempfile.mkdtemp(prefix="guidebot-fuzz-")) / "index.gbi"
 # The app as deployed without an admin token; rate limiting off so every example reaches the routes.
-public_schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(Settings(rate_limit_per_minute=0),
-                                                                           bot=BOT))
+public_schema = schemathesis.openapi.from_asgi(
+    "/openapi.json", create_app(Settings(rate_limit_per_minute=0, index_path=SCRATCH), bot=BOT))
 # The app with reindex enabled; the fuzzer does not know the token, so it probes the 401 path.
 admin_schema = schemathesis.openapi.from_asgi(
-    "/openapi.json", create_app(Settings(rate_limit_per_minute=0, admin_token="fuzz-token-not-guessable"),
-                                bot=BOT)).include(path="/api/reindex")
+    "/openapi.json", create_app(Settings(rate_limit_per_minute=0, admin_token="fuzz-token-not-guessable",
+                                         index_path=SCRATCH), bot=BOT)).include(path="/api/reindex")
 
 
 @public_schema.parametrize()

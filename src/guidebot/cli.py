@@ -1,4 +1,4 @@
-"""The `guidebot` command: index, serve, ask, eval. A thin layer: each command builds Settings
+"""The `guidebot` command: index, serve, ask, eval, report, purge. A thin layer: each command builds Settings
 (defaults, then GUIDEBOT_* environment, then flags) and calls the chat facade (`guidebot.chat`),
 the index build (`guidebot.build`) or the service (`guidebot.service`). Errors meant for
 the user (bad corpus, damaged index, a bad GUIDEBOT_* value) become one clear message and exit
@@ -75,6 +75,19 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--corpus", type=Path)
     evaluate.add_argument("--index", type=Path)
     evaluate.set_defaults(handler=cmd_eval)
+
+    report = sub.add_parser("report", help="print what was asked: answer rates, unanswered questions, "
+                                           "thumbs-down answers, citations")
+    report.add_argument("--since", default="7d", help="period to cover: 24h, 7d, 2w (default 7d)")
+    report.add_argument("--json", action="store_true", help="print every table as JSON")
+    report.add_argument("--corpus", type=Path)
+    report.add_argument("--index", type=Path)
+    report.set_defaults(handler=cmd_report)
+
+    purge = sub.add_parser("purge", help="delete recorded turns and feedback older than the retention period")
+    purge.add_argument("--days", type=int, help="keep this many days (default GUIDEBOT_RETENTION_DAYS, 90)")
+    purge.add_argument("--index", type=Path)
+    purge.set_defaults(handler=cmd_purge)
     return parser
 
 
@@ -207,6 +220,57 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         cases = [c for c in cases if c.split == args.split]
     outcomes = evaluate(_bot(settings), cases)
     print(report(outcomes, show_failures=not args.quiet))
+    return 0
+
+
+def _store(settings: Settings):  # type: ignore[no-untyped-def]
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from .service.store import Store
+
+    url = settings.store_url()
+    if url is None:
+        raise GuidebotError("recording is off (GUIDEBOT_DATABASE_URL=none): there is nothing to report or purge")
+    try:
+        store = Store(url)
+        store.migrate()
+    except (SQLAlchemyError, ValueError) as exc:
+        first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise GuidebotError(f"cannot open the database GUIDEBOT_DATABASE_URL names: {first_line}") from None
+    return store
+
+
+def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
+    from .service.report import build_report, parse_since
+    from .service.report_text import format_report
+
+    try:
+        seconds = parse_since(args.since)
+    except ValueError as exc:
+        raise GuidebotError(str(exc)) from None
+    store = _store(settings)
+    try:
+        report = build_report(store, _bot(settings), seconds)
+    finally:
+        store.close()
+    print(json.dumps(report.as_dict(), indent=2, ensure_ascii=False) if args.json else format_report(report),
+          end="\n" if args.json else "")
+    return 0
+
+
+def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
+    import time
+
+    days = settings.retention_days if args.days is None else args.days
+    if days < 1:
+        raise GuidebotError("nothing to purge: --days (or GUIDEBOT_RETENTION_DAYS) must be at least 1")
+    store = _store(settings)
+    try:
+        purged = store.purge(time.time() - days * 86400)
+    finally:
+        store.close()
+    print(f"purged what was recorded more than {days} days ago: {purged.turns} turns, {purged.citations} "
+          f"citations, {purged.feedback} ratings")
     return 0
 
 

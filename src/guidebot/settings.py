@@ -15,6 +15,7 @@ from typing import Any
 from .policy import Policy
 
 ENV_PREFIX = "GUIDEBOT_"
+STORE_QUESTIONS = ("none", "unanswered", "all")
 
 
 def _default_corpus() -> Path:
@@ -86,6 +87,19 @@ class Settings:
     top_k_passages: int = 8
     max_answer_sentences: int = 4
     max_answer_chars: int = 700
+    # Where chat turns and feedback are recorded: empty means a SQLite file beside the index
+    # (sqlite:///.guidebot/guidebot.db by default); postgresql://... for replicas sharing one store;
+    # "none" records nothing (no reply ids, feedback or dashboard data).
+    database_url: str = ""
+    # Which questions' text is stored: none | unanswered (and rated answers') | all.
+    store_questions: str = "unanswered"
+    # Recorded turns and feedback older than this many days are purged; 0 keeps them.
+    retention_days: int = 90
+    # Signs reply ids and admin sessions; replicas must share it. Empty means a random one kept
+    # in a file beside the index (`secret`, created on first start), shared by that machine's workers.
+    secret: str = ""
+    # Most events waiting for the database in one worker; past it new events are dropped (and counted).
+    record_queue_size: int = 10000
 
     def __post_init__(self) -> None:
         for name in ("workers", "max_body_bytes", "max_message_chars", "max_history_items", "max_turn_chars",
@@ -101,6 +115,12 @@ class Settings:
         if self.rate_limit_per_minute < 0:
             raise ValueError(f"{ENV_PREFIX}RATE_LIMIT_PER_MINUTE must be 0 (off) or more "
                              f"(got {self.rate_limit_per_minute})")
+        if self.store_questions not in STORE_QUESTIONS:
+            raise ValueError(f"{ENV_PREFIX}STORE_QUESTIONS must be one of {', '.join(STORE_QUESTIONS)} "
+                             f"(got {self.store_questions!r})")
+        if self.retention_days < 0 or self.record_queue_size < 1:
+            raise ValueError(f"{ENV_PREFIX}RETENTION_DAYS must be 0 (keep) or more, and "
+                             f"{ENV_PREFIX}RECORD_QUEUE_SIZE at least 1")
         if self.contact_url and not re.match(r"^(https?://\S+|mailto:\S+@\S+)$", self.contact_url):
             raise ValueError(f"{ENV_PREFIX}CONTACT_URL must be an http(s):// address or mailto: "
                              f"(got {self.contact_url!r})")
@@ -135,6 +155,12 @@ class Settings:
         """The answering policy, with the three numbers Settings exposes applied."""
         return Policy(top_k_passages=self.top_k_passages, max_sentences=self.max_answer_sentences,
                       max_chars=self.max_answer_chars)
+
+    def store_url(self) -> str | None:
+        """The database URL to record into, or None when recording is off (GUIDEBOT_DATABASE_URL=none)."""
+        if self.database_url.strip().lower() == "none":
+            return None
+        return self.database_url or f"sqlite:///{Path(self.index_path).parent / 'guidebot.db'}"
 
     def with_overrides(self, **overrides: Any) -> Settings:
         return replace(self, **{k: v for k, v in overrides.items() if v is not None})

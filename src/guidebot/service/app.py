@@ -17,6 +17,7 @@ outside clients: extend it, never rename.
 import asyncio
 import hmac
 import logging
+import time
 from contextlib import asynccontextmanager, suppress
 from typing import Annotated
 
@@ -31,8 +32,10 @@ from ..chat import Deadline, Guidebot, Turn
 from ..errors import CorpusError
 from ..settings import Settings
 from . import inputs
+from .admin import add_admin_pages
 from .admission import Outcomes, WorkQueue, admit
 from .delivery import WebDelivery
+from .feedback import add_feedback_route
 from .forwarding import ProxyHeadersMiddleware, TrustedPeerMiddleware
 from .head import HeadMiddleware
 from .health import add_health_routes
@@ -41,6 +44,7 @@ from .middleware import BodyLimitMiddleware, RequestLogMiddleware, SecurityHeade
 from .pages import add_pages
 from .payload import chat_payload
 from .ratelimit import RateLimitMiddleware, TokenBucketLimiter, client_key
+from .recording import Recorder
 from .replies import CachedReply, ReplyCache
 from .schemas import (
     ChatResponse,
@@ -58,7 +62,7 @@ from .startup import Loaded, load_for_serving
 __all__ = ["create_app"]
 
 log = logging.getLogger("guidebot.api")
-RATE_LIMITED_PATHS = ("/api/chat", "/api/search", "/api/reindex")
+RATE_LIMITED_PATHS = ("/api/chat", "/api/search", "/api/reindex", "/api/feedback")
 MAX_SEARCH_RESULTS = 50  # the largest `k` of /api/search (part of the API contract, not a deployment setting)
 RATE_COST_CHARS = 2000  # a chat or search counts one more request against the rate limit per this many characters
 TOO_MANY = {"model": ErrorResponse, "description": "Too many requests from this address; see Retry-After"}
@@ -86,15 +90,18 @@ def create_app(settings: Settings | None = None, bot: Guidebot | None = None, lo
     holder = BotHolder(bot, settings.corpus_dir, settings.index_path, origin)
     work = WorkQueue(settings.work_threads, settings.work_queue, heavy_cost=settings.max_message_chars)
     outcomes = Outcomes()
+    recorder = Recorder.from_settings(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
         holder.bot.warm()  # compute the per-index caches before the first request
+        recorder.start()
         follower = asyncio.create_task(follow_index_file(holder, settings.reload_check_seconds)) \
             if follow_file else None
         try:
             yield
         finally:
+            await asyncio.to_thread(recorder.close)  # write what is queued
             if follower is not None:
                 follower.cancel()
                 with suppress(asyncio.CancelledError):
@@ -106,13 +113,16 @@ def create_app(settings: Settings | None = None, bot: Guidebot | None = None, lo
     app.state.settings = settings
     app.state.holder = holder
     app.state.work = work
+    app.state.recorder = recorder
     limiter = add_middlewares(app, settings)
-    add_chat_route(app, settings, holder, work, outcomes, limiter)
+    add_chat_route(app, settings, holder, work, outcomes, limiter, recorder)
+    add_feedback_route(app, settings, recorder)
     add_search_routes(app, settings, holder, work, outcomes, limiter)
-    add_health_routes(app, holder, work, outcomes)
+    add_health_routes(app, holder, work, outcomes, recorder.health)
     add_service_routes(app, settings, holder)
     add_admin_routes(app, settings, holder)
     add_pages(app, settings, holder)
+    add_admin_pages(app, settings, holder, recorder)
     return app
 
 
@@ -146,7 +156,7 @@ def charge(limiter: TokenBucketLimiter | None, request: Request, cost: int) -> N
 
 
 def add_chat_route(app: FastAPI, settings: Settings, holder: BotHolder, work: WorkQueue, outcomes: Outcomes,
-                   limiter: TokenBucketLimiter | None) -> None:
+                   limiter: TokenBucketLimiter | None, recorder: Recorder) -> None:
     chat_request = chat_request_model(settings)
     budget = settings.request_timeout_seconds
 
@@ -157,6 +167,7 @@ def add_chat_route(app: FastAPI, settings: Settings, holder: BotHolder, work: Wo
         422: TOO_LONG, 429: TOO_MANY, 503: BUSY})
     async def chat(body: chat_request, request: Request) -> Response:  # type: ignore[valid-type]
         """Answer one message; send earlier turns as `history` for follow-up questions."""
+        started = time.perf_counter()
         deadline = Deadline.after(budget)
         serving = holder.serving  # read once: a swap during this request does not affect it
         history = [Turn(t.role, t.content) for t in body.history]
@@ -175,7 +186,9 @@ def add_chat_route(app: FastAPI, settings: Settings, holder: BotHolder, work: Wo
             def answer() -> tuple[int, CachedReply]:
                 cost = inputs.check_chat(body.message, history, reads, settings)
                 reply = serving.bot.chat(body.message, history, deadline=deadline)
-                return cost, CachedReply(orjson.dumps(chat_payload(serving.bot, reply)), reply.answered, reply.kind)
+                payload = orjson.dumps(chat_payload(serving.bot, reply))
+                recorder.learn(payload, reply, serving.bot)
+                return cost, CachedReply(payload, reply.answered, reply.kind)
 
             done = await admit(work, outcomes, fields, answer, estimate, deadline, "answer")
             if isinstance(done, Response):
@@ -185,7 +198,8 @@ def add_chat_route(app: FastAPI, settings: Settings, holder: BotHolder, work: Wo
             if key is not None:
                 serving.replies.put(key, reply)
         fields["answered"], fields["kind"] = reply.answered, reply.kind
-        return Response(reply.payload, media_type="application/json")
+        return Response(recorder.respond(body.message, reply.payload, reply.kind, serving.bot, started),
+                        media_type="application/json")
 
 
 def add_search_routes(app: FastAPI, settings: Settings, holder: BotHolder, work: WorkQueue, outcomes: Outcomes,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 
 import orjson
 from fastapi import FastAPI
@@ -35,7 +36,8 @@ def readiness(work: WorkQueue, outcomes: Outcomes) -> str:
     return "ok"
 
 
-def add_health_routes(app: FastAPI, holder: BotHolder, work: WorkQueue, outcomes: Outcomes) -> None:
+def add_health_routes(app: FastAPI, holder: BotHolder, work: WorkQueue, outcomes: Outcomes,
+                      recording: Callable[[], dict[str, object] | None] = lambda: None) -> None:
     worker = os.getpid()
 
     @app.get("/api/health", response_model=HealthResponse, tags=["service"], responses={
@@ -50,7 +52,8 @@ def add_health_routes(app: FastAPI, holder: BotHolder, work: WorkQueue, outcomes
                 "index_version": bot.version, "worker": worker, "ready": status == "ok",
                 "index": {"age_seconds": round(max(0.0, time.time() - origin.built_at), 1),
                           "persisted": origin.persisted, "corpus_problems": origin.problems},
-                "queue": work.describe(), "recent_failure_share": round(outcomes.failure_share(), 3)}
+                "queue": work.describe(), "recent_failure_share": round(outcomes.failure_share(), 3),
+                "recording": recording()}
         headers = None if status == "ok" else {"Retry-After": "1"}
         return Response(orjson.dumps(body), status_code=200 if status == "ok" else 503,
                         media_type="application/json", headers=headers)

@@ -101,6 +101,8 @@ class ChatResponse(BaseModel):
                                   "detail), abstain, smalltalk or clarify; clients offer a contact on partial "
                                   "and abstain")
     sources: list[SourceOut] = Field(description="The citations grouped by document section, in citation order")
+    reply_id: str | None = Field(None, description="Signed id of this reply, for POST /api/feedback "
+                                                   "(absent when recording is off)")
 
 
 class SearchResult(BaseModel):
@@ -143,6 +145,15 @@ class LaneHealth(BaseModel):
 class QueueHealth(BaseModel):
     light: LaneHealth
     heavy: LaneHealth = Field(description="The lane of costly requests (long histories, growing text)")
+class RecordingHealth(BaseModel):
+    database: str = Field(description="sqlite or postgresql")
+    ready: bool = Field(description="The schema is migrated and events can be written")
+    queued: int = Field(description="Events waiting in this worker's memory for the database")
+    written: int
+    dropped: int = Field(description="Events dropped by this worker: the queue was full, or shutdown came first")
+    rejected: int = Field(description="Events the database refused for what they held")
+    retries: int = Field(description="Failed writes retried (the database was unavailable)")
+    last_error: str | None = Field(description="The last database error, until a write succeeds again")
 
 
 class HealthResponse(BaseModel):
@@ -157,6 +168,8 @@ class HealthResponse(BaseModel):
     queue: QueueHealth
     recent_failure_share: float = Field(ge=0.0, le=1.0, description="Share of the recent chats and searches "
                                                                      "that timed out or failed")
+    recording: RecordingHealth | None = Field(None, description="This worker's event recording; null when off "
+                                                                 "(GUIDEBOT_DATABASE_URL=none)")
 
 
 class LivenessResponse(BaseModel):

@@ -811,6 +811,7 @@
     if (sources) wrap.appendChild(sources);
     wrap.appendChild(this.renderActions(msg));
     if (latest) this.renderSuggestions(wrap, msg);
+    if (msg.replyId) this.addFeedback(wrap, msg);
     return wrap;
   };
 
@@ -1246,7 +1247,8 @@
         role: "assistant", content: data.answer, answered: data.answered !== false, question: question,
         kind: typeof data.kind === "string" ? data.kind : null, citations: normaliseCitations(data.citations),
         blocks: normaliseBlocks(data.blocks), sources: data.sources ? normaliseSources(data.sources) : null,
-        suggestions: normaliseSuggestions(data.suggestions, self.limits.maxMessage, question)
+        suggestions: normaliseSuggestions(data.suggestions, self.limits.maxMessage, question),
+        replyId: typeof data.reply_id === "string" ? data.reply_id : ""
       };
       if (data.reply_id) msg.reply_id = str(data.reply_id);
       self.messages.push(msg);
@@ -1267,6 +1269,86 @@
       self.setBusy(false);
       var now = self.shadow.activeElement;
       if (self.isOpen && (now === self.panel || (focusWasInside && !now))) self.focusInput();
+    });
+  };
+
+  // ------------------------------------------------------------------ feedback (thumbs)
+
+  var ICON_UP = ["M7 10v11H4V10h3z", "M7 10l4-8a2 2 0 0 1 3 2l-1 5h6a2 2 0 0 1 2 2.3l-1.4 8A2 2 0 0 1 17.6 21H7"];
+  var ICON_DOWN = ["M17 14V3h3v11h-3z", "M17 14l-4 8a2 2 0 0 1-3-2l1-5H5a2 2 0 0 1-2-2.3l1.4-8A2 2 0 0 1 6.4 3H17"];
+  var FEEDBACK_CSS = [
+    ".gb-actions { display: flex; flex-wrap: wrap; align-items: center; gap: 6px; margin-top: 6px; font-size: 13px; color: #4b5563; }",
+    ".gb-fb-btn { display: inline-flex; align-items: center; justify-content: center; width: 32px; height: 32px; padding: 0; border: 1px solid #d1d5db; border-radius: 8px; background: #fff; color: #4b5563; cursor: pointer; }",
+    ".gb-fb-btn[aria-pressed=true] { background: #eff6ff; border-color: #1d4ed8; color: #1d4ed8; }",
+    ".gb-fb-btn:disabled { cursor: default; }",
+    ".gb-fb-btn:focus-visible, .gb-fb-send:focus-visible { outline: 3px solid #1d4ed8; outline-offset: 1px; }",
+    ".gb-fb-form { display: flex; flex-direction: column; gap: 6px; width: 100%; }",
+    ".gb-fb-form textarea { box-sizing: border-box; width: 100%; min-height: 56px; padding: 6px 8px; font: inherit; font-size: 13px; border: 1px solid #d1d5db; border-radius: 8px; resize: vertical; }",
+    ".gb-fb-send { align-self: flex-start; padding: 5px 12px; border: 0; border-radius: 8px; background: #1d4ed8; color: #fff; font: inherit; font-size: 13px; cursor: pointer; }"
+  ].join("\n");
+
+  // Adds thumbs up/down (and, after a thumbs down, an optional comment) to one answer element, in
+  // its `.gb-actions` row (made when missing), and POSTs the rating to /api/feedback with the
+  // reply's question and answer (the server checks them against the signed reply id).
+  Widget.prototype.addFeedback = function (answerEl, msg) {
+    var self = this;
+    if (!this.feedbackStyled) {
+      this.feedbackStyled = true;
+      try {
+        var sheet = new CSSStyleSheet();
+        sheet.replaceSync(FEEDBACK_CSS);
+        this.shadow.adoptedStyleSheets = this.shadow.adoptedStyleSheets.concat([sheet]);
+      } catch (e) { this.shadow.appendChild(el("style", { text: FEEDBACK_CSS })); }
+    }
+    var row = answerEl.querySelector(".gb-actions");
+    if (!row) row = answerEl.appendChild(el("div", { className: "gb-actions" }));
+    var group = el("div", { className: "gb-fb", role: "group", "aria-label": "Was this answer helpful?" });
+    var status = el("span", { className: "gb-fb-status", role: "status" });
+    var up = el("button", { type: "button", className: "gb-fb-btn gb-fb-up", "aria-label": "Helpful", title: "Helpful" });
+    var down = el("button", { type: "button", className: "gb-fb-btn gb-fb-down", "aria-label": "Not helpful", title: "Not helpful" });
+    up.appendChild(icon(ICON_UP, 16));
+    down.appendChild(icon(ICON_DOWN, 16));
+    group.appendChild(up);
+    group.appendChild(down);
+    row.appendChild(group);
+    row.appendChild(status);
+
+    function mark(rating) {
+      up.setAttribute("aria-pressed", String(rating === "up"));
+      down.setAttribute("aria-pressed", String(rating === "down"));
+      up.disabled = down.disabled = true;
+    }
+    function post(rating, comment) {
+      var body = { reply_id: msg.replyId, rating: rating, question: str(msg.question), answer: str(msg.content) };
+      if (comment) body.comment = comment.slice(0, 1000);
+      status.textContent = "Sending…";
+      return self.request("/api/feedback", {
+        method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json" },
+        body: JSON.stringify(body)
+      }).then(function () {
+        msg.rated = rating;
+        self.save();
+        status.textContent = "Thanks for the feedback.";
+        self.emit("feedback", { rating: rating, comment: comment || "", reply_id: msg.replyId });
+      }, function () {
+        up.disabled = down.disabled = false;
+        status.textContent = "Couldn't send the feedback; please try again.";
+      });
+    }
+    if (msg.rated) { mark(msg.rated); status.textContent = "Thanks for the feedback."; return; }
+    up.addEventListener("click", function () { mark("up"); post("up"); });
+    down.addEventListener("click", function () {
+      mark("down");
+      post("down");  // counted at once; a comment, if one is sent, replaces it (the latest rating wins)
+      var box = el("textarea", { maxlength: "1000", "aria-label": "What was wrong? (optional)", placeholder: "What was wrong? (optional)" });
+      var send = el("button", { type: "button", className: "gb-fb-send", text: "Send" });
+      var form = el("div", { className: "gb-fb-form" }, [box, send]);
+      row.appendChild(form);
+      box.focus();
+      send.addEventListener("click", function () {
+        send.disabled = true;
+        post("down", box.value.trim()).then(function () { if (msg.rated) form.remove(); else send.disabled = false; });
+      });
     });
   };
 

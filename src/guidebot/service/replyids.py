@@ -1,0 +1,123 @@
+"""Reply ids: each chat reply's `reply_id`, signed so that any replica holding the same secret
+accepts it and nobody can rate a reply that was never given; and the secret itself.
+
+A reply id is 50 URL-safe characters: base64 (no padding) of a version byte, a unique 96-bit
+turn id (the recorded turn's key: random per process, then counted), the time it was issued
+(whole seconds), an 8-byte keyed digest (BLAKE2b) of the question and answer it was given for,
+and a 12-byte HMAC-SHA256 of all that. The digest lets a rating carry the reply's question and
+answer text, verified, without the server keeping them (GUIDEBOT_STORE_QUESTIONS=unanswered does
+not store an answered question until it is rated).
+
+The secret is GUIDEBOT_SECRET, or else 32 random bytes kept in a `secret` file (mode 0600)
+beside the index, created by whichever worker starts first. Keys for different uses are derived
+from it, so a reply id can never pass for an admin session or the other way round.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import itertools
+import os
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+VERSION = b"\x01"
+TURN_BYTES, TIME_BYTES, TEXT_BYTES, MAC_BYTES = 12, 4, 8, 12
+REPLY_ID_LENGTH = 50  # characters: base64 of 37 bytes
+REPLY_ID_PATTERN = r"^[A-Za-z0-9_-]{50}$"
+_REPLY_ID = re.compile(REPLY_ID_PATTERN)
+CLOCK_SKEW_SECONDS = 300  # replicas' clocks may differ by this much
+SECRET_FILE = "secret"
+
+
+def derive_key(secret: bytes, purpose: str) -> bytes:
+    return hmac.digest(secret, b"guidebot:" + purpose.encode(), "sha256")
+
+
+@dataclass(frozen=True)
+class Issued:
+    """What a valid reply id says: its turn and when it was given."""
+
+    turn_id: str
+    issued_at: int
+    text_digest: bytes
+
+
+class ReplyIds:
+    def __init__(self, secret: bytes) -> None:
+        self._id_key = derive_key(secret, "reply-id")
+        self._text_key = derive_key(secret, "reply-text")
+        # Turn ids need only be unique (the MAC is what cannot be forged): 6 random bytes drawn
+        # once per process, then a counter, is cheaper on the chat path than 12 fresh random bytes.
+        self._prefix = os.urandom(6)
+        self._counter = itertools.count(int.from_bytes(os.urandom(3), "big"))
+
+    def issue(self, question: str, answer: str, now: float | None = None,
+              answer_hash: bytes | None = None) -> tuple[str, str]:
+        """A new (reply id, turn id) for a reply to `question` whose text is `answer` (pass
+        `answer_hash(answer)` too when it is at hand: the same reply is given many times)."""
+        turn = self._prefix + (next(self._counter) % (1 << 48)).to_bytes(TURN_BYTES - 6, "big")
+        body = VERSION + turn + int(now if now is not None else time.time()).to_bytes(TIME_BYTES, "big") \
+            + self._text_digest(turn, question, answer_hash or answer_digest(answer))
+        mac = hmac.digest(self._id_key, body, "sha256")[:MAC_BYTES]
+        return base64.urlsafe_b64encode(body + mac).decode("ascii").rstrip("="), turn.hex()
+
+    def verify(self, reply_id: str, max_age_seconds: float | None = None, now: float | None = None) -> Issued | None:
+        """The id's contents, or None when it was not issued with this secret (or is too old)."""
+        if not _REPLY_ID.match(reply_id):
+            return None
+        raw = base64.urlsafe_b64decode(reply_id + "==")
+        if base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=") != reply_id:
+            return None  # the last character's unused bits were changed: only the canonical spelling counts
+        body, mac = raw[:-MAC_BYTES], raw[-MAC_BYTES:]
+        if body[:1] != VERSION or not hmac.compare_digest(mac, hmac.digest(self._id_key, body, "sha256")[:MAC_BYTES]):
+            return None
+        turn = body[1:1 + TURN_BYTES]
+        issued_at = int.from_bytes(body[1 + TURN_BYTES:1 + TURN_BYTES + TIME_BYTES], "big")
+        now = time.time() if now is None else now
+        if issued_at > now + CLOCK_SKEW_SECONDS or (max_age_seconds and issued_at < now - max_age_seconds):
+            return None
+        return Issued(turn.hex(), issued_at, body[1 + TURN_BYTES + TIME_BYTES:])
+
+    def text_matches(self, issued: Issued, question: str, answer: str) -> bool:
+        """Were `question` and `answer` the ones this reply id was given for?"""
+        expected = self._text_digest(bytes.fromhex(issued.turn_id), question, answer_digest(answer))
+        return hmac.compare_digest(expected, issued.text_digest)
+
+    def _text_digest(self, turn: bytes, question: str, answer_hash: bytes) -> bytes:
+        message = turn + answer_hash + question.encode("utf-8", "surrogatepass")
+        return hashlib.blake2b(message, key=self._text_key, digest_size=TEXT_BYTES).digest()
+
+
+def answer_digest(answer: str) -> bytes:
+    """A reply text's 16-byte hash (unkeyed: the keyed digest over it and the question is what counts)."""
+    return hashlib.blake2b(answer.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def load_secret(configured: str, folder: Path) -> bytes:
+    """GUIDEBOT_SECRET when set; else the secret file in `folder`, created (0600) when missing."""
+    if configured:
+        return configured.encode("utf-8")
+    path = Path(folder) / SECRET_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return _read_secret(path)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(os.urandom(32).hex())
+    return _read_secret(path)
+
+
+def _read_secret(path: Path) -> bytes:
+    """The file's secret, waiting briefly for a worker that has just created it to finish writing."""
+    for _ in range(50):
+        value = path.read_text(encoding="ascii").strip()
+        if len(value) >= 32:
+            return value.encode("ascii")
+        time.sleep(0.02)
+    raise OSError(f"{path} holds no secret; delete it (a new one is made on start) or set GUIDEBOT_SECRET")

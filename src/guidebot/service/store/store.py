@@ -1,0 +1,182 @@
+"""`Store`: writing recorded events in batches, the retention purge, and the reads the report
+needs, on whichever database the URL names. It knows nothing about HTTP or queues: the
+background writer (writer.py) calls `write`, the report (service/report.py) calls the reads.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import chain
+from typing import Any
+
+import orjson
+from sqlalchemy import Engine, and_, delete, func, select
+
+from .database import migrate, open_engine
+from .events import Cited, Event, TurnEvent, day_of
+from .schema import citation_counts, feedback, turns
+
+
+@dataclass(frozen=True)
+class Purged:
+    turns: int
+    citations: int  # rows of daily citation counts
+    feedback: int
+
+    def as_dict(self) -> dict[str, int]:
+        return {"turns": self.turns, "citations": self.citations, "feedback": self.feedback}
+
+
+class Store:
+    """One database of recorded turns and feedback. Thread-safe (the engine pools connections)."""
+
+    def __init__(self, url: str) -> None:
+        self.engine: Engine = open_engine(url)
+        self.backend = self.engine.dialect.name  # sqlite | postgresql
+        mark = "?" if self.engine.dialect.paramstyle == "qmark" else "%s"
+        self._inserts = {name: (f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ",
+                                f"({', '.join([mark] * len(columns))})", len(columns), tail)
+                         for name, table, columns, tail in (
+                             ("turns", turns, TURN_COLUMNS, ""), ("feedback", feedback, FEEDBACK_COLUMNS, ""),
+                             ("counts", citation_counts, COUNT_COLUMNS, COUNT_UPSERT))}
+
+    def migrate(self) -> str:
+        return migrate(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def write(self, events: Sequence[Event]) -> None:
+        """Insert a batch in one transaction: all of it or (on an error) none of it.
+
+        The writer thread shares the GIL (and, on a small machine, the CPUs) with the chat path,
+        so rows go to the driver as plain tuples (no per-row work in SQLAlchemy), many rows per
+        INSERT statement (the driver releases the GIL once per statement, and each time must win
+        it back from the busy event loop; an executemany releases it once per row), and citations
+        are counted here, one upserted row per day and section, not inserted one by one."""
+        turn_rows, feedback_rows = [], []
+        same_citations: Counter[tuple[str, int]] = Counter()  # a reply's citations tuple recurs with it
+        cited_by_id: dict[int, tuple[Cited, ...]] = {}
+        for e in events:
+            day = day_of(e.ts)
+            if isinstance(e, TurnEvent):
+                turn_rows.append(_turn_row(e, day))
+                if e.citations:
+                    same_citations[(day, id(e.citations))] += 1
+                    cited_by_id[id(e.citations)] = e.citations
+            else:
+                feedback_rows.append((e.turn_id, e.ts, day, e.rating, e.comment, e.question, e.answer))
+        counted: Counter[tuple[str, str, str]] = Counter()
+        for (day, key), n in same_citations.items():
+            for c in cited_by_id[key]:
+                counted[(day, c.doc_id, c.section or "")] += n
+        count_rows = [(*key, n) for key, n in sorted(counted.items())]  # sorted: the same lock order everywhere
+        with self.engine.begin() as conn:
+            for name, rows in (("turns", turn_rows), ("feedback", feedback_rows), ("counts", count_rows)):
+                head, one_row, width, tail = self._inserts[name]
+                per_statement = max(1, MAX_PARAMETERS // width)
+                for start in range(0, len(rows), per_statement):
+                    chunk = rows[start:start + per_statement]
+                    conn.exec_driver_sql(head + ", ".join([one_row] * len(chunk)) + tail,
+                                         tuple(chain.from_iterable(chunk)))
+
+    def purge(self, before_ts: float) -> Purged:
+        """Delete everything recorded before `before_ts` (seconds since the epoch); citation
+        counts are kept by whole days, so those of the cutoff's day stay."""
+        with self.engine.begin() as conn:
+            counts = [conn.execute(delete(table).where(table.c.ts < before_ts)).rowcount for table in (feedback, turns)]
+            days = conn.execute(delete(citation_counts).where(citation_counts.c.day < day_of(before_ts))).rowcount
+        return Purged(turns=counts[1], citations=days, feedback=counts[0])
+
+    # ----------------------------------------------------------------------- reads for the report
+
+    def counts_by_day(self, since: float) -> list[dict[str, Any]]:
+        """[{day, kind, answered, turns}] for turns since `since`."""
+        query = (select(turns.c.day, turns.c.kind, turns.c.answered, func.count().label("turns"))
+                 .where(turns.c.ts >= since).group_by(turns.c.day, turns.c.kind, turns.c.answered))
+        return self._rows(query)
+
+    def latencies_by_day(self, since: float) -> dict[str, list[float]]:
+        found: dict[str, list[float]] = {}
+        with self.engine.connect() as conn:
+            for day, ms in conn.execute(select(turns.c.day, turns.c.latency_ms).where(turns.c.ts >= since)):
+                found.setdefault(day, []).append(ms)
+        return found
+
+    def ratings_by_day(self, since: float) -> list[dict[str, Any]]:
+        query = (select(feedback.c.day, feedback.c.rating, func.count().label("ratings"))
+                 .where(feedback.c.ts >= since).group_by(feedback.c.day, feedback.c.rating))
+        return self._rows(query)
+
+    def unanswered(self, since: float) -> list[dict[str, Any]]:
+        """Turns that were not answered and were not small talk, newest first."""
+        query = (select(turns.c.id.label("turn_id"), turns.c.ts, turns.c.kind, turns.c.reason, turns.c.subject,
+                        turns.c.need, turns.c.question)
+                 .where(and_(turns.c.ts >= since, turns.c.answered.is_(False), turns.c.kind != "smalltalk"))
+                 .order_by(turns.c.ts.desc()))
+        return self._rows(query)
+
+    def rated(self, since: float, rating: str) -> list[dict[str, Any]]:
+        """Ratings given since `since` (the latest per reply), with what is known of the turn."""
+        latest = (select(feedback.c.turn_id, func.max(feedback.c.id).label("id"))
+                  .where(and_(feedback.c.ts >= since)).group_by(feedback.c.turn_id).subquery())
+        query = (select(feedback.c.turn_id, feedback.c.ts, feedback.c.rating, feedback.c.comment,
+                        func.coalesce(feedback.c.question, turns.c.question).label("question"),
+                        func.coalesce(feedback.c.answer, turns.c.answer).label("answer"),
+                        turns.c.kind, turns.c.confidence, turns.c.subject)
+                 .join(latest, latest.c.id == feedback.c.id)
+                 .join(turns, turns.c.id == feedback.c.turn_id, isouter=True)
+                 .where(feedback.c.rating == rating).order_by(feedback.c.ts.desc()))
+        rows = self._rows(query)
+        cited = self.citations_of([r["turn_id"] for r in rows])
+        for row in rows:
+            row["citations"] = cited.get(row["turn_id"], [])
+        return rows
+
+    def citations_of(self, turn_ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
+        ids = list(dict.fromkeys(turn_ids))
+        found: dict[str, list[dict[str, Any]]] = {}
+        for start in range(0, len(ids), 500):
+            query = select(turns.c.id, turns.c.citations).where(turns.c.id.in_(ids[start:start + 500]))
+            for row in self._rows(query):
+                found[row["id"]] = orjson.loads(row["citations"]) if row["citations"] else []
+        return found
+
+    def cited_sections(self, since: float) -> list[dict[str, Any]]:
+        """[{doc_id, section, citations}] cited since the day of `since` (counts are kept per day)."""
+        query = (select(citation_counts.c.doc_id, citation_counts.c.section,
+                        func.sum(citation_counts.c.citations).label("citations"))
+                 .where(citation_counts.c.day >= day_of(since))
+                 .group_by(citation_counts.c.doc_id, citation_counts.c.section))
+        return [{**row, "section": row["section"] or None, "citations": int(row["citations"])}
+                for row in self._rows(query)]
+
+    def count(self, table_name: str) -> int:
+        table = {"turns": turns, "citation_counts": citation_counts, "feedback": feedback}[table_name]
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
+
+    def turn(self, turn_id: str) -> dict[str, Any] | None:
+        rows = self._rows(select(turns).where(turns.c.id == turn_id))
+        return rows[0] if rows else None
+
+    def _rows(self, query: Any) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            return [dict(row._mapping) for row in conn.execute(query)]
+
+
+MAX_PARAMETERS = 30000  # per statement: under SQLite's 32766 (since 3.32) and PostgreSQL's 65535
+TURN_COLUMNS = ("id", "ts", "day", "kind", "answered", "confidence", "index_version", "latency_ms", "corrections",
+                "reason", "subject", "need", "question", "answer", "citations")
+FEEDBACK_COLUMNS = ("turn_id", "ts", "day", "rating", "comment", "question", "answer")
+COUNT_COLUMNS = ("day", "doc_id", "section", "citations")
+COUNT_UPSERT = (" ON CONFLICT (day, doc_id, section) DO UPDATE SET citations = "
+                "guidebot_citation_counts.citations + excluded.citations")  # SQLite 3.24+, PostgreSQL 9.5+
+
+
+def _turn_row(e: TurnEvent, day: str) -> tuple[Any, ...]:
+    return (e.turn_id, e.ts, day, e.kind, e.answered, e.confidence, e.index_version, e.latency_ms,
+            orjson.dumps(e.corrections).decode() if e.corrections else None, e.reason, e.subject, e.need,
+            e.question, e.answer, orjson.dumps(e.citations).decode() if e.citations else None)

@@ -1,0 +1,189 @@
+"""What each chat turn records, and what of the student's words is kept: reply ids (signed,
+verified, refused when forged), the recorded fields, GUIDEBOT_STORE_QUESTIONS, scrubbing, the
+secret file, /api/health's recording counts, and recording turned off."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import orjson
+import pytest
+from fastapi.testclient import TestClient
+
+from guidebot.chat import Guidebot
+from guidebot.service.app import create_app
+from guidebot.service.privacy import keeps_question, scrub
+from guidebot.service.replyids import ReplyIds, load_secret
+from guidebot.service.store import Store
+from guidebot.settings import Settings
+
+SECRET = "test-secret-0123456789abcdef0123456789"
+
+
+@pytest.fixture
+def recording(tmp_path: Path, bot: Guidebot) -> Callable[..., object]:
+    """`with recording(**settings) as (client, store):` the app recording into a SQLite file in tmp_path."""
+
+    @contextmanager
+    def start(**overrides: object) -> Iterator[tuple[TestClient, Store]]:
+        values: dict[str, object] = {"index_path": tmp_path / "index.gbi", "secret": SECRET,
+                                     "rate_limit_per_minute": 0}
+        values.update(overrides)
+        app = create_app(Settings(**values), bot=bot)  # type: ignore[arg-type]
+        store = Store(f"sqlite:///{tmp_path / 'guidebot.db'}")
+        with TestClient(app) as client:
+            client.flush = lambda: app.state.recorder.writer.flush(10)  # type: ignore[attr-defined]
+            yield client, store
+        store.close()
+
+    return start
+
+
+def chat(client: TestClient, message: str, history: list[dict[str, str]] | None = None) -> dict[str, object]:
+    reply = client.post("/api/chat", json={"message": message, "history": history or []})
+    assert reply.status_code == 200
+    return reply.json()
+
+
+# --------------------------------------------------------------------------- scrubbing and policy
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("write to jane.doe+ms@example.ac.uk about it", "write to [email] about it"),
+    ("call +44 20 7946 0958 or (555) 123-4567", "call [phone] or [phone]"),
+    ("my local number is 555-1234", "my local number is [phone]"),
+    ("student id 20231234567 and card 4111 1111 1111 1111", "student id [number] and card [number]"),
+    ("passport X12345678", "passport X[number]"),
+])
+def test_scrubbing_replaces_addresses_phones_and_long_digit_runs(text: str, expected: str) -> None:
+    assert scrub(text) == expected
+
+
+def test_scrubbing_keeps_the_numbers_a_question_is_about() -> None:
+    text = "Is a GPA of 3.5 and TOEFL 100 enough for fall 2025 (deadline 12/15/2025, 2024-2025, $55,000)?"
+    assert scrub(text) == text
+
+
+def test_questions_are_kept_as_the_policy_says() -> None:
+    assert keeps_question("all", True, "answer")
+    assert keeps_question("unanswered", False, "partial") and keeps_question("unanswered", False, "abstain")
+    assert not keeps_question("unanswered", True, "answer") and not keeps_question("unanswered", False, "smalltalk")
+    assert not keeps_question("none", False, "abstain")
+
+
+# --------------------------------------------------------------------------- reply ids
+
+
+def test_a_reply_id_verifies_only_with_the_secret_it_was_signed_with() -> None:
+    ids = ReplyIds(b"one secret")
+    reply_id, turn_id = ids.issue("where is CMU?", "Pittsburgh. [1]", now=1_000_000)
+    issued = ids.verify(reply_id, now=1_000_100)
+    assert issued is not None and issued.turn_id == turn_id and len(reply_id) == 50
+    assert ReplyIds(b"another secret").verify(reply_id, now=1_000_100) is None
+    assert ids.text_matches(issued, "where is CMU?", "Pittsburgh. [1]")
+    assert not ids.text_matches(issued, "where is MIT?", "Pittsburgh. [1]")
+
+
+def test_a_tampered_or_expired_reply_id_is_refused() -> None:
+    ids = ReplyIds(b"secret")
+    reply_id, _ = ids.issue("q", "a", now=1_000_000)
+    for position in (1, 20, 49):
+        flipped = reply_id[:position] + ("A" if reply_id[position] != "A" else "B") + reply_id[position + 1:]
+        assert ids.verify(flipped, now=1_000_000) is None
+    assert ids.verify(reply_id, max_age_seconds=3600, now=1_000_000 + 7200) is None
+    assert ids.verify(reply_id, now=1_000_000 - 3600) is None  # issued in the future
+    assert ids.verify("not-a-reply-id") is None
+
+
+def test_the_default_secret_is_made_once_readable_only_by_its_owner(tmp_path: Path) -> None:
+    first = load_secret("", tmp_path)
+    assert load_secret("", tmp_path) == first and len(first) == 64
+    assert stat.S_IMODE(os.stat(tmp_path / "secret").st_mode) == 0o600
+    assert load_secret("configured", tmp_path) == b"configured"
+
+
+def test_every_chat_reply_carries_a_new_reply_id_even_when_cached(recording) -> None:
+    with recording() as (client, _store):
+        first, second = chat(client, "where is CMU?"), chat(client, "where is CMU?")
+        assert first["reply_id"] != second["reply_id"]
+        assert {k: v for k, v in first.items() if k != "reply_id"} == {k: v for k, v in second.items()
+                                                                        if k != "reply_id"}
+        ids = ReplyIds(SECRET.encode())
+        assert ids.verify(str(first["reply_id"])) is not None
+
+
+# --------------------------------------------------------------------------- what a turn records
+
+
+def recorded(store: Store) -> list[dict[str, object]]:
+    from sqlalchemy import select
+
+    from guidebot.service.store.schema import turns
+
+    return store._rows(select(turns).order_by(turns.c.ts))
+
+
+def test_a_turn_records_kind_reason_subject_citations_latency_and_version(recording, bot: Guidebot) -> None:
+    with recording() as (client, store):
+        chat(client, "where is CMU?")
+        chat(client, "What is the tuition at Stanford?")
+        chat(client, "tell me about Purdue University")
+        assert client.flush()
+        answered, partial, uncovered = recorded(store)
+        assert answered["kind"] == "answer" and answered["answered"] and answered["confidence"] > 0.5
+        assert answered["index_version"] == bot.version and answered["latency_ms"] > 0
+        assert answered["question"] is None and answered["reason"] is None and answered["subject"] == "cmu"
+        cited = store.citations_of([str(answered["id"])])[str(answered["id"])]
+        assert cited and all(c["doc_id"] == "cmu" for c in cited)
+        assert (partial["kind"], partial["reason"], partial["subject"]) == ("partial", "not_in_note", "stanford")
+        assert partial["need"] == "tuition, fees or costs"
+        assert partial["question"] == "What is the tuition at Stanford?"
+        assert str(partial["answer"]).startswith("I don't know tuition")
+        assert (uncovered["reason"], uncovered["subject"]) == ("uncovered", "Purdue")
+
+
+def test_spelling_corrections_are_recorded_as_typed_and_as_read(recording) -> None:
+    with recording() as (client, store):
+        chat(client, "what are the admission requirements at standford")
+        assert client.flush()
+        (row,) = recorded(store)
+        assert orjson.loads(str(row["corrections"])) == [["standford", "stanford"]]
+
+
+def test_store_questions_all_keeps_answered_questions_scrubbed(recording) -> None:
+    with recording(store_questions="all") as (client, store):
+        chat(client, "where is CMU? reach me at kim@example.com")
+        assert client.flush()
+        assert recorded(store)[0]["question"] == "where is CMU? reach me at [email]"
+
+
+def test_store_questions_none_keeps_no_words_of_the_student(recording) -> None:
+    with recording(store_questions="none") as (client, store):
+        chat(client, "tell me about Purdue University")
+        chat(client, "what are the admission requirements at standford")
+        assert client.flush()
+        uncovered, corrected = recorded(store)
+        assert uncovered["question"] is None and uncovered["answer"] is None and uncovered["subject"] is None
+        assert uncovered["reason"] == "uncovered"
+        assert orjson.loads(str(corrected["corrections"])) == [[None, "stanford"]]
+
+
+def test_health_reports_what_recording_wrote_and_dropped(recording) -> None:
+    with recording() as (client, _store):
+        chat(client, "where is CMU?")
+        assert client.flush()
+        health = client.get("/api/health").json()
+        assert health["status"] == "ok"
+        assert health["recording"] == {"database": "sqlite", "ready": True, "queued": 0, "written": 1, "dropped": 0,
+                                       "rejected": 0, "retries": 0, "last_error": None}
+
+
+def test_with_recording_off_replies_have_no_id_and_feedback_does_not_exist(recording) -> None:
+    with recording(database_url="none") as (client, _store):
+        assert "reply_id" not in chat(client, "where is CMU?")
+        assert client.get("/api/health").json()["recording"] is None
+        assert client.post("/api/feedback", json={"reply_id": "A" * 50, "rating": "up"}).status_code == 404
