@@ -62,6 +62,7 @@ class Reply:
     kind: str = "answer"  # answer | partial | abstain | smalltalk | list | clarify
     focus: tuple[str, ...] = ()
     blocks: tuple[Block, ...] = ()
+    corrections: tuple[tuple[str, str], ...] = ()  # spelling corrections made to the question (typed, read)
 
     def structure(self) -> tuple[Block, ...]:
         return self.blocks or (paragraph(Segment(self.text)),)

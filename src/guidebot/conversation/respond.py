@@ -33,7 +33,7 @@ def respond(d: Dialogue, pool: SuggestionPool, message: str, history: Sequence[T
     """Answer one message, given earlier turns (oldest first)."""
     resolved = resolve(d, message, history)
     reply = reply_to(d, resolved)
-    return replace(reply, suggestions=tuple(pool.suggest(d, resolved, reply)))
+    return replace(reply, suggestions=tuple(pool.suggest(d, resolved, reply)), corrections=resolved.corrections)
 
 
 def answers(d: Dialogue, question: str) -> bool:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import orjson
@@ -75,9 +75,14 @@ class Recorder:
         if store.backend != "sqlite" and not settings.secret:
             log.warning("GUIDEBOT_SECRET is not set: reply ids are signed with the secret file beside the index, "
                         "so replicas on other machines will refuse each other's; give them all the same secret")
+        try:
+            secret = load_secret(settings.secret, Path(settings.index_path).parent)
+        except OSError as exc:  # a read-only folder or a full disk must not keep the chat from serving
+            log.warning("cannot keep the reply-id secret beside the index (%s); recording and feedback are off "
+                        "until GUIDEBOT_SECRET is set or the folder is writable", exc)
+            return cls.disabled()
         writer = EventWriter(store, capacity=settings.record_queue_size, retention_days=settings.retention_days)
-        ids = ReplyIds(load_secret(settings.secret, Path(settings.index_path).parent))
-        return cls(writer, ids, settings.store_questions, settings.retention_days)
+        return cls(writer, ReplyIds(secret), settings.store_questions, settings.retention_days)
 
     @classmethod
     def disabled(cls) -> Recorder:
@@ -147,7 +152,10 @@ class Recorder:
 
     def _facts_from(self, bot: Guidebot, reply: Reply) -> TurnFacts:
         cited = tuple(Cited(c.doc_id, c.section, c.chunk_id) for c in reply.citations)
-        return self._facts_of(bot, reply.text, reply.kind, reply.answered, reply.confidence, cited, reply.focus)
+        facts = self._facts_of(bot, reply.text, reply.kind, reply.answered, reply.confidence, cited, reply.focus)
+        if reply.corrections:  # what the reply knows beats what its text says (partial replies carry no note)
+            facts = replace(facts, fixed=tuple(fixed for _typed, fixed in reply.corrections))
+        return facts
 
     def _facts_from_payload(self, bot: Guidebot, payload: bytes, kind: str) -> TurnFacts:
         data = orjson.loads(payload)
