@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ..analysis import english_words
+from ..budget import check_budget
 from .context import Context
 
 
@@ -110,6 +111,7 @@ def analyse_question(ctx: Context, text: str, drop_words: Iterable[str] = (),
     concepts, in_phrase = _phrase_concepts(ctx, content, drop)
     unknown: list[str] = []
     for position, word in enumerate(content):
+        check_budget()
         if word in drop or position in in_phrase:
             continue
         concept = _word_concept(ctx, word, text)
