@@ -3,6 +3,7 @@ tables. No timing is asserted here (timings live in bench/RESULTS.md)."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -13,9 +14,9 @@ from bench.beir import DATA
 from .conftest import ROOT
 
 
-def run_bench(module: str, timeout: float) -> str:
-    result = subprocess.run([sys.executable, "-m", module, "--quick"], cwd=ROOT, capture_output=True, text=True,
-                            timeout=timeout)
+def run_bench(module: str, timeout: float, *args: str) -> str:
+    result = subprocess.run([sys.executable, "-m", module, "--quick", *args], cwd=ROOT, capture_output=True,
+                            text=True, timeout=timeout)
     assert result.returncode == 0, result.stderr[-3000:]
     return result.stdout
 
@@ -44,3 +45,15 @@ def test_startup_quick_measures_3000_notes_beside_300() -> None:
     out = run_bench("bench.startup", 300)
     assert "| 300 |" in out and "| 3,000 |" in out
     assert "per note" in out and "16,000-char history" in out
+
+
+def test_hostile_quick_keeps_benign_users_served_beside_attackers() -> None:
+    """Counts only: every benign request answered, no server traceback, the attacks really ran and
+    were refused (the latency ratios are in bench/RESULTS.md, not asserted)."""
+    report = json.loads(run_bench("bench.hostile", 300, "--json").strip().splitlines()[-1])
+    for phase in ("unloaded", "loaded"):
+        assert report[phase]["requests"] > 0 and report[phase]["errors"] == 0, report[phase]["error_kinds"]
+    assert report["server_tracebacks"] == 0
+    hostile = report["hostile"]
+    assert hostile.get("headers: 431") and hostile.get("slow: opened")
+    assert hostile.get("chat: 503", 0) + hostile.get("chat: 429", 0) > 0

@@ -11,12 +11,16 @@ The deadline travels in a context variable rather than as a parameter of every a
 function: the loops that check it sit several calls deep, in modules that should not each grow a
 parameter for it. Outside `within` (the CLI, tests, evaluation) there is no deadline and
 `check_budget()` does nothing.
+
+The same check points let low-priority work give way: under `yielding(wait)`, every
+`check_budget()` first calls `wait(deadline)`, which may block while more urgent work runs (the
+service pauses costly requests while ordinary ones are being answered).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -56,6 +60,7 @@ class Deadline:
 
 
 _current: ContextVar[Deadline | None] = ContextVar("guidebot_deadline", default=None)
+_wait: ContextVar[Callable[[Deadline | None], None] | None] = ContextVar("guidebot_yield", default=None)
 
 
 @contextmanager
@@ -70,8 +75,22 @@ def within(deadline: Deadline | None) -> Iterator[None]:
         _current.reset(token)
 
 
+@contextmanager
+def yielding(wait: Callable[[Deadline | None], None]) -> Iterator[None]:
+    """Run the block as low-priority work: each check point first calls `wait(deadline)`."""
+    token = _wait.set(wait)
+    try:
+        yield
+    finally:
+        _wait.reset(token)
+
+
 def check_budget() -> None:
-    """Raise BudgetExceeded when the current request's deadline has passed; no-op without one."""
+    """Raise BudgetExceeded when the current request's deadline has passed; no-op without one.
+    Low-priority work (see `yielding`) may first wait here for more urgent work."""
     deadline = _current.get()
+    wait = _wait.get()
+    if wait is not None:
+        wait(deadline)
     if deadline is not None and time.monotonic() >= deadline.at:
         raise BudgetExceeded(deadline.seconds)

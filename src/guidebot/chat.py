@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .answering.citing import Block, Citation, Reply
-from .budget import BudgetExceeded, Deadline, within
+from .budget import BudgetExceeded, Deadline, check_budget, within, yielding
 from .chunking import Chunk
 from .conversation.context import Dialogue
 from .conversation.entities import EntityMatcher
@@ -31,7 +31,7 @@ from .policy import Policy
 from .search import Searcher
 
 __all__ = ["DEFAULT_GREETING", "BudgetExceeded", "Citation", "Deadline", "Guidebot", "Hit", "Reply", "Turn",
-           "reply_payload"]
+           "check_budget", "reply_payload", "yielding"]
 
 # Shown when neither GUIDEBOT_GREETING nor the corpus profile gives a greeting (the widget's own
 # fallback, when it cannot reach /api/config, is this same text).

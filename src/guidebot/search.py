@@ -123,7 +123,7 @@ class Searcher:
         terms = []
         tried: set[str] = set()
         for n, word in enumerate(self.analyzer.content_words(query)):
-            if n % 64 == 0:
+            if n % 16 == 0:
                 check_budget()
             corrected = word
             if not self.is_known_word(word) and (word in tried or len(tried) < MAX_QUERY_CORRECTIONS):

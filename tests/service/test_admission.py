@@ -141,3 +141,37 @@ def test_readiness_fails_when_most_recent_requests_failed() -> None:
         outcomes.record(ok)
     assert outcomes.failure_share() == pytest.approx(8 / 12)
     assert Outcomes().failure_share() == 0.0  # too few to judge
+
+
+def test_heavy_work_waits_at_its_check_points_while_light_work_is_in_its_lane() -> None:
+    from guidebot.service.admission import WorkQueue
+
+    release, heavy_started = threading.Event(), threading.Event()
+    steps: list[int] = []
+
+    def light_job() -> str:
+        release.wait(30)
+        return "light"
+
+    def heavy_job() -> str:
+        for step in range(100):
+            steps.append(step)
+            heavy_started.set()
+            check_budget()
+        return "heavy"
+
+    async def scenario() -> tuple[str, str, int]:
+        work = WorkQueue(threads=2, queue=2, heavy_cost=1000)
+        light = asyncio.ensure_future(work.run(light_job, 10, Deadline.after(30)))
+        await asyncio.sleep(0.05)
+        heavy = asyncio.ensure_future(work.run(heavy_job, 5000, Deadline.after(30)))
+        while not heavy_started.is_set():
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.3)  # were the heavy job not paused, it would finish its 100 steps meanwhile
+        progress = len(steps)
+        release.set()
+        return await light, await heavy, progress
+
+    with ThreadPoolExecutor(1) as thread:
+        light, heavy, progress = thread.submit(lambda: asyncio.run(scenario())).result(30)
+    assert (light, heavy) == ("light", "heavy") and progress == 1 and len(steps) == 100

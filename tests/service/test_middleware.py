@@ -14,6 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from guidebot.chat import Guidebot
+from guidebot.service import ratelimit
 from guidebot.service.app import create_app
 from guidebot.service.ratelimit import TokenBucketLimiter
 from guidebot.settings import Settings
@@ -77,6 +78,28 @@ def test_rate_limit_answers_429_with_retry_after(bot: Guidebot) -> None:
         assert "try again in" in limited.json()["detail"]
         assert client.get("/api/health").status_code == 200  # only chat, search and reindex are limited
         assert client.get("/").status_code == 200
+
+
+def test_a_429_is_sent_after_a_pause_so_retrying_at_once_gains_nothing(bot: Guidebot,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    pauses: list[float] = []
+
+    async def pause(seconds: float) -> None:
+        pauses.append(seconds)
+
+    monkeypatch.setattr(ratelimit.asyncio, "sleep", pause)
+    with TestClient(create_app(Settings(rate_limit_per_minute=2), bot=bot)) as client:
+        statuses = [client.get("/api/search", params={"q": "visa"}).status_code for _ in range(4)]
+    assert statuses == [200, 200, 429, 429]
+    assert len(pauses) == 2 and all(0 < p <= 1.0 for p in pauses)
+
+
+def test_a_costly_chat_counts_as_several_requests(bot: Guidebot) -> None:
+    """11,400 characters read count as 5 more requests: with 4 a minute, the next one waits."""
+    with TestClient(create_app(Settings(rate_limit_per_minute=4), bot=bot)) as client:
+        history = [{"role": "user", "content": "what about the admission requirements " * 100}] * 3  # 11,400
+        assert client.post("/api/chat", json={"message": "and funding?", "history": history}).status_code == 200
+        assert client.post("/api/chat", json={"message": "Where is CMU?"}).status_code == 429
 
 
 def test_token_bucket_refills_over_time_and_forgets_old_clients() -> None:

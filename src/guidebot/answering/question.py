@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from ..budget import check_budget
 from ..english import english_rarity, english_words
 from .context import Context
 
@@ -121,6 +122,7 @@ def analyse_question(ctx: Context, text: str, drop_words: Iterable[str] = (),
     concepts, in_phrase = _phrase_concepts(ctx, content, drop)
     unknown: list[str] = []
     for position, word in enumerate(content):
+        check_budget()
         if word in drop or position in in_phrase:
             continue
         concept = _word_concept(ctx, word, text)

@@ -30,13 +30,15 @@ def correct_spelling(ctx: Context, text: str) -> tuple[str, tuple[tuple[str, str
         word = token.casefold()
         if word in shorthand:
             return shorthand[word]
-        if len(word) < 4 or not word.isalpha() or searcher.is_known_word(word):
+        if len(word) < 4 or not word.isalpha():
+            return token
+        check_budget()
+        if searcher.is_known_word(word):
             return token
         if word not in tried:
             if len(tried) >= ctx.policy.max_spelling_lookups:
                 return token
             tried.add(word)
-            check_budget()
         fixed = searcher.speller.correct(word)
         if fixed is None or fixed == word:
             return token

@@ -99,7 +99,7 @@ class EntityMatcher:
         lookups = 0
         found: list[tuple[tuple[int, int], ...]] = []
         for i, token in enumerate(tokens):
-            if i % 64 == 0:
+            if i % 16 == 0:
                 check_budget()
             near = self._near.get(token)
             if near is None:

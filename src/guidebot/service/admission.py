@@ -4,9 +4,11 @@ so the event loop never computes an answer and a burst of costly requests cannot
 Each lane has `threads` threads and room for `queue` more waiting requests. A request that finds its
 lane full is refused at once (`Saturated`: 503 with Retry-After), as Elasticsearch's bounded
 pools do, instead of waiting behind work that will not finish in time. Light requests (most of
-them) and heavy ones (long histories, text that grows under normalisation) go to separate lanes;
-the heavy lane has one thread, so heavy requests take turns on one core of CPU while light ones keep
-their own threads.
+them) and heavy ones (long messages, histories or queries, text that grows under normalisation)
+go to separate lanes, by a cost estimated before any work. The heavy lane has one thread, and
+ordinary work goes first: while any other request is being handled, the heavy job waits at its
+next budget check point (`Priority`), so in one process (one interpreter lock) costly requests
+only use the CPU that ordinary ones leave.
 
 Every job runs under its request's `Deadline`; past it the job's cooperative checks stop it
 (`BudgetExceeded`), and the waiting request is answered 503 at the deadline even if the job
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import threading
 import time
 from collections import deque
 from collections.abc import Callable
@@ -27,8 +30,9 @@ from typing import Any, TypeVar
 
 import orjson
 from fastapi.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from ..chat import BudgetExceeded, Deadline
+from ..chat import BudgetExceeded, Deadline, yielding
 from .inputs import InputTooLong
 
 T = TypeVar("T")
@@ -44,15 +48,84 @@ class Saturated(Exception):
         super().__init__(f"the server is busy ({lane} work queue full); try again in {retry_after} s")
 
 
-class Lane:
-    """`threads` worker threads and up to `queue` waiting jobs; `run` is called on the event loop only."""
+class Priority:
+    """Ordinary work first: a heavy job waits at its check points while any other request is being
+    handled by the app (counted by `ActivityMiddleware`, inside the body limit, so a client
+    trickling a body does not count) or any light job is queued or running. The event loop and
+    the light threads then have the interpreter lock to themselves; the heavy job uses the gaps."""
 
-    def __init__(self, name: str, threads: int, queue: int) -> None:
+    def __init__(self) -> None:
+        self.active = 0  # requests inside the app, heavy ones included (changed on the event loop only)
+        self.light_lane: Lane | None = None
+        self.heavy_lane: Lane | None = None
+        self._changed = threading.Condition()
+
+    def heavy(self, job: Callable[[], T]) -> Callable[[], T]:
+        def run() -> T:
+            with yielding(self._wait):
+                return job()
+        return run
+
+    def enter(self) -> None:
+        self.active += 1
+
+    def leave(self) -> None:
+        self.active -= 1
+        if not self._busy():
+            self.changed()
+
+    def changed(self) -> None:
+        with self._changed:
+            self._changed.notify_all()
+
+    def _busy(self) -> bool:
+        heavy = self.heavy_lane.in_flight if self.heavy_lane is not None else 0
+        light = self.light_lane.in_flight if self.light_lane is not None else 0
+        return light > 0 or self.active - heavy > 0
+
+    def _wait(self, deadline: Deadline | None) -> None:
+        if not self._busy():
+            return
+        with self._changed:
+            while self._busy():
+                remaining = deadline.remaining() if deadline is not None else 1.0
+                if remaining <= 0:
+                    return  # out of time: the check raises BudgetExceeded
+                self._changed.wait(min(remaining, 0.05))
+
+
+class ActivityMiddleware:
+    """Counts the requests inside the app for `Priority` (plain ASGI, on the event loop)."""
+
+    def __init__(self, app: ASGIApp, priority: Priority) -> None:
+        self.app = app
+        self.priority = priority
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        self.priority.enter()
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.priority.leave()
+
+
+class Lane:
+    """`threads` worker threads and up to `queue` waiting jobs; `run` is called on the event loop only.
+    `wrap` adapts each job to the lane's priority (see `Priority`)."""
+
+    def __init__(self, name: str, threads: int, queue: int,
+                 wrap: Callable[[Callable[[], Any]], Callable[[], Any]] = lambda job: job,
+                 on_finished: Callable[[], None] = lambda: None) -> None:
         self.name = name
         self.threads = threads
         self.capacity = threads + queue
         self.in_flight = 0  # jobs submitted and not yet finished by their thread
         self.refused = 0
+        self._wrap = wrap
+        self._on_finished = on_finished
         self._executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix=f"guidebot-{name}")
 
     @property
@@ -76,7 +149,7 @@ class Lane:
         self.in_flight += 1
         loop = asyncio.get_running_loop()
         context = contextvars.copy_context()
-        future = loop.run_in_executor(self._executor, context.run, job)
+        future = loop.run_in_executor(self._executor, context.run, self._wrap(job))
         future.add_done_callback(self._finished)
         try:
             return await asyncio.wait_for(asyncio.shield(future), max(0.0, deadline.remaining()) + GRACE_SECONDS)
@@ -85,6 +158,8 @@ class Lane:
 
     def _finished(self, future: asyncio.Future[object]) -> None:
         self.in_flight -= 1
+        if not self.in_flight:
+            self._on_finished()
         if not future.cancelled():
             future.exception()  # retrieved, so an abandoned job's error is not reported as unhandled
 
@@ -100,8 +175,10 @@ class WorkQueue:
     """The two lanes: `light` for ordinary requests, `heavy` (one thread) for costly ones."""
 
     def __init__(self, threads: int, queue: int, heavy_cost: int) -> None:
-        self.light = Lane("light", threads, queue)
-        self.heavy = Lane("heavy", 1, max(1, queue // 8))
+        self.priority = Priority()
+        self.light = Lane("light", threads, queue, on_finished=self.priority.changed)
+        self.heavy = Lane("heavy", 1, max(1, queue // 8), wrap=self.priority.heavy)
+        self.priority.light_lane, self.priority.heavy_lane = self.light, self.heavy
         self.heavy_cost = heavy_cost
 
     def lane_for(self, cost: int) -> Lane:

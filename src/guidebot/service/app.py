@@ -33,7 +33,7 @@ from ..errors import CorpusError
 from ..settings import Settings
 from . import inputs
 from .admin import add_admin_pages
-from .admission import Outcomes, WorkQueue, admit
+from .admission import ActivityMiddleware, Outcomes, WorkQueue, admit
 from .delivery import WebDelivery
 from .feedback import add_feedback_route
 from .forwarding import ProxyHeadersMiddleware, TrustedPeerMiddleware
@@ -57,7 +57,7 @@ from .schemas import (
     SearchResponse,
     chat_request_model,
 )
-from .startup import Loaded, load_for_serving
+from .startup import Loaded, load_for_serving, tune_interpreter
 
 __all__ = ["create_app"]
 
@@ -65,6 +65,7 @@ log = logging.getLogger("guidebot.api")
 RATE_LIMITED_PATHS = ("/api/chat", "/api/search", "/api/reindex", "/api/feedback")
 MAX_SEARCH_RESULTS = 50  # the largest `k` of /api/search (part of the API contract, not a deployment setting)
 RATE_COST_CHARS = 2000  # a chat or search counts one more request against the rate limit per this many characters
+HEAVY_COST = 1000  # estimated characters above which a chat or search goes to the heavy lane (admission.py)
 TOO_MANY = {"model": ErrorResponse, "description": "Too many requests from this address; see Retry-After"}
 BUSY = {"model": ErrorResponse, "description": "The work queue is full, or the work took longer than the time "
                                                "budget; see Retry-After"}
@@ -82,13 +83,14 @@ def create_app(settings: Settings | None = None, bot: Guidebot | None = None, lo
     missing or stale, or `loaded` when the caller already did that) and follows that file when
     another process rewrites it."""
     settings = settings or Settings.from_env()
+    tune_interpreter()
     follow_file = bot is None
     origin = None
     if bot is None:
         loaded = loaded or load_for_serving(settings.corpus_dir, settings.index_path)
         bot, origin = Guidebot(loaded.indexed, policy=settings.policy()), loaded.origin
     holder = BotHolder(bot, settings.corpus_dir, settings.index_path, origin)
-    work = WorkQueue(settings.work_threads, settings.work_queue, heavy_cost=settings.max_message_chars)
+    work = WorkQueue(settings.work_threads, settings.work_queue, heavy_cost=HEAVY_COST)
     outcomes = Outcomes()
     recorder = Recorder.from_settings(settings)
 
@@ -114,6 +116,7 @@ def create_app(settings: Settings | None = None, bot: Guidebot | None = None, lo
     app.state.holder = holder
     app.state.work = work
     app.state.recorder = recorder
+    app.add_middleware(ActivityMiddleware, priority=work.priority)  # innermost: counts requests past their body
     limiter = add_middlewares(app, settings)
     add_chat_route(app, settings, holder, work, outcomes, limiter, recorder)
     add_feedback_route(app, settings, recorder)

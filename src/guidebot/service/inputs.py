@@ -28,7 +28,7 @@ from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 
-from ..chat import Turn
+from ..chat import Turn, check_budget
 from ..settings import Settings
 
 ECHO_CHARS = 200  # longest input string echoed back in a 422
@@ -145,6 +145,7 @@ def check_chat(message: str, history: Sequence[Turn], reads: Sequence[int], sett
     cost = length
     read = set(reads)
     for number, turn in enumerate(history):
+        check_budget()
         length = normalised_length(turn.content, settings.max_turn_chars)
         if length > settings.max_turn_chars:
             raise InputTooLong(("body", "history", number, "content"),

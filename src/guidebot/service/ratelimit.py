@@ -7,6 +7,7 @@ Each worker process counts on its own.
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import math
 import time
@@ -67,12 +68,21 @@ class TokenBucketLimiter:
 class RateLimitMiddleware:
     """429 with Retry-After when a client exceeds its budget on the given paths. A client is its IP
     address (behind a trusted proxy, the forwarded address that uvicorn puts in the scope); IPv6
-    clients are grouped by /64, since one host can hold a whole /64."""
+    clients are grouped by /64, since one host can hold a whole /64.
 
-    def __init__(self, app: ASGIApp, limiter: TokenBucketLimiter, paths: Collection[str]) -> None:
+    A 429 is sent after a pause of up to `delay` seconds (never past the Retry-After), for at most
+    `max_delayed` requests at a time: a client that ignores Retry-After and retries at once would
+    otherwise make the server refuse it hundreds of times a second, crowding out everyone else.
+    Pausing costs no CPU; beyond `max_delayed`, 429s go out at once."""
+
+    def __init__(self, app: ASGIApp, limiter: TokenBucketLimiter, paths: Collection[str], delay: float = 1.0,
+                 max_delayed: int = 256) -> None:
         self.app = app
         self.limiter = limiter
         self.paths = frozenset(paths)
+        self.delay = delay
+        self.max_delayed = max_delayed
+        self._delayed = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"] in self.paths and scope["method"] != "OPTIONS":
@@ -80,6 +90,12 @@ class RateLimitMiddleware:
             if wait > 0:
                 seconds = max(1, math.ceil(wait))
                 log_fields(scope)["rate_limited"] = True
+                if self.delay > 0 and self._delayed < self.max_delayed:
+                    self._delayed += 1
+                    try:
+                        await asyncio.sleep(min(self.delay, wait))
+                    finally:
+                        self._delayed -= 1
                 await send_json(send, 429, {"detail": f"too many requests from your address; "
                                                       f"try again in {seconds} s"},
                                 headers=[(b"retry-after", str(seconds).encode())])
