@@ -18,7 +18,7 @@ SRC = Path(guidebot.__file__).parent
 LAYERS: list[set[str]] = [
     {"errors", "datafiles", "policy"},
     {"corpus", "settings"},
-    {"chunking", "analysis"},
+    {"chunking", "analysis", "archive"},
     {"index", "lexicon"},
     {"build", "search"},
     {"answering"},

@@ -9,7 +9,7 @@ Answering asks it for term weights (`idf`) and hits; only this module touches `B
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 import numpy as np
@@ -34,11 +34,8 @@ class Searcher:
         self.indexed = indexed
         self.analyzer = analyzer or Analyzer.create()
         self.documents: dict[str, Document] = {d.id: d for d in indexed.documents}
-        self.chunks: Sequence[Chunk] = indexed.chunks
-        self.chunk_positions = {c.chunk_id: i for i, c in enumerate(indexed.chunks)}
-        self._doc_chunks: dict[str, list[int]] = {}
-        for i, c in enumerate(indexed.chunks):
-            self._doc_chunks.setdefault(c.doc_id, []).append(i)
+        self.chunks: Sequence[Chunk] = indexed.chunks  # built on access from the index's arrays
+        self._doc_chunks = indexed.chunks.positions_by_document()
         self._bm25 = indexed.bm25
         self._max_idf = float(self._bm25.idf.max()) if len(self._bm25.idf) else 1.0
         # A university's aliases all name the same thing, so each expands to the others; a topic's
@@ -53,6 +50,11 @@ class Searcher:
         self._sentence_terms: dict[int, tuple[frozenset[str], ...]] = {}
         self._context_terms: dict[int, frozenset[str]] = {}
         self._lock = threading.Lock()
+
+    @property
+    def chunk_positions(self) -> Mapping[str, int]:
+        """Chunk id → position in `chunks`."""
+        return self.indexed.chunks.positions
 
     @property
     def vocabulary_size(self) -> int:
@@ -95,8 +97,8 @@ class Searcher:
         return (word in self.speller or word in self.analyzer.stop or word in english_words()
                 or self.analyzer.stem(word) in self._bm25.term_ids)
 
-    def chunks_of(self, doc_id: str) -> list[int]:
-        return self._doc_chunks.get(doc_id, [])
+    def chunks_of(self, doc_id: str) -> Sequence[int]:
+        return self._doc_chunks.get(doc_id, ())
 
     def query_weights(self, query: str) -> dict[str, float]:
         """Search weights of a query: spelling-corrected (never a real word), stemmed, expanded."""
