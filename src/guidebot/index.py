@@ -8,11 +8,11 @@ corpus and analysis and a checksum of every member. Loading maps the arrays inst
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import math
 import os
 import zipfile
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -57,25 +57,21 @@ class BM25:
 
     @classmethod
     def build(cls, documents: Sequence[Sequence[str]], params: BM25Params = BM25Params()) -> BM25:
+        """Impacts of every (term, passage) pair. Terms are numbered in order of first appearance;
+        the pairs are counted by sorting one key per token (term × passages + passage), not by a
+        Counter per passage (a Python loop over the 2.9 million pairs of 100,000 passages)."""
         doc_count = len(documents)
-        lengths = np.fromiter((len(d) for d in documents), dtype=np.float64, count=doc_count)
+        lengths = np.fromiter(map(len, documents), dtype=np.int64, count=doc_count)
         avgdl = float(lengths.sum()) / doc_count if doc_count else 0.0
-        vocabulary_ids: dict[str, int] = {}
-        rows: list[int] = []
-        cols: list[int] = []
-        freqs: list[int] = []
-        for doc_index, tokens in enumerate(documents):
-            for term, tf in Counter(tokens).items():
-                term_id = vocabulary_ids.setdefault(term, len(vocabulary_ids))
-                rows.append(term_id)
-                cols.append(doc_index)
-                freqs.append(tf)
-        vocabulary = list(vocabulary_ids)
-        term_of = np.asarray(rows, dtype=np.int64)
-        doc_of = np.asarray(cols, dtype=np.int32)
-        tf_of = np.asarray(freqs, dtype=np.float64)
-        order = np.lexsort((doc_of, term_of))
-        term_of, doc_of, tf_of = term_of[order], doc_of[order], tf_of[order]
+        flat = list(itertools.chain.from_iterable(documents))
+        vocabulary = list(dict.fromkeys(flat))
+        term_id = {term: i for i, term in enumerate(vocabulary)}.__getitem__
+        term_of_token = np.fromiter(map(term_id, flat), dtype=np.int64, count=len(flat))
+        passage_of_token = np.repeat(np.arange(doc_count, dtype=np.int64), lengths)
+        keys = np.sort(term_of_token * max(doc_count, 1) + passage_of_token)
+        starts = np.flatnonzero(_first_of_runs(keys))
+        term_of, doc_of = np.divmod(keys[starts], max(doc_count, 1))
+        doc_of, tf_of = doc_of.astype(np.int32), np.diff(starts, append=len(keys)).astype(np.float64)
         df = np.bincount(term_of, minlength=len(vocabulary)).astype(np.float64)
         indptr = np.zeros(len(vocabulary) + 1, dtype=np.int64)
         np.cumsum(df.astype(np.int64), out=indptr[1:])
@@ -116,9 +112,9 @@ class BM25:
             sample = scores[min(longer, key=len)]
             bound = float(np.partition(sample, len(sample) - k)[len(sample) - k])
         if bound <= 0.0:  # few postings, or negative idfs (a tiny corpus): every passage with a query term
-            candidates = np.unique(passages)
+            candidates = _distinct(passages)
         elif len(passages) * 8 < self.doc_count:  # few postings: look only at them, not at every passage
-            candidates = np.unique(passages[scores[passages] >= bound])
+            candidates = _distinct(passages[scores[passages] >= bound])
         else:
             candidates = np.flatnonzero(scores >= bound)
         totals = scores[candidates]
@@ -149,6 +145,19 @@ class BM25:
         if len(found) == 1:
             return found[0]
         return np.concatenate([p for p, _ in found]), np.concatenate([v for _, v in found])
+
+
+def _first_of_runs(values: np.ndarray) -> np.ndarray:
+    """True where a sorted array's value differs from the one before it."""
+    first = np.ones(len(values), dtype=bool)
+    np.not_equal(values[1:], values[:-1], out=first[1:])
+    return first
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """np.unique(values), by a sort: numpy 2.4's hashing unique took 27 µs on 300 values, this 6 µs."""
+    ordered = np.sort(values)
+    return ordered[_first_of_runs(ordered)]
 
 
 def _okapi_idf(df: np.ndarray, doc_count: int, epsilon: float) -> np.ndarray:
