@@ -18,7 +18,7 @@ SRC = Path(guidebot.__file__).parent
 LAYERS: list[set[str]] = [
     {"errors", "datafiles", "policy", "budget", "caches"},
     {"corpus", "settings"},
-    {"chunking", "analysis", "english"},
+    {"chunking", "analysis", "english", "archive"},
     {"index", "lexicon"},
     {"semantic"},
     {"build", "search"},

@@ -3,6 +3,7 @@ covers everything that changes the built index, a stale or damaged index file is
 
 from __future__ import annotations
 
+import json
 import logging
 import zipfile
 from collections.abc import Iterator
@@ -12,10 +13,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from guidebot import build, chunking
+from guidebot import build, chunking, index
 from guidebot.build import build_fingerprint, build_index, is_stale, load_or_build
 from guidebot.corpus import load_corpus
-from guidebot.index import load_index
+from guidebot.index import load_index, read_manifest
 
 from .conftest import write_doc
 
@@ -102,7 +103,7 @@ def test_tampered_index_file_is_detected_and_rebuilt_with_a_warning(corpus_copy:
     good = load_or_build(corpus_copy, index)
     with zipfile.ZipFile(index) as archive:  # tamper with one member and keep the old manifest
         members = {name: archive.read(name) for name in archive.namelist()}
-    members["chunks.json"] = members["chunks.json"].replace(b"Pittsburgh", b"Pittsburxx")
+    members["documents.json"] = members["documents.json"].replace(b"Pittsburgh", b"Pittsburxx")
     with zipfile.ZipFile(index, "w") as archive:
         for name, data in members.items():
             archive.writestr(name, data)
@@ -111,3 +112,19 @@ def test_tampered_index_file_is_detected_and_rebuilt_with_a_warning(corpus_copy:
     assert "checksum mismatch" in caplog.text and "rebuilding" in caplog.text
     assert rebuilt.fingerprint == good.fingerprint
     assert load_index(index).fingerprint == good.fingerprint  # the file was rewritten whole
+
+
+def test_index_file_of_an_older_format_is_rebuilt(corpus_copy: Path, tmp_path: Path,
+                                                  caplog: pytest.LogCaptureFixture) -> None:
+    """Format 2 kept chunks as JSON; a file of it (from before the mapped layout) is rebuilt, not read."""
+    path = tmp_path / "index.gbi"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("manifest.json", json.dumps({"format": index.FORMAT_NAME, "format_version": 2,
+                                                      "fingerprint": "old", "checksums": {}}))
+        archive.writestr("chunks.json", "[]")
+    assert is_stale(corpus_copy, path)
+    with caplog.at_level(logging.WARNING, logger="guidebot"):
+        rebuilt = load_or_build(corpus_copy, path)
+    assert "index format 2 is not the supported format" in caplog.text
+    assert read_manifest(path)["format_version"] == index.FORMAT_VERSION == 3
+    assert load_index(path).fingerprint == rebuilt.fingerprint

@@ -24,6 +24,7 @@ from pathlib import Path
 from . import __version__, chunking
 from .analysis import ANALYSIS_VERSION, Analyzer, words
 from .chunking import Chunk, chunk_corpus
+from .chunking.table import ChunkTable
 from .corpus import Corpus, load_corpus
 from .errors import IndexFileError
 from .index import BM25, BM25Params, IndexedCorpus, load_index, read_manifest, save_index
@@ -102,8 +103,8 @@ def build_index(corpus: Corpus, analyzer: Analyzer | None = None, progress: Prog
         frequencies.update(words(" ".join(group)))
     fingerprint = build_fingerprint(corpus.fingerprint)
     version = f"{__version__}+{fingerprint[:12]}"
-    return IndexedCorpus(corpus.documents, tuple(chunks), bm25, dict(frequencies), corpus.synonyms,
-                         fingerprint, version, corpus.profile)
+    return IndexedCorpus(corpus.documents, ChunkTable.of(corpus.documents, chunks), bm25, dict(frequencies),
+                         corpus.synonyms, fingerprint, version, corpus.profile)
 
 
 def build_and_save(corpus_dir: Path, index_path: Path,

@@ -9,7 +9,7 @@ Answering asks it for term weights (`idf`) and hits; only this module touches `B
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 import numpy as np
@@ -39,11 +39,8 @@ class Searcher:
         self.indexed = indexed
         self.analyzer = analyzer or Analyzer.create()
         self.documents: dict[str, Document] = {d.id: d for d in indexed.documents}
-        self.chunks: Sequence[Chunk] = indexed.chunks
-        self.chunk_positions = {c.chunk_id: i for i, c in enumerate(indexed.chunks)}
-        self._doc_chunks: dict[str, list[int]] = {}
-        for i, c in enumerate(indexed.chunks):
-            self._doc_chunks.setdefault(c.doc_id, []).append(i)
+        self.chunks: Sequence[Chunk] = indexed.chunks  # built on access from the index's arrays
+        self._doc_chunks = indexed.chunks.positions_by_document()
         # For retrieval within some documents or kinds: their chunks as sorted arrays, and each
         # chunk's document (its position in `indexed.documents`).
         self._doc_arrays = {doc_id: np.asarray(c, dtype=np.int64) for doc_id, c in self._doc_chunks.items()}
@@ -51,8 +48,9 @@ class Searcher:
         for doc in indexed.documents:
             kind_chunks.setdefault(doc.kind, []).extend(self._doc_chunks.get(doc.id, ()))
         self._kind_arrays = {kind: np.sort(np.asarray(c, dtype=np.int64)) for kind, c in kind_chunks.items()}
-        doc_position = {d.id: n for n, d in enumerate(indexed.documents)}
-        self._chunk_doc = np.asarray([doc_position.get(c.doc_id, -1) for c in indexed.chunks], dtype=np.int64)
+        self._chunk_doc = np.full(len(indexed.chunks), -1, dtype=np.int64)
+        for n, doc in enumerate(indexed.documents):
+            self._chunk_doc[np.asarray(self._doc_chunks.get(doc.id, ()), dtype=np.int64)] = n
         self._bm25 = indexed.bm25
         self._max_idf = float(self._bm25.idf.max()) if len(self._bm25.idf) else 1.0
         # A university's aliases all name the same thing, so each expands to the others; a topic's
@@ -71,6 +69,11 @@ class Searcher:
         self._sentence_terms: dict[int, tuple[frozenset[str], ...]] = {}
         self._context_terms: dict[int, frozenset[str]] = {}
         self._lock = threading.Lock()
+
+    @property
+    def chunk_positions(self) -> Mapping[str, int]:
+        """Chunk id → position in `chunks`."""
+        return self.indexed.chunks.positions
 
     @property
     def vocabulary_size(self) -> int:
@@ -113,8 +116,8 @@ class Searcher:
         return (word in self.speller or word in self.analyzer.stop or word in english_words()
                 or self.analyzer.stem(word) in self._bm25.term_ids)
 
-    def chunks_of(self, doc_id: str) -> list[int]:
-        return self._doc_chunks.get(doc_id, [])
+    def chunks_of(self, doc_id: str) -> Sequence[int]:
+        return self._doc_chunks.get(doc_id, ())
 
     def query_weights(self, query: str) -> dict[str, float]:
         """Search weights of a query: spelling-corrected (never a real word), stemmed, expanded.
