@@ -4,7 +4,7 @@
     python -m bench.release_compare --rev <commit>  # against another commit
 
 The previous release is checked out into a temporary git worktree and plays the same questions
-in a subprocess (its own package on the path); every reply, old or new, is scored here by the
+in a subprocess (its own package and its own corpus); every reply, old or new, is scored here by the
 current evaluation (`guidebot.evaluation.run_case` rules: answered as expected, facts, cited
 documents, evidence sentence). Prints per split and per gold folder: pass rate, false answers
 (of uncovered cases) and false abstentions (of covered ones); for the FAQ: answered and first
@@ -125,7 +125,7 @@ def gold_table(bot: Guidebot, checkout: Path, rev: str) -> list[str]:
         cases = load_cases(folder)
         conversations = [c.turns for c in cases]
         for name, replies in (("this code", new_replies(bot, conversations)),
-                              (f"release {rev}", old_replies(checkout, ROOT / "corpus", conversations))):
+                              (f"release {rev}", old_replies(checkout, checkout / "corpus", conversations))):
             for split in ("tune", "heldout"):
                 tally = Tally()
                 for case, reply in zip(cases, replies, strict=True):
