@@ -94,6 +94,18 @@ def test_a_429_is_sent_after_a_pause_so_retrying_at_once_gains_nothing(bot: Guid
     assert len(pauses) == 2 and all(0 < p <= 1.0 for p in pauses)
 
 
+def test_other_routes_have_a_looser_limit_and_liveness_none(bot: Guidebot, monkeypatch: pytest.MonkeyPatch) -> None:
+    async def no_pause(_seconds: float) -> None:
+        pass
+
+    monkeypatch.setattr(ratelimit.asyncio, "sleep", no_pause)
+    with TestClient(create_app(Settings(rate_limit_per_minute=1), bot=bot)) as client:
+        health = [client.get("/api/health").status_code for _ in range(6)]
+        live = [client.get("/api/health/live").status_code for _ in range(10)]
+    assert health == [200] * 5 + [429]  # five times the API's rate
+    assert live == [200] * 10
+
+
 def test_a_costly_chat_counts_as_several_requests(bot: Guidebot) -> None:
     """11,400 characters read count as 5 more requests: with 4 a minute, the next one waits."""
     with TestClient(create_app(Settings(rate_limit_per_minute=4), bot=bot)) as client:

@@ -57,6 +57,8 @@ __all__ = ["create_app"]
 
 log = logging.getLogger("guidebot.api")
 RATE_LIMITED_PATHS = ("/api/chat", "/api/search", "/api/reindex")
+OTHER_ROUTES_RATE_FACTOR = 5  # every other route (pages, health, config, chunks): five times the API's rate
+NEVER_LIMITED_PATHS = ("/api/health/live",)
 MAX_SEARCH_RESULTS = 50  # the largest `k` of /api/search (part of the API contract, not a deployment setting)
 RATE_COST_CHARS = 2000  # a chat or search counts one more request against the rate limit per this many characters
 HEAVY_COST = 1000  # estimated characters above which a chat or search goes to the heavy lane (admission.py)
@@ -126,7 +128,9 @@ def add_middlewares(app: FastAPI, settings: Settings) -> TokenBucketLimiter | No
     limiter = None
     if settings.rate_limit_per_minute:
         limiter = TokenBucketLimiter(settings.rate_limit_per_minute)
-        app.add_middleware(RateLimitMiddleware, limiter=limiter, paths=RATE_LIMITED_PATHS)
+        app.add_middleware(RateLimitMiddleware, limiter=limiter, paths=RATE_LIMITED_PATHS,
+                           others=TokenBucketLimiter(settings.rate_limit_per_minute * OTHER_ROUTES_RATE_FACTOR),
+                           exempt=NEVER_LIMITED_PATHS)
     if settings.allowed_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.allowed_origins),
                            allow_methods=["GET", "POST", "OPTIONS"], allow_headers=["Content-Type"],

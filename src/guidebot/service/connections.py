@@ -17,6 +17,7 @@ What was closed and why is logged once per 10 s on `guidebot.connections`, as co
 from __future__ import annotations
 
 import asyncio
+import heapq
 import logging
 import resource
 import time
@@ -75,9 +76,10 @@ class ConnectionGuard:
         excess = len(connections) - self.max_connections
         if excess <= 0:
             return
-        idle = sorted((c for c in connections if isinstance(c, GuardedHttpToolsProtocol) and c is not newcomer
-                       and c.waiting_since is not None), key=lambda c: c.waiting_since or 0.0)
-        for victim in idle[:excess]:
+        idle = heapq.nsmallest(excess, (c for c in connections if isinstance(c, GuardedHttpToolsProtocol)
+                                        and c is not newcomer and c.waiting_since is not None),
+                               key=lambda c: c.waiting_since or 0.0)
+        for victim in idle:
             victim.close_idle(f"idle or slow when the limit of {self.max_connections} connections was reached")
         if len(idle) < excess:  # every other connection is busy with a request: refuse the new one
             newcomer.refuse(503, "too many connections; try again shortly", "refused: every connection busy")
