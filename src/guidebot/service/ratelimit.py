@@ -22,15 +22,15 @@ MAX_TRACKED_CLIENTS = 10_000
 
 
 class TokenBucketLimiter:
-    """Per-client token buckets: each client may make `per_minute` requests in a burst and then one
-    every 60/per_minute seconds. Memory is bounded: past `max_clients` the least recently seen
+    """Per-client token buckets: each client may make `burst` (default `per_minute`) requests at once
+    and then one every 60/per_minute seconds. Memory is bounded: past `max_clients` the least recently seen
     client is forgotten (which at worst gives that client a fresh bucket)."""
 
     def __init__(self, per_minute: int, max_clients: int = MAX_TRACKED_CLIENTS,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, burst: int | None = None) -> None:
         if per_minute < 1:
             raise ValueError("per_minute must be at least 1")
-        self.capacity = float(per_minute)
+        self.capacity = float(per_minute if burst is None else max(1, burst))
         self.rate = per_minute / 60.0
         self.max_clients = max_clients
         self.clock = clock
