@@ -37,6 +37,8 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.beir
 	$(BIN)/python -m bench.serve_http
 	$(BIN)/python -m bench.faq
+	$(BIN)/python -m bench.startup
+	$(BIN)/python -m bench.hostile
 
 clean:
 	rm -rf $(VENV) .guidebot .pytest_cache

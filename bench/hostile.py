@@ -14,13 +14,16 @@ on a free loopback port with `ulimit -n 1024`, then runs two phases of `--durati
    - slow connections: hundreds of connections trickling a request head one byte at a time (more
      than the open-file limit leaves room for), and a few trickling a body;
    - large headers: requests with 15 KiB of headers (served), and 1 MiB ones (refused).
-   Hostile chats and searches come from a fresh address each time (`--hostile-addresses 0`, as
-   from many machines, so the rate limit cannot help) or from a few addresses.
+   Hostile requests come from 4 addresses (`--hostile-addresses`), as from a few machines, so the
+   per-address limits apply; `--hostile-addresses 0` gives each request a new address, as from a
+   botnet, where only the work queue and the priority of ordinary work can help.
 
 Benign clients are people: each conversation (a gold-set question, or a follow-up thread) on a new
 connection from its own address, a short pause between turns, and every message distinct (no
 reply cache hits). Reported per phase: benign requests, p50/p99 latency and errors (anything
-but a 200), the hostile requests by status, and the server's peak RSS. Exits 1 on benign errors.
+but a 200), the server's CPU use, the hostile requests by status (and the attacker's own CPU
+time: on one small machine it competes with the server), and the server's peak RSS. Exits 1 on
+benign errors.
 
     .venv/bin/python -m bench.hostile                 # 30 s per phase
     .venv/bin/python -m bench.hostile --quick --json  # 4 s per phase (used by make test)
@@ -47,7 +50,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.load import free_port, percentile, rss_mb
+from bench.load import free_port, percentile, process_tree, rss_mb
 
 ROOT = Path(__file__).resolve().parents[1]
 GROWS = "\ufdfa"  # one character, 18 after NFKC normalisation
@@ -102,6 +105,7 @@ def benign_conversations() -> list[tuple[str, ...]]:
 class Phase:
     latencies: list[float] = field(default_factory=list)
     errors: Counter[str] = field(default_factory=Counter)
+    server_cpu_s: float = 0.0
 
 
 async def benign_client(port: int, conversations: itertools.cycle, stop_at: float, phase: Phase, pause: float,
@@ -265,7 +269,9 @@ def attacker(port: int, seconds: float, chats: int, searches: int, headers: int,
              out: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 65536), hard))
-    out.put(dict(asyncio.run(attack(port, seconds, chats, searches, headers, slow, addresses))))
+    counts = dict(asyncio.run(attack(port, seconds, chats, searches, headers, slow, addresses)))
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    out.put({**counts, "attacker CPU ms": round((usage.ru_utime + usage.ru_stime) * 1000)})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -302,6 +308,18 @@ async def wait_until_up(port: int, process: subprocess.Popen[bytes]) -> None:
     raise RuntimeError("the server did not come up")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of the server and its worker processes so far."""
+    total = 0
+    for member in process_tree(pid):
+        try:
+            fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 async def sample_rss(pid: int, stop: asyncio.Event, peak: list[float]) -> None:
     while not stop.is_set():
         peak[0] = max(peak[0], rss_mb(pid))
@@ -324,7 +342,9 @@ async def measured(port: int, conversations: itertools.cycle, args: argparse.Nam
                    phase: Phase, peak: list[float]) -> None:
     stop = asyncio.Event()
     sampler = asyncio.create_task(sample_rss(pid, stop, peak))
+    cpu = cpu_seconds(pid)
     part = await benign_phase(port, conversations, args.clients, args.duration / args.rounds, args.pause)
+    phase.server_cpu_s += cpu_seconds(pid) - cpu
     stop.set()
     await sampler
     phase.latencies += part.latencies
@@ -374,6 +394,7 @@ async def run(args: argparse.Namespace, workdir: Path) -> dict[str, object]:
 def describe(phase: Phase, seconds: float) -> dict[str, object]:
     return {"requests": len(phase.latencies) + sum(phase.errors.values()), "errors": sum(phase.errors.values()),
             "error_kinds": dict(phase.errors), "per_second": round(len(phase.latencies) / seconds, 1),
+            "server_cpu_share": round(phase.server_cpu_s / seconds, 2),
             "p50_ms": round(percentile(phase.latencies, 0.50) * 1000, 1),
             "p99_ms": round(percentile(phase.latencies, 0.99) * 1000, 1)}
 
@@ -397,11 +418,11 @@ def print_report(report: dict[str, object]) -> None:
           f"{report['rounds']} alternating rounds, "
           f"{report['workers']} worker(s), server open-file limit {report['fd_limit']}, hostile addresses: "
           f"{report['hostile_addresses']}\n")
-    print("| phase | benign requests | per s | p50 | p99 | errors |")
-    print("|---|---|---|---|---|---|")
+    print("| phase | benign requests | per s | p50 | p99 | errors | server CPU (cores) |")
+    print("|---|---|---|---|---|---|---|")
     for name, phase in (("unloaded", before), ("with hostile clients", under)):
         print(f"| {name} | {phase['requests']:,} | {phase['per_second']} | {phase['p50_ms']} ms | "  # type: ignore[index]
-              f"{phase['p99_ms']} ms | {phase['errors']} |")  # type: ignore[index]
+              f"{phase['p99_ms']} ms | {phase['errors']} | {phase['server_cpu_share']} |")  # type: ignore[index]
     print(f"\nbenign latency with hostile clients: p50 ×{report['p50_ratio']}, p99 ×{report['p99_ratio']} the "
           f"unloaded run")
     print("server RSS (MiB): " + ", ".join(f"{k} {v}" for k, v in report["rss_mib"].items()))  # type: ignore[attr-defined]
@@ -425,8 +446,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--hostile-searches", type=int, default=8)
     parser.add_argument("--hostile-headers", type=int, default=4)
     parser.add_argument("--slow-connections", type=int, default=1000)
-    parser.add_argument("--hostile-addresses", type=int, default=0,
-                        help="addresses hostile requests come from (default 0: a new one per request)")
+    parser.add_argument("--hostile-addresses", type=int, default=4,
+                        help="addresses hostile requests come from (default 4; 0: a new one per request)")
     parser.add_argument("--quick", action="store_true", help="4 s per phase, 4 benign clients, 300 slow connections")
     parser.add_argument("--json", action="store_true", help="print the report as one JSON line")
     args = parser.parse_args(argv)

@@ -139,3 +139,9 @@ def test_a_list_answer_comes_as_a_lead_paragraph_and_a_list_whose_items_carry_th
 def test_a_plain_reply_is_one_paragraph_of_its_text(client: TestClient) -> None:
     body = client.post("/api/chat", json={"message": "hi"}).json()
     assert body["blocks"] == [{"type": "paragraph", "sentences": [{"text": body["answer"], "citations": []}]}]
+
+
+def test_openapi_gives_the_message_length_limits(client: TestClient) -> None:
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    message = next(v for k, v in schemas.items() if k.startswith("ChatRequest"))["properties"]["message"]
+    assert (message["minLength"], message["maxLength"]) == (1, 2000)

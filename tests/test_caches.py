@@ -35,3 +35,33 @@ def test_normalising_texts_that_grow_18_times_keeps_the_memo_within_its_bytes() 
     for n in range(40):
         assert len(analysis.normalize("\ufdfa" * 2000 + str(n))) > 36_000
     assert analysis._NORMALIZED.bytes <= analysis._NORMALIZED.max_bytes
+
+
+def test_the_reply_cache_is_bounded_by_bytes_as_well_as_entries() -> None:
+    from guidebot.service.replies import CachedReply, ReplyCache
+
+    cache = ReplyCache(size=1000, max_bytes=50_000)
+    for n in range(100):
+        cache.put((f"question {n}",), CachedReply(b"x" * 2000, True, "answer"))
+    assert 10 < len(cache) < 30 and cache.get(("question 99",)) is not None and cache.get(("question 0",)) is None
+
+
+def test_earlier_turns_are_resolved_once_per_distinct_prefix(bot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from guidebot.chat import Guidebot, Turn
+    from guidebot.conversation import turns
+
+    fresh = Guidebot(bot.indexed)
+    calls: list[str] = []
+    resolve_turn = turns.resolve_turn
+
+    def counting(d, message, previous, last):  # type: ignore[no-untyped-def]
+        calls.append(message)
+        return resolve_turn(d, message, previous, last)
+
+    monkeypatch.setattr(turns, "resolve_turn", counting)
+    history = [Turn("user", "Tell me about Stanford"), Turn("assistant", "Stanford University is ..."),
+               Turn("user", "where is it?"), Turn("assistant", "It is in Stanford, California.")]
+    first = fresh.chat("does it have an online program?", history)
+    second = fresh.chat("and the admission requirements?", history)
+    assert calls.count("Tell me about Stanford") == 1 and calls.count("where is it?") == 1
+    assert first.text and second.text

@@ -76,3 +76,18 @@ def test_reply_templates_fill_the_corpus_variables() -> None:
     lexicon = Lexicon.load({"sources": "the handbook", "replies": {"partial_general": "No {subject} in {sources}."}})
     assert lexicon.reply("partial_general", subject="dates") == "No dates in the handbook."
     assert lexicon.reply("pointer_one", urls="https://example.org").startswith(" Please check")
+
+
+def test_no_pattern_can_backtrack_over_a_whole_message() -> None:
+    """An unbounded `.*` between two alternatives is quadratic on a long message with many first
+    alternatives and no second (the regex engine holds the interpreter lock throughout): every gap
+    in the shipped patterns is bounded."""
+    import re
+
+    from guidebot.lexicon import Lexicon
+
+    lexicon = Lexicon.load({})
+    patterns = [*lexicon.patterns.values(), *(r.pattern for r in lexicon.needs),
+                *(h.pattern for h in lexicon.intent_hints), *(r.pattern for r in lexicon.smalltalk)]
+    unbounded = [p.pattern for p in patterns if re.search(r"(?<!\\)\.[*+]", p.pattern)]
+    assert unbounded == []

@@ -22,6 +22,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from . import datafiles
+from .budget import check_budget
 from .caches import ByteBoundedCache
 
 # Bump when tokenisation, stopwords or stemming change: it invalidates every saved index.
@@ -86,6 +87,7 @@ def _normalize(text: str) -> str:
 
 def words(text: str) -> list[str]:
     """Lowercase word tokens of `text`, stopwords included."""
+    check_budget()  # a check point of every request's many passes over its text
     return _WORD.findall(normalize(text))
 
 
@@ -106,6 +108,7 @@ class Analyzer:
     def stem(self, word: str) -> str:
         cached = self._stems.get(word)
         if cached is None:
+            check_budget()  # a new word: the costly path, once per distinct word
             cached = self._stemmer.stem(word) if word.isalpha() else word
             if len(word) > MAX_STEMMED_WORD_CHARS:
                 return cached
@@ -271,6 +274,7 @@ class SpellingCorrector:
         return self._memo.get_or_compute(word, self._closest)
 
     def _closest(self, word: str) -> str | None:
+        check_budget()
         squeezed = _REPEATS.sub(r"\1\1", word)
         if squeezed in self._freq:
             return squeezed

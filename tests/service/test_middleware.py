@@ -76,7 +76,7 @@ def test_rate_limit_answers_429_with_retry_after(bot: Guidebot) -> None:
         assert limited.status_code == 429
         assert 1 <= int(limited.headers["retry-after"]) <= 20
         assert "try again in" in limited.json()["detail"]
-        assert client.get("/api/health").status_code == 200  # only chat, search and reindex are limited
+        assert client.get("/api/health").status_code == 200  # other routes have a budget of their own
         assert client.get("/").status_code == 200
 
 
@@ -92,6 +92,18 @@ def test_a_429_is_sent_after_a_pause_so_retrying_at_once_gains_nothing(bot: Guid
         statuses = [client.get("/api/search", params={"q": "visa"}).status_code for _ in range(4)]
     assert statuses == [200, 200, 429, 429]
     assert len(pauses) == 2 and all(0 < p <= 1.0 for p in pauses)
+
+
+def test_other_routes_have_a_looser_limit_and_liveness_none(bot: Guidebot, monkeypatch: pytest.MonkeyPatch) -> None:
+    async def no_pause(_seconds: float) -> None:
+        pass
+
+    monkeypatch.setattr(ratelimit.asyncio, "sleep", no_pause)
+    with TestClient(create_app(Settings(rate_limit_per_minute=20), bot=bot)) as client:
+        health = [client.get("/api/health").status_code for _ in range(11)]
+        live = [client.get("/api/health/live").status_code for _ in range(30)]
+    assert health == [200] * 10 + [429]  # bursts of half the API's number, at least 10
+    assert live == [200] * 30
 
 
 def test_a_costly_chat_counts_as_several_requests(bot: Guidebot) -> None:

@@ -44,13 +44,15 @@ class Resolved:
 
 def resolve(d: Dialogue, message: str, history: Sequence[Turn] = ()) -> Resolved:
     """Resolve `message` against the user turns in `history` (each resolved in order, statelessly).
-    Only the last `policy.recent_turns` turns can steer a follow-up (this also bounds the work)."""
+    Only the last `policy.recent_turns` turns can steer a follow-up (this also bounds the work), and
+    each earlier turn is resolved once per distinct prefix (memoised on the dialogue)."""
     previous: Resolved | None = None
     last_assistant = listing = ""
     for turn in history[-d.policy.recent_turns:]:
         check_budget()
         if turn.role == "user" and turn.content.strip():
-            resolved_turn = resolve_turn(d, turn.content, previous, "", listing)
+            resolved_turn = d.resolved.get_or_compute(
+                (turn.content, previous, listing), lambda key: resolve_turn(d, key[0], key[1], "", key[2]))
             if resolved_turn.mode != "smalltalk":
                 previous = resolved_turn
         elif turn.role == "assistant":

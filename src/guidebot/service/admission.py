@@ -59,6 +59,7 @@ class Priority:
         self.light_lane: Lane | None = None
         self.heavy_lane: Lane | None = None
         self._changed = threading.Condition()
+        self._waiting = 0  # heavy jobs waiting (changed under the condition's lock)
 
     def heavy(self, job: Callable[[], T]) -> Callable[[], T]:
         def run() -> T:
@@ -75,8 +76,9 @@ class Priority:
             self.changed()
 
     def changed(self) -> None:
-        with self._changed:
-            self._changed.notify_all()
+        if self._waiting:  # read without the lock: taking it on every request would hand the heavy
+            with self._changed:  # thread the interpreter lock each time
+                self._changed.notify_all()
 
     def _busy(self) -> bool:
         heavy = self.heavy_lane.in_flight if self.heavy_lane is not None else 0
@@ -87,11 +89,15 @@ class Priority:
         if not self._busy():
             return
         with self._changed:
-            while self._busy():
-                remaining = deadline.remaining() if deadline is not None else 1.0
-                if remaining <= 0:
-                    return  # out of time: the check raises BudgetExceeded
-                self._changed.wait(min(remaining, 0.05))
+            self._waiting += 1
+            try:
+                while self._busy():
+                    remaining = deadline.remaining() if deadline is not None else 1.0
+                    if remaining <= 0:
+                        return  # out of time: the check raises BudgetExceeded
+                    self._changed.wait(min(remaining, 0.05))
+            finally:
+                self._waiting -= 1
 
 
 class ActivityMiddleware:

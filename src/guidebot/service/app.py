@@ -15,6 +15,7 @@ outside clients: extend it, never rename.
 # limits come from Settings), and FastAPI must see that class itself, not a string naming it.
 
 import asyncio
+import gc
 import hmac
 import logging
 import time
@@ -63,6 +64,10 @@ __all__ = ["create_app"]
 
 log = logging.getLogger("guidebot.api")
 RATE_LIMITED_PATHS = ("/api/chat", "/api/search", "/api/reindex", "/api/feedback")
+# Every other route (pages, health, config, chunks): twice the API's rate, in bursts of half its number
+# (a page load or a health check is a few requests; a flood of them crowds out everyone).
+OTHER_ROUTES_RATE_FACTOR = 2
+NEVER_LIMITED_PATHS = ("/api/health/live",)
 MAX_SEARCH_RESULTS = 50  # the largest `k` of /api/search (part of the API contract, not a deployment setting)
 RATE_COST_CHARS = 2000  # a chat or search counts one more request against the rate limit per this many characters
 HEAVY_COST = 1000  # estimated characters above which a chat or search goes to the heavy lane (admission.py)
@@ -97,6 +102,7 @@ def create_app(settings: Settings | None = None, bot: Guidebot | None = None, lo
     @asynccontextmanager
     async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
         holder.bot.warm()  # compute the per-index caches before the first request
+        gc.freeze()  # the index and its caches are long-lived: keep the collector from rescanning them
         recorder.start()
         follower = asyncio.create_task(follow_index_file(holder, settings.reload_check_seconds)) \
             if follow_file else None
@@ -138,7 +144,10 @@ def add_middlewares(app: FastAPI, settings: Settings) -> TokenBucketLimiter | No
     limiter = None
     if settings.rate_limit_per_minute:
         limiter = TokenBucketLimiter(settings.rate_limit_per_minute)
-        app.add_middleware(RateLimitMiddleware, limiter=limiter, paths=RATE_LIMITED_PATHS)
+        app.add_middleware(RateLimitMiddleware, limiter=limiter, paths=RATE_LIMITED_PATHS,
+                           others=TokenBucketLimiter(settings.rate_limit_per_minute * OTHER_ROUTES_RATE_FACTOR,
+                                                     burst=max(10, settings.rate_limit_per_minute // 2)),
+                           exempt=NEVER_LIMITED_PATHS)
     if settings.allowed_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.allowed_origins),
                            allow_methods=["GET", "POST", "OPTIONS"], allow_headers=["Content-Type"],

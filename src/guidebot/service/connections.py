@@ -20,7 +20,7 @@ import asyncio
 import logging
 import resource
 import time
-from collections import Counter
+from collections import Counter, OrderedDict
 from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
@@ -42,6 +42,8 @@ class ConnectionGuard:
         self.max_header_bytes = settings.max_header_bytes
         self.header_timeout = settings.header_timeout_seconds
         self.closed: Counter[str] = Counter()
+        # Connections waiting for a request head, longest-waiting first (the ones to close first).
+        self.waiting: OrderedDict[GuardedHttpToolsProtocol, None] = OrderedDict()
         self._flush_scheduled = False
         self._last_flush = -LOG_EVERY_SECONDS
 
@@ -71,16 +73,14 @@ class ConnectionGuard:
 
     def make_room(self, newcomer: GuardedHttpToolsProtocol) -> None:
         """Close the connections idle longest (no request in progress) while there are too many."""
-        connections = newcomer.server_state.connections
-        excess = len(connections) - self.max_connections
-        if excess <= 0:
-            return
-        idle = sorted((c for c in connections if isinstance(c, GuardedHttpToolsProtocol) and c is not newcomer
-                       and c.waiting_since is not None), key=lambda c: c.waiting_since or 0.0)
-        for victim in idle[:excess]:
+        excess = len(newcomer.server_state.connections) - self.max_connections
+        while excess > 0:
+            victim = next((c for c in self.waiting if c is not newcomer), None)
+            if victim is None:  # every other connection is busy with a request: refuse the new one
+                newcomer.refuse(503, "too many connections; try again shortly", "refused: every connection busy")
+                return
             victim.close_idle(f"idle or slow when the limit of {self.max_connections} connections was reached")
-        if len(idle) < excess:  # every other connection is busy with a request: refuse the new one
-            newcomer.refuse(503, "too many connections; try again shortly", "refused: every connection busy")
+            excess -= 1
 
 
 class GuardedHttpToolsProtocol(HttpToolsProtocol):
@@ -101,7 +101,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._cancel_head_timer()
-        self.waiting_since = None
+        self._stop_waiting()
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
@@ -115,7 +115,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
                         f"request heads over {self.guard.max_header_bytes} bytes")
 
     def on_headers_complete(self) -> None:
-        self.waiting_since = None
+        self._stop_waiting()
         self._cancel_head_timer()
         super().on_headers_complete()
 
@@ -127,6 +127,12 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
     def _await_head(self) -> None:
         self.waiting_since = time.monotonic()
         self._head_bytes = 0
+        self.guard.waiting[self] = None
+        self.guard.waiting.move_to_end(self)
+
+    def _stop_waiting(self) -> None:
+        self.waiting_since = None
+        self.guard.waiting.pop(self, None)
 
     def _arm_head_timer(self) -> None:
         self._cancel_head_timer()
@@ -149,7 +155,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
 
     def close_idle(self, reason: str) -> None:
         self.guard.note(reason, self.loop)
-        self.waiting_since = None
+        self._stop_waiting()
         self.transport.close()
 
     def refuse(self, status: int, message: str, reason: str) -> None:
@@ -157,7 +163,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         if self.transport.is_closing():
             return
         self.guard.note(reason, self.loop)
-        self.waiting_since = None
+        self._stop_waiting()
         self._cancel_head_timer()
         body = message.encode("ascii", "replace")
         self.transport.write(b"".join([

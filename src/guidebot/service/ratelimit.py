@@ -22,15 +22,15 @@ MAX_TRACKED_CLIENTS = 10_000
 
 
 class TokenBucketLimiter:
-    """Per-client token buckets: each client may make `per_minute` requests in a burst and then one
-    every 60/per_minute seconds. Memory is bounded: past `max_clients` the least recently seen
+    """Per-client token buckets: each client may make `burst` (default `per_minute`) requests at once
+    and then one every 60/per_minute seconds. Memory is bounded: past `max_clients` the least recently seen
     client is forgotten (which at worst gives that client a fresh bucket)."""
 
     def __init__(self, per_minute: int, max_clients: int = MAX_TRACKED_CLIENTS,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, burst: int | None = None) -> None:
         if per_minute < 1:
             raise ValueError("per_minute must be at least 1")
-        self.capacity = float(per_minute)
+        self.capacity = float(per_minute if burst is None else max(1, burst))
         self.rate = per_minute / 60.0
         self.max_clients = max_clients
         self.clock = clock
@@ -66,7 +66,9 @@ class TokenBucketLimiter:
 
 
 class RateLimitMiddleware:
-    """429 with Retry-After when a client exceeds its budget on the given paths. A client is its IP
+    """429 with Retry-After when a client exceeds its budget on the given paths (and, with `others`, its
+    looser budget on any other path but the `exempt` ones: a flood of cheap requests crowds out
+    everyone as surely as costly ones). A client is its IP
     address (behind a trusted proxy, the forwarded address that uvicorn puts in the scope); IPv6
     clients are grouped by /64, since one host can hold a whole /64.
 
@@ -75,18 +77,30 @@ class RateLimitMiddleware:
     otherwise make the server refuse it hundreds of times a second, crowding out everyone else.
     Pausing costs no CPU; beyond `max_delayed`, 429s go out at once."""
 
-    def __init__(self, app: ASGIApp, limiter: TokenBucketLimiter, paths: Collection[str], delay: float = 1.0,
+    def __init__(self, app: ASGIApp, limiter: TokenBucketLimiter, paths: Collection[str],
+                 others: TokenBucketLimiter | None = None, exempt: Collection[str] = (), delay: float = 1.0,
                  max_delayed: int = 256) -> None:
         self.app = app
         self.limiter = limiter
         self.paths = frozenset(paths)
+        self.others = others  # every other path but `exempt` (pages, health, config), when given
+        self.exempt = frozenset(exempt)
         self.delay = delay
         self.max_delayed = max_delayed
         self._delayed = 0
 
+    def _limiter_for(self, scope: Scope) -> TokenBucketLimiter | None:
+        if scope["type"] != "http" or scope["method"] == "OPTIONS":
+            return None
+        path = scope["path"]
+        if path in self.paths:
+            return self.limiter
+        return None if path in self.exempt else self.others
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["path"] in self.paths and scope["method"] != "OPTIONS":
-            wait = self.limiter.take(client_key(scope))
+        limiter = self._limiter_for(scope)
+        if limiter is not None:
+            wait = limiter.take(client_key(scope))
             if wait > 0:
                 seconds = max(1, math.ceil(wait))
                 log_fields(scope)["rate_limited"] = True
