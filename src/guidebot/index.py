@@ -93,8 +93,9 @@ class BM25:
         found = self._query_postings(weights)
         return self._dense(found) if found else np.zeros(self.doc_count, dtype=np.float64)
 
-    def top(self, weights: Mapping[str, float], k: int) -> list[tuple[int, float]]:
-        """The k best passages as (index, score), best first; ties broken by passage order.
+    def top(self, weights: Mapping[str, float], k: int, among: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """The k best passages as (index, score), best first; ties broken by passage order; only
+        passages where `among` (a boolean per passage) is true, when given.
 
         The query terms' postings are summed into dense scores by one bincount (no sort of the
         candidates). The k-th best score among one term's passages is a lower bound on the k-th best
@@ -108,10 +109,12 @@ class BM25:
         scores = np.bincount(passages, weights=values, minlength=self.doc_count)
         longer = [p for p, _ in found if len(p) > k]
         bound = 0.0
-        if longer:
+        if longer and among is None:
             sample = scores[min(longer, key=len)]
             bound = float(np.partition(sample, len(sample) - k)[len(sample) - k])
-        if bound <= 0.0:  # few postings, or negative idfs (a tiny corpus): every passage with a query term
+        if among is not None:  # every allowed passage with a query term
+            candidates = _distinct(passages[among[passages]])
+        elif bound <= 0.0:  # few postings, or negative idfs (a tiny corpus): every passage with a query term
             candidates = _distinct(passages)
         elif len(passages) * 8 < self.doc_count:  # few postings: look only at them, not at every passage
             candidates = _distinct(passages[scores[passages] >= bound])

@@ -49,6 +49,7 @@ class Searcher:
         self.name_words: frozenset[str] = frozenset(words(" ".join(names)))
         self._sentence_terms: dict[int, tuple[frozenset[str], ...]] = {}
         self._context_terms: dict[int, frozenset[str]] = {}
+        self._masks: dict[tuple[tuple[str, ...] | None, tuple[str, ...] | None], np.ndarray | None] = {}
         self._lock = threading.Lock()
 
     @property
@@ -117,13 +118,28 @@ class Searcher:
         """Top-k chunks for term weights, optionally only within some documents or document kinds."""
         if doc_ids is None and kinds is None:
             return [Scored(i, s) for i, s in self._bm25.top(weights, k)]
-        allowed: list[int] = []
-        for doc in self.indexed.documents:
-            if (doc_ids is None or doc.id in doc_ids) and (kinds is None or doc.kind in kinds):
-                allowed.extend(self.chunks_of(doc.id))
-        if not allowed:
+        among = self._allowed(None if doc_ids is None else tuple(doc_ids), None if kinds is None else tuple(kinds))
+        if among is None:
             return []
-        indices = np.asarray(allowed, dtype=np.int64)
-        scores = self._bm25.scores(weights)[indices]
-        order = np.lexsort((indices, -scores))[:k]
-        return [Scored(int(indices[i]), float(scores[i])) for i in order if scores[i] > 0]
+        return [Scored(i, s) for i, s in self._bm25.top(weights, k, among) if s > 0]
+
+    def _allowed(self, doc_ids: tuple[str, ...] | None, kinds: tuple[str, ...] | None) -> np.ndarray | None:
+        """A boolean per chunk: in one of `doc_ids` (if given) and of one of `kinds` (if given); None if none is.
+        Masks of kinds alone are kept (a handful); masks of documents are made per call."""
+        key = (doc_ids, kinds)
+        if doc_ids is None and key in self._masks:
+            return self._masks[key]
+        mask = np.zeros(len(self.chunks), dtype=bool)
+        documents = self.indexed.documents if doc_ids is None else [self.documents[i] for i in doc_ids
+                                                                       if i in self.documents]
+        for doc in documents:
+            if kinds is None or doc.kind in kinds:
+                positions = self.chunks_of(doc.id)
+                if isinstance(positions, range):
+                    mask[positions.start:positions.stop] = True
+                else:
+                    mask[list(positions)] = True
+        allowed = mask if mask.any() else None
+        if doc_ids is None and len(self._masks) < 16:
+            self._masks[key] = allowed
+        return allowed
