@@ -110,20 +110,21 @@ def probe(index_path: Path, search_queries: list[str]) -> dict[str, object]:
             reply = bot.chat(turn, history)
             history += [Turn("user", turn), Turn("assistant", reply.text)]
     return {"load_s": loaded - started, "engine_s": constructed - loaded, "warm_s": warmed - constructed,
-            "start_s": warmed - started, "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-            **_resident()}
+            "start_s": warmed - started, **_resident()}
 
 
 def _resident() -> dict[str, float]:
-    """Resident memory now, private (anonymous) and file-backed (the mapped index and libraries,
-    shared with every other process that maps the same files), in MB (Linux; empty elsewhere)."""
+    """Peak resident memory of this process, and resident memory now: private (anonymous) and
+    file-backed (the mapped index and libraries, shared with every process mapping the same files),
+    in MB. The peak is /proc's VmHWM: getrusage's ru_maxrss would include the parent's resident
+    size at the fork that started this process (Linux keeps the larger of the two across exec)."""
     try:
         lines = Path("/proc/self/status").read_text().splitlines()
     except OSError:
-        return {}
+        return {"maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
     fields = dict(line.split(":", 1) for line in lines if ":" in line)
-    return {name: int(fields[key].split()[0]) / 1024 for name, key in (("anon_mb", "RssAnon"), ("file_mb", "RssFile"))
-            if key in fields}
+    return {name: int(fields[key].split()[0]) / 1024 for name, key in
+            (("maxrss_mb", "VmHWM"), ("anon_mb", "RssAnon"), ("file_mb", "RssFile")) if key in fields}
 
 
 def paired(shipped_index: Path, index_path: Path, search_queries: list[str], repeats: int) -> dict[str, object]:
