@@ -66,11 +66,16 @@ class BM25:
         flat = list(itertools.chain.from_iterable(documents))
         vocabulary = list(dict.fromkeys(flat))
         term_id = {term: i for i, term in enumerate(vocabulary)}.__getitem__
-        term_of_token = np.fromiter(map(term_id, flat), dtype=np.int64, count=len(flat))
-        passage_of_token = np.repeat(np.arange(doc_count, dtype=np.int64), lengths)
-        keys = np.sort(term_of_token * max(doc_count, 1) + passage_of_token)
+        passages = max(doc_count, 1)
+        # int32 keys when they fit (half the memory to touch: fresh pages are slow to fault in a VM)
+        key_type = np.int32 if len(vocabulary) * passages < 2 ** 31 else np.int64
+        keys = np.fromiter(map(term_id, flat), dtype=key_type, count=len(flat))
+        del flat
+        keys *= passages
+        keys += np.repeat(np.arange(doc_count, dtype=key_type), lengths)
+        keys.sort()
         starts = np.flatnonzero(_first_of_runs(keys))
-        term_of, doc_of = np.divmod(keys[starts], max(doc_count, 1))
+        term_of, doc_of = np.divmod(keys[starts], passages)
         doc_of, tf_of = doc_of.astype(np.int32), np.diff(starts, append=len(keys)).astype(np.float64)
         df = np.bincount(term_of, minlength=len(vocabulary)).astype(np.float64)
         indptr = np.zeros(len(vocabulary) + 1, dtype=np.int64)
