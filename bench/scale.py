@@ -26,11 +26,13 @@ import json
 import os
 import resource
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from collections import Counter
 from pathlib import Path
 
@@ -198,6 +200,35 @@ def _timed(call, items: list, repeats: int) -> list[float]:  # type: ignore[no-u
     return _interleaved([call], [items], repeats)[0]
 
 
+def serve_start(corpus_dir: Path, index_path: Path, rounds: int = 2) -> float:
+    """Seconds from starting `guidebot serve` (its index already built) to its first 200 on
+    /api/health, best of `rounds`: imports, the staleness check and the index load that the CLI
+    does before starting uvicorn, then the worker's own, and the warm-up."""
+    best = float("inf")
+    for _ in range(rounds):
+        with socket.socket() as probe_socket:
+            probe_socket.bind(("127.0.0.1", 0))
+            port = probe_socket.getsockname()[1]
+        env = {**os.environ, "GUIDEBOT_RATE_LIMIT_PER_MINUTE": "0"}
+        started = time.perf_counter()
+        server = subprocess.Popen([sys.executable, "-m", "guidebot.cli", "serve", "--corpus", str(corpus_dir),
+                                   "--index", str(index_path), "--host", "127.0.0.1", "--port", str(port)],
+                                  env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            while server.poll() is None:
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=1) as response:
+                        if response.status == 200:
+                            best = min(best, time.perf_counter() - started)
+                            break
+                except OSError:
+                    time.sleep(0.02)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    return best
+
+
 def run_in_subprocess(mode: str, paths: list[Path], search_queries: list[str], repeats: int) -> dict[str, object]:
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump(search_queries, f)
@@ -297,6 +328,7 @@ def measure(chunks: int, workdir: Path, shipped_index: Path, paragraphs: list[tu
     is_stale(corpus_dir, index_path)  # what a (re)starting worker does before it loads the file
     stale_check_s = time.perf_counter() - started
     serving = run_in_subprocess("probe", [index_path], guide_questions + query_texts, repeats)
+    serving["serve_start_s"] = serve_start(corpus_dir, index_path)
     side_by_side = run_in_subprocess("paired", [shipped_index, index_path], guide_questions, repeats)
     loaded = load_index(index_path)
     analyzer = Analyzer.create()
@@ -363,13 +395,13 @@ def print_report(rows: list[dict], shipped: dict, queries_count: int, guide_coun
     print(f"\n### Scale: start and memory (a fresh process, as a worker starts: load_index, Guidebot(), warm; "
           f"then {guide_count + queries_count} searches and the chat mix)\n")
     print("| chunks | load_index s | Guidebot() s | warm-up s | start s | staleness check s (reads the corpus) | "
-          "serving RSS MB (peak) | private MB | file-backed MB (shared) |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+          "`guidebot serve` to first /api/health s | serving RSS MB (peak) | private MB | file-backed MB (shared) |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for label, r in sized:
         v = r["serving"]
         print(f"| {label} | {v['load_s']:.3f} | {v['engine_s']:.3f} | {v['warm_s']:.2f} | {v['start_s']:.2f} | "
-              f"{r['stale_check_s']:.2f} | {v['maxrss_mb']:.0f} | {v.get('anon_mb', float('nan')):.0f} | "
-              f"{v.get('file_mb', float('nan')):.0f} |")
+              f"{r['stale_check_s']:.2f} | {v['serve_start_s']:.2f} | {v['maxrss_mb']:.0f} | "
+              f"{v.get('anon_mb', float('nan')):.0f} | {v.get('file_mb', float('nan')):.0f} |")
 
     print(f"\n### Scale: queries ({queries_count} numpy-docstring queries, top {TOP_K}), beside rank-bm25 on the "
           f"same analysed tokens\n")
@@ -435,8 +467,9 @@ def print_targets(r: dict, shipped: dict) -> None:  # type: ignore[type-arg]
          f"sentence splitting {s['ours_s']:.1f} s vs nltk Punkt {s['nltk_s']:.1f} s on the same lines, "
          f"{s['same']:,}/{s['lines']:,} identical", r["build_s"] <= 15),
         ("start ≤ 1 s (load_index + Guidebot() + warm, fresh process)",
-         f"{v['start_s']:.2f} s (load_index {v['load_s']:.2f}); staleness check before it {r['stale_check_s']:.2f} s",
-         f"shipped corpus {sv['start_s']:.2f} s", v["start_s"] <= 1),
+         f"{v['start_s']:.2f} s (load_index {v['load_s']:.2f}); staleness check before it {r['stale_check_s']:.2f} s; "
+         f"whole `guidebot serve` to first reply {v['serve_start_s']:.1f} s",
+         f"shipped corpus {sv['start_s']:.2f} s; `guidebot serve` {sv['serve_start_s']:.1f} s", v["start_s"] <= 1),
         ("serving RSS ≤ 300 MB (peak)", f"{v['maxrss_mb']:.0f} MB (now {v.get('anon_mb', 0):.0f} private + "
          f"{v.get('file_mb', 0):.0f} file-backed)", f"shipped corpus {sv['maxrss_mb']:.0f} MB", v["maxrss_mb"] <= 300),
         ("chat p50 ≤ 1.3× the shipped corpus", f"{chat[1]:.3f} ms, {chat[1] / chat[0]:.2f}×",
@@ -459,10 +492,12 @@ def shipped_row(workdir: Path, guide_questions: list[str], query_texts: list[str
     _indexed, report, phases = timed_build(SHIPPED_CORPUS, index_path)
     started = time.perf_counter()
     is_stale(SHIPPED_CORPUS, index_path)
+    stale_check_s = time.perf_counter() - started
+    serving = run_in_subprocess("probe", [index_path], guide_questions + query_texts, repeats)
+    serving["serve_start_s"] = serve_start(SHIPPED_CORPUS, index_path)
     return {"chunks": report.chunks, "documents": report.documents, "vocabulary": report.vocabulary,
-            "build_s": report.seconds, "phases": phases, "stale_check_s": time.perf_counter() - started,
-            "size_mb": index_path.stat().st_size / 1e6, "index": str(index_path),
-            "serving": run_in_subprocess("probe", [index_path], guide_questions + query_texts, repeats)}
+            "build_s": report.seconds, "phases": phases, "stale_check_s": stale_check_s,
+            "size_mb": index_path.stat().st_size / 1e6, "index": str(index_path), "serving": serving}
 
 
 def gold_questions() -> list[str]:
