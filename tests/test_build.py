@@ -18,7 +18,7 @@ from guidebot.build import build_fingerprint, build_index, is_stale, load_or_bui
 from guidebot.corpus import load_corpus
 from guidebot.index import load_index, read_manifest
 
-from .conftest import write_doc
+from .conftest import CORPUS, write_doc
 
 NEW_TOPIC = "---\nid: new-topic\ntitle: New\nkind: topic\n---\n\nFresh words.\n"
 
@@ -128,3 +128,27 @@ def test_index_file_of_an_older_format_is_rebuilt(corpus_copy: Path, tmp_path: P
     assert "index format 2 is not the supported format" in caplog.text
     assert read_manifest(path)["format_version"] == index.FORMAT_VERSION == 3
     assert load_index(path).fingerprint == rebuilt.fingerprint
+
+
+def member_checksums(path: Path) -> dict[str, str]:
+    return read_manifest(path)["checksums"]
+
+
+def test_build_in_several_processes_writes_the_same_index_as_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                 caplog: pytest.LogCaptureFixture) -> None:
+    corpus = load_corpus(CORPUS)
+    monkeypatch.setattr(build, "_processes", lambda: 1)
+    one = tmp_path / "one.gbi"
+    index.save_index(build_index(corpus), one)
+    monkeypatch.setattr(build, "_processes", lambda: 3)
+    monkeypatch.setattr(build, "PARALLEL_CHARS_PER_PROCESS", 1000)
+    assert len(build._shares(corpus.documents, 3)) == 3
+    several = tmp_path / "several.gbi"
+    index.save_index(build_index(corpus), several)
+    assert member_checksums(several) == member_checksums(one)
+    monkeypatch.setattr(build.sys, "executable", "/bin/false")  # helpers that fail: their shares are done here
+    with caplog.at_level(logging.WARNING, logger="guidebot"):
+        fallback = tmp_path / "fallback.gbi"
+        index.save_index(build_index(corpus), fallback)
+    assert "a build process failed" in caplog.text
+    assert member_checksums(fallback) == member_checksums(one)

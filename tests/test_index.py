@@ -162,3 +162,17 @@ def test_not_an_index_file_is_refused(tmp_path: Path) -> None:
     path.write_text("hello")
     with pytest.raises(IndexFileError, match="rebuild|Rebuild"):
         load_index(path)
+
+
+def test_top_within_allowed_passages_equals_sorting_every_allowed_passage(stdlib_tokens: list[list[str]]) -> None:
+    ours = BM25.build(stdlib_tokens)
+    analyzer = Analyzer.create()
+    rng = np.random.default_rng(16)
+    for query in QUERIES:
+        weights = {term: 1.0 for term in analyzer.terms(query)}
+        scores = ours.scores(weights)
+        for share in (0.01, 0.3, 1.0):
+            among = rng.random(len(stdlib_tokens)) < share
+            allowed = np.flatnonzero(among & (scores != 0))
+            expected = sorted(((int(i), float(scores[i])) for i in allowed), key=lambda p: (-p[1], p[0]))[:7]
+            assert ours.top(weights, 7, among) == expected, (query, share)

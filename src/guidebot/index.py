@@ -66,11 +66,16 @@ class BM25:
         flat = list(itertools.chain.from_iterable(documents))
         vocabulary = list(dict.fromkeys(flat))
         term_id = {term: i for i, term in enumerate(vocabulary)}.__getitem__
-        term_of_token = np.fromiter(map(term_id, flat), dtype=np.int64, count=len(flat))
-        passage_of_token = np.repeat(np.arange(doc_count, dtype=np.int64), lengths)
-        keys = np.sort(term_of_token * max(doc_count, 1) + passage_of_token)
+        passages = max(doc_count, 1)
+        # int32 keys when they fit (half the memory to touch: fresh pages are slow to fault in a VM)
+        key_type = np.int32 if len(vocabulary) * passages < 2 ** 31 else np.int64
+        keys = np.fromiter(map(term_id, flat), dtype=key_type, count=len(flat))
+        del flat
+        keys *= passages
+        keys += np.repeat(np.arange(doc_count, dtype=key_type), lengths)
+        keys.sort()
         starts = np.flatnonzero(_first_of_runs(keys))
-        term_of, doc_of = np.divmod(keys[starts], max(doc_count, 1))
+        term_of, doc_of = np.divmod(keys[starts], passages)
         doc_of, tf_of = doc_of.astype(np.int32), np.diff(starts, append=len(keys)).astype(np.float64)
         df = np.bincount(term_of, minlength=len(vocabulary)).astype(np.float64)
         indptr = np.zeros(len(vocabulary) + 1, dtype=np.int64)
@@ -93,8 +98,9 @@ class BM25:
         found = self._query_postings(weights)
         return self._dense(found) if found else np.zeros(self.doc_count, dtype=np.float64)
 
-    def top(self, weights: Mapping[str, float], k: int) -> list[tuple[int, float]]:
-        """The k best passages as (index, score), best first; ties broken by passage order.
+    def top(self, weights: Mapping[str, float], k: int, among: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """The k best passages as (index, score), best first; ties broken by passage order; only
+        passages where `among` (a boolean per passage) is true, when given.
 
         The query terms' postings are summed into dense scores by one bincount (no sort of the
         candidates). The k-th best score among one term's passages is a lower bound on the k-th best
@@ -108,10 +114,12 @@ class BM25:
         scores = np.bincount(passages, weights=values, minlength=self.doc_count)
         longer = [p for p, _ in found if len(p) > k]
         bound = 0.0
-        if longer:
+        if longer and among is None:
             sample = scores[min(longer, key=len)]
             bound = float(np.partition(sample, len(sample) - k)[len(sample) - k])
-        if bound <= 0.0:  # few postings, or negative idfs (a tiny corpus): every passage with a query term
+        if among is not None:  # every allowed passage with a query term
+            candidates = _distinct(passages[among[passages]])
+        elif bound <= 0.0:  # few postings, or negative idfs (a tiny corpus): every passage with a query term
             candidates = _distinct(passages)
         elif len(passages) * 8 < self.doc_count:  # few postings: look only at them, not at every passage
             candidates = _distinct(passages[scores[passages] >= bound])
