@@ -31,11 +31,13 @@ test: $(STAMP)
 eval: $(STAMP)
 	$(BIN)/guidebot eval
 
-# The three benchmarks (several minutes; see bench/RESULTS.md). make test runs their quick modes.
+# The benchmarks (several minutes; see bench/RESULTS.md). make test runs the first three's quick modes.
 bench: $(STAMP)
 	$(BIN)/python -m bench.scale
 	$(BIN)/python -m bench.beir
 	$(BIN)/python -m bench.serve_http
+	$(BIN)/python -m bench.recording
+	$(BIN)/python -m bench.grouping
 
 clean:
 	rm -rf $(VENV) .guidebot .pytest_cache
