@@ -39,6 +39,8 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.faq
 	$(BIN)/python -m bench.startup
 	$(BIN)/python -m bench.hostile
+	$(BIN)/python -m bench.recording
+	$(BIN)/python -m bench.grouping
 
 clean:
 	rm -rf $(VENV) .guidebot .pytest_cache

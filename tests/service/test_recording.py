@@ -88,6 +88,16 @@ def test_a_reply_id_verifies_only_with_the_secret_it_was_signed_with() -> None:
     assert not ids.text_matches(issued, "where is MIT?", "Pittsburgh. [1]")
 
 
+def test_the_reply_id_mac_is_the_standard_hmac_over_blake2b() -> None:
+    import hashlib
+    import hmac
+
+    from guidebot.service.replyids import Hmac
+
+    for key in (b"k" * 16, b"k" * 128, b"k" * 200):
+        assert Hmac(key).digest(b"message") == hmac.new(key, b"message", hashlib.blake2b).digest()
+
+
 def test_a_tampered_or_expired_reply_id_is_refused() -> None:
     ids = ReplyIds(b"secret")
     reply_id, _ = ids.issue("q", "a", now=1_000_000)
