@@ -3,11 +3,15 @@ needs, sentence selection, and the grounding checks that decide whether the pick
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from guidebot.answering.grounding import coverage, grounded, key_concept_missing, needs_unmet
 from guidebot.answering.question import analyse_question
 from guidebot.answering.selection import select_sentences
 from guidebot.answering.spelling import correct_spelling
+from guidebot.build import build_index
 from guidebot.chat import Guidebot
+from guidebot.corpus import load_corpus
 
 
 def picks_for(bot: Guidebot, question: str, doc_ids: list[str] | None = None):  # type: ignore[no-untyped-def]
@@ -114,3 +118,29 @@ def test_the_sentence_closest_in_meaning_to_a_paraphrase_is_the_one_that_answers
                                        range(len(searcher.chunks)))
     _similarity, position, index = closest[0]
     assert "counseling" in searcher.chunks[position].sentence_texts()[index]
+
+
+def _faq(folder: Path) -> Guidebot:
+    """A small FAQ: each entry's heading is its question, and its answer does not repeat the words."""
+    entries = {
+        "codenames": ("Where do the release codenames come from?",
+                      "So far they have been characters taken from the Toy Story movies. The next one is chosen "
+                      "by the release team."),
+        "upgrades": ("How often are new releases published?",
+                     "A major release comes out about every two years. Point releases fix security problems."),
+        "players": ("Which music players are included?",
+                    "Several audio applications ship by default, and more can be added from the archive. "
+                    "Each release notes come from the team and list what changed."),
+    }
+    folder.mkdir(parents=True)
+    for doc_id, (question, answer) in entries.items():
+        (folder / f"{doc_id}.md").write_text(f"---\nid: {doc_id}\ntitle: {question}\nkind: topic\n---\n\n"
+                                             f"## {question}\n\n{answer}\n", encoding="utf-8")
+    return Guidebot(build_index(load_corpus(folder)))
+
+
+def test_an_entry_whose_heading_asks_the_question_answers_it_from_its_opening(tmp_path: Path) -> None:
+    faq = _faq(tmp_path / "faq")
+    reply = faq.chat("Where do these codenames come from?")
+    assert reply.answered and reply.citations[0].doc_id == "codenames"
+    assert "Toy Story" in reply.text

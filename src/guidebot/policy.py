@@ -50,6 +50,7 @@ class Policy:
     program_note_prior: float = 0.7  # a question naming no university: university notes' scores × this
 
     # Sentence selection.
+    heading_answer_share: float = 0.8  # a passage whose heading holds this share of a question answers it whole
     max_sentences: int = 4
     max_chars: int = 700
     context_credit: float = 0.5  # a concept only in a sentence's heading or title counts this much

@@ -98,6 +98,45 @@ def _with_list_items(ctx: Context, picks: list[Candidate], max_chars: int) -> li
     return picks + extra
 
 
+def heading_answer(ctx: Context, analysis: QuestionAnalysis, positions: Sequence[int],
+                   exclude: Iterable[str] = ()) -> list[Candidate]:
+    """A question a passage's heading (or document title) asks itself, an FAQ entry's or a section
+    named for the topic: that passage's opening sentences, which answer it without repeating its
+    words. The first of `positions` (best passages by retrieval) whose heading holds
+    `heading_answer_share` of the question's weight, its most distinctive word among them."""
+    concepts = [c for c in analysis.concepts if not c.hint]
+    if not concepts:
+        return []
+    key = max(concepts, key=lambda c: c.distinctiveness)
+    total = sum(c.weight for c in concepts)
+    for position in dict.fromkeys(positions):
+        heading = ctx.searcher.context_terms(position)
+        in_heading = [c for c in concepts if c.covered_by(heading)]
+        if key in in_heading and sum(c.weight for c in in_heading) >= ctx.policy.heading_answer_share * total:
+            return _opening(ctx, analysis, position, heading, {q.strip() for q in exclude})
+    return []
+
+
+def _opening(ctx: Context, analysis: QuestionAnalysis, position: int, heading: frozenset[str],
+             excluded: set[str]) -> list[Candidate]:
+    """A passage's first sentences, within the sentence and character budget, and their list items."""
+    policy, chunk = ctx.policy, ctx.searcher.chunks[position]
+    picks: list[Candidate] = []
+    used = 0
+    for index, terms in enumerate(ctx.searcher.sentence_terms(position)):
+        start, end = chunk.sentences[index]
+        text = chunk.text[start:end]
+        if text.strip() in excluded:
+            continue
+        if len(picks) >= policy.max_sentences or (picks and used + len(text) > policy.max_chars):
+            break
+        covered = frozenset(c for c in analysis.concepts if c.covered_by(terms))
+        context = frozenset(c for c in analysis.concepts if c.covered_by(heading)) - covered
+        picks.append(Candidate(position, index, 0, 1.0, covered, context, text, (chunk.start, start)))
+        used += len(text) + 1
+    return _with_list_items(ctx, picks, policy.max_chars)
+
+
 def select_sentences(ctx: Context, analysis: QuestionAnalysis, hits: Sequence[Scored],
                      max_sentences: int | None = None, max_chars: int | None = None,
                      exclude: Iterable[str] = (), skip_negative: bool = False) -> list[Candidate]:

@@ -11,7 +11,7 @@ from ..answering.answerability import decide
 from ..answering.citing import Citation, Reply, citation_for, cited, paragraph
 from ..answering.grounding import coverage, grounded, needs_unmet
 from ..answering.question import Need, QuestionAnalysis, analyse_question, describe_need
-from ..answering.selection import Candidate, select_sentences
+from ..answering.selection import Candidate, heading_answer, select_sentences
 from ..corpus import Document
 from ..search import Scored
 from .context import Dialogue
@@ -106,6 +106,10 @@ def _answer_general(d: Dialogue, resolved: Resolved, question: str) -> Reply:
         return clarify(d)
     hits = general_first(d, d.searcher.top(analysis.weights, policy.general_candidates))[:policy.top_k_passages]
     picks = select_sentences(d, analysis, hits, exclude=resolved.exclude)
+    heading = heading_answer(d, analysis, [h.position for h in hits[:1]] + [
+        position for position, _ in d.searcher.search(question, 1)], resolved.exclude)
+    if heading and (not picks or picks[0].chunk_index != heading[0].chunk_index):
+        picks = heading
     cover = coverage(analysis, picks, policy)
     unmet = needs_unmet(analysis, picks)
     if unmet is not None and cover >= policy.answer_threshold * 0.5 and not analysis.unknown_names:
