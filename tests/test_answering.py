@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from guidebot.answering.grounding import coverage, grounded, key_concept_missing, needs_unmet
 from guidebot.answering.question import analyse_question
 from guidebot.answering.selection import select_sentences
@@ -38,6 +40,19 @@ def test_a_question_for_a_sum_of_money_needs_a_sentence_with_one(bot: Guidebot) 
     unmet = needs_unmet(analysis, picks)
     assert unmet is not None and unmet.kind == "money"
     assert unmet.met_by("Tuition is $58,000 a year.") and not unmet.met_by("Tuition varies.")
+
+
+@pytest.mark.parametrize("question", ["What TOEFL score do I need?", "What is a good GRE score for CMU?",
+                                      "Is a GPA of 3.2 enough?"])
+def test_a_question_for_a_score_is_not_answered_by_sentences_without_one(bot: Guidebot, question: str) -> None:
+    reply = bot.chat(question)
+    assert not reply.answered and reply.kind in ("partial", "abstain")
+
+
+def test_a_form_or_visa_name_with_a_digit_is_not_a_figure_asked_for(bot: Guidebot) -> None:
+    analysis = analyse_question(bot.dialogue, "my visa got rejected once, can I reapply for F-1?")
+    assert not analysis.needs
+    assert [n.kind for n in analyse_question(bot.dialogue, "Is 310 on the GRE enough?").needs] == ["score"]
 
 
 def test_improving_ones_chances_asks_for_advice_not_a_prediction(bot: Guidebot) -> None:
