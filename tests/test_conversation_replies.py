@@ -129,3 +129,11 @@ def test_a_list_in_the_guide_is_quoted_whole_and_comes_as_a_list(bot: Guidebot) 
     answer = bot.chat("What are the top universities for an MS in ML?")
     lead, listing = answer.blocks
     assert lead.items[0].text.endswith(":") and listing.type == "list" and len(listing.items) == 11
+
+
+@pytest.mark.parametrize("question", ["can I switch from OMSCS to the on campus program later?",
+                                      "could I defer the OPT and freeze my visa status for later?"])
+def test_a_question_mostly_in_words_the_corpus_never_uses_is_not_answered_by_a_sentence_near_it(
+        bot: Guidebot, question: str) -> None:
+    reply = bot.chat(question)
+    assert not reply.answered

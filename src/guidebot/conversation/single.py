@@ -129,9 +129,14 @@ def _closest_in_meaning(d: Dialogue, analysis: QuestionAnalysis, question: str, 
                         exclude: Sequence[str]) -> Candidate | None:
     """A question in other words than the corpus's ("can I get paid to help a professor?"): the
     retrieved sentence closest to it in meaning, when it is close (policy `meaning_threshold`),
-    says one of the question's words, and the question's key word is one the corpus knows."""
+    says one of the question's words, and the question's key word is one the corpus knows. Not when
+    half of what is asked is words the corpus never uses ("can I switch ... later?"): the corpus
+    then lacks it, and the closest sentence is only near it."""
     policy, searcher = d.policy, d.searcher
     if not policy.neighbours:
+        return None
+    unknown = sum(c.weight for c in analysis.concepts if not c.known)
+    if unknown >= policy.meaning_max_unknown_share * (analysis.total_weight or 1.0):
         return None
     known = [c for c in analysis.concepts if not c.hint]
     if not known or not max(known, key=lambda c: c.distinctiveness).known:
