@@ -158,3 +158,32 @@ def test_the_bench_runs_through_the_real_server() -> None:
         cells = [c.strip() for c in row.strip("|").split("|")]
         assert cells[2] == str(faq.QUICK_QUESTIONS)  # asked through POST /api/chat
         assert cells[7] == "100.0%" and cells[8] == "0"  # same answers as in-process, no errors
+
+
+_REPLIES = """
+import sys
+from pathlib import Path
+from bench.faq_corpus import write_corpus
+from guidebot.build import build_index
+from guidebot.chat import Guidebot
+from guidebot.corpus import load_corpus
+folder = Path(sys.argv[1])
+bot = Guidebot(build_index(load_corpus(folder)))
+for line in sys.stdin.read().splitlines():
+    reply = bot.chat(line)
+    print(reply.kind, [c.chunk_id for c in reply.citations], reply.text.replace("\\n", " "))
+"""
+
+
+def test_every_worker_gives_the_same_reply_to_the_same_question(titled_dir: Path, entries) -> None:  # type: ignore[no-untyped-def]
+    """Workers differ in their hash seed: an answer must not depend on the order a set is walked in
+    (sums of term weights in another order once chose between two equally good passages)."""
+    questions = "\n".join(e.question for e in entries if e.is_question)
+    outputs = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'src'}"}
+        done = subprocess.run([sys.executable, "-c", _REPLIES, str(titled_dir)], input=questions, env=env,
+                              capture_output=True, text=True, timeout=300, check=True)
+        outputs.append(done.stdout.splitlines())
+    assert len(outputs[0]) == len(questions.splitlines()) > 100
+    assert outputs[0] == outputs[1]

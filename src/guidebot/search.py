@@ -141,7 +141,10 @@ class Searcher:
 
     def top(self, weights: dict[str, float], k: int, doc_ids: Sequence[str] | None = None,
             kinds: Sequence[str] | None = None) -> list[Scored]:
-        """Top-k chunks for term weights, optionally only within some documents or document kinds."""
+        """Top-k chunks for term weights, optionally only within some documents or document kinds.
+        Terms are summed in sorted order, so that equal questions score equal to the last bit
+        whatever order their terms were found in (a set's order changes with the hash seed)."""
+        weights = dict(sorted(weights.items()))
         if doc_ids is None and kinds is None:
             return [Scored(i, s) for i, s in self._bm25.top(weights, k)]
         indices = self._allowed(doc_ids, kinds)

@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import astuple, dataclass, fields
 from functools import lru_cache
+from math import fsum
 
 from .. import datafiles
 from ..policy import Policy
@@ -55,19 +56,19 @@ class Features:
 def features_of(analysis: QuestionAnalysis, picks: Sequence[Candidate], policy: Policy, in_focus: bool) -> Features:
     total = analysis.total_weight or 1.0
     known = [c for c in analysis.concepts if c.known]
-    known_total = sum(c.weight for c in known) or 1.0
+    known_total = fsum(c.weight for c in known) or 1.0
     covered = set().union(*(p.covered for p in picks)) if picks else set()
-    best = max((sum(c.weight for c in p.covered) for p in picks), default=0.0)
+    best = max((fsum(c.weight for c in p.covered) for p in picks), default=0.0)
     unknown = [c for c in analysis.concepts if not c.known]
     soft = [c for c in covered if c.soft]
     return Features(
         coverage=coverage(analysis, picks, policy),
-        known_coverage=min(1.0, sum(c.weight for c in known if c in covered) / known_total),
+        known_coverage=min(1.0, fsum(c.weight for c in known if c in covered) / known_total),
         best_sentence=min(1.0, best / total),
         key_cited=0.0 if key_concept_missing(analysis, picks, share=policy.key_share) is not None else 1.0,
-        unknown_share=sum(c.weight for c in unknown) / total,
-        unknown_rare_share=sum(c.weight * c.rarity for c in unknown) / total,
-        soft_share=sum(c.weight for c in soft) / total,
+        unknown_share=fsum(c.weight for c in unknown) / total,
+        unknown_rare_share=fsum(c.weight * c.rarity for c in unknown) / total,
+        soft_share=fsum(c.weight for c in soft) / total,
         concepts=math.log1p(len(analysis.concepts)),
         in_focus=1.0 if in_focus else 0.0,
     )

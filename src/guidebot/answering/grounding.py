@@ -5,6 +5,7 @@ the confidence reported for an answer."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from math import fsum
 
 from ..policy import Policy
 from .question import Concept, Need, QuestionAnalysis
@@ -18,7 +19,7 @@ def coverage(analysis: QuestionAnalysis, picks: Sequence[Candidate], policy: Pol
         return 0.0
     in_text = set().union(*(p.covered for p in picks))
     in_context = set().union(*(p.context for p in picks)) - in_text
-    covered = sum(c.weight for c in in_text) + policy.context_credit * sum(c.weight for c in in_context)
+    covered = fsum(c.weight for c in in_text) + policy.context_credit * fsum(c.weight for c in in_context)
     return min(1.0, covered / total)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from math import fsum
 
 from ..analysis import words
 from ..budget import check_budget
@@ -64,8 +65,8 @@ def _candidates(ctx: Context, analysis: QuestionAnalysis, hits: Sequence[Scored]
             if not covered:
                 continue
             context = frozenset(c for c in analysis.concepts if c.covered_by(context_terms)) - covered
-            relevance = (sum(c.weight for c in covered)
-                         + policy.context_credit * sum(c.weight for c in context)) * rank_factor
+            relevance = (fsum(c.weight for c in covered)
+                         + policy.context_credit * fsum(c.weight for c in context)) * rank_factor
             if analysis.definition and _defines(ctx, text, covered):
                 relevance *= policy.definition_boost
             found.append((relevance, Candidate(chunk_index, sentence_index, rank, rank_factor, covered, context,
@@ -108,11 +109,11 @@ def heading_answer(ctx: Context, analysis: QuestionAnalysis, positions: Sequence
     if not concepts:
         return []
     key = max(concepts, key=lambda c: c.distinctiveness)
-    total = sum(c.weight for c in concepts)
+    total = fsum(c.weight for c in concepts)
     for position in dict.fromkeys(positions):
         heading = ctx.searcher.context_terms(position)
         in_heading = [c for c in concepts if c.covered_by(heading)]
-        if key in in_heading and sum(c.weight for c in in_heading) >= ctx.policy.heading_answer_share * total:
+        if key in in_heading and fsum(c.weight for c in in_heading) >= ctx.policy.heading_answer_share * total:
             return _opening(ctx, analysis, position, heading, {q.strip() for q in exclude})
     return []
 

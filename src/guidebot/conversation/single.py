@@ -5,6 +5,7 @@ answer for a university whose note is silent, the honest partial reply, and an a
 from __future__ import annotations
 
 from collections.abc import Sequence
+from math import fsum
 
 from ..analysis import words
 from ..answering.answerability import decide
@@ -135,7 +136,7 @@ def _closest_in_meaning(d: Dialogue, analysis: QuestionAnalysis, question: str, 
     policy, searcher = d.policy, d.searcher
     if not policy.neighbours:
         return None
-    unknown = sum(c.weight for c in analysis.concepts if not c.known)
+    unknown = fsum(c.weight for c in analysis.concepts if not c.known)
     if unknown >= policy.meaning_max_unknown_share * (analysis.total_weight or 1.0):
         return None
     known = [c for c in analysis.concepts if not c.hint]
