@@ -49,6 +49,19 @@ def test_a_question_for_a_score_is_not_answered_by_sentences_without_one(bot: Gu
     assert not reply.answered and reply.kind in ("partial", "abstain")
 
 
+@pytest.mark.parametrize("question", ["is toefl or ielts better for usa grad school??",
+                                      "Which is better, CMU or Stanford?", "Is the GRE worth it?"])
+def test_a_verdict_between_options_is_not_answered_by_facts_about_them(bot: Guidebot, question: str) -> None:
+    reply = bot.chat(question)
+    assert not reply.answered and reply.kind == "partial"
+    assert "better" in reply.text
+
+
+def test_a_comparison_without_a_verdict_still_answers_from_each_note(bot: Guidebot) -> None:
+    reply = bot.chat("compare CMU and MIT")
+    assert reply.answered and {c.doc_id for c in reply.citations} == {"cmu", "mit"}
+
+
 def test_a_form_or_visa_name_with_a_digit_is_not_a_figure_asked_for(bot: Guidebot) -> None:
     analysis = analyse_question(bot.dialogue, "my visa got rejected once, can I reapply for F-1?")
     assert not analysis.needs

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from math import fsum
 
 from ..budget import check_budget
 from ..english import english_rarity, english_words
@@ -53,7 +54,7 @@ class Concept:
 class Need:
     """A kind of specific the question wants, which a sentence must visibly contain."""
 
-    kind: str  # personal | money | date | score | duration | count
+    kind: str  # personal | money | date | score | duration | count | judgement (which option is better)
     phrase: str  # the user's words for it, used in the honest reply
     evidence: re.Pattern[str] | None = None  # what a sentence must contain; None: nothing will do
 
@@ -64,7 +65,8 @@ class Need:
 
 # Which lexicon pattern shows that a sentence holds each kind of specific. Scores, GPAs and rates
 # are written in digits (not F-1, I-20); durations as "12 months", "two years"; counts as a number.
-_EVIDENCE = {"money": "money", "date": "date", "score": "figure", "duration": "counted", "count": "number"}
+_EVIDENCE = {"money": "money", "date": "date", "score": "figure", "duration": "counted", "count": "number",
+             "judgement": "judgement"}
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,7 @@ class QuestionAnalysis:
 
     @property
     def total_weight(self) -> float:
-        return sum(c.weight for c in self.concepts)
+        return fsum(c.weight for c in self.concepts)
 
 
 def find_needs(ctx: Context, text: str) -> tuple[Need, ...]:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from math import fsum
 
 from ..analysis import words
 from ..answering.citing import Block, Citation, Reply, Segment, citation_for, cite, cited, paragraph
 from ..answering.grounding import confidence_of, coverage
-from ..answering.question import QuestionAnalysis, analyse_question
+from ..answering.question import QuestionAnalysis, analyse_question, describe_need, find_needs
 from ..answering.selection import Candidate, select_sentences
 from ..budget import check_budget
 from .context import Dialogue
@@ -117,8 +118,8 @@ def _covers_alternative(d: Dialogue, alternative: frozenset[str], terms: frozens
     alternative's most distinctive word and most of the weight of its words."""
     needed = [c for c in analysis.concepts if c.stems & alternative] or list(analysis.concepts)
     key = max(needed, key=lambda c: c.weight)
-    covered = sum(c.weight for c in needed if c.covered_by(terms))
-    return key.covered_by(terms) and covered >= d.policy.list_alternative_share * sum(c.weight for c in needed)
+    covered = fsum(c.weight for c in needed if c.covered_by(terms))
+    return key.covered_by(terms) and covered >= d.policy.list_alternative_share * fsum(c.weight for c in needed)
 
 
 def answer_guide_list(d: Dialogue, resolved: Resolved) -> Reply:
@@ -146,6 +147,9 @@ def answer_compare(d: Dialogue, resolved: Resolved) -> Reply:
     """Side by side: the same question answered from each named university's note."""
     policy = d.policy
     docs = [d.searcher.documents[i] for i in resolved.focus if i in d.searcher.documents]
+    judged = [n for n in find_needs(d, resolved.text) if n.kind in ("judgement", "personal")]
+    if judged:  # "which is better, CMU or Stanford?": the notes state facts, never a verdict
+        return partial(d, resolved, docs, describe_need(d, judged[0]), judged[0].kind)
     if not has_subject(d, resolved.intent):
         return answer_overview(d, resolved, docs)
     analysis = analyse_question(d, resolved.intent, drop_words=d.lexicon.filler | d.lexicon.compare_words,
