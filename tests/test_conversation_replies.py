@@ -27,7 +27,8 @@ def test_list_question_covers_every_matching_university_with_its_own_citation(bo
 
 
 @pytest.mark.parametrize("question", ["Which universities does the guide list?",
-                                      "Which universities does the guide cover?", "What schools does the guide mention?"])
+                                      "Which universities does the guide cover?",
+                                      "What schools does the guide mention?"])
 def test_list_of_all_universities_quotes_the_guide(bot: Guidebot, question: str) -> None:
     answer = bot.chat(question)
     assert answer.answered and len(answer.citations) == 11

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from guidebot.chat import Guidebot, Turn
 from guidebot.conversation.turns import resolve
 
@@ -77,3 +79,19 @@ def test_which_of_them_keeps_to_the_universities_the_list_named(bot: Guidebot) -
 def test_in_general_lets_go_of_the_university_in_focus(bot: Guidebot) -> None:
     history = history_of(bot, "tell me about CMU")
     assert resolve(bot.dialogue, "in general, do I need the GRE?", history).focus != ("cmu",)
+
+
+@pytest.mark.parametrize(("polite", "plain"), [
+    ("Thanks in advance! Is there a Machine Learning PhD at Georgia Tech?",
+     "Is there a Machine Learning PhD at Georgia Tech?"),
+    ("Hi! Quick q - is UCSD in San Diego or LA?", "is UCSD in San Diego or LA?"),
+    ("Sorry for my english, what test of english the universities want?",
+     "what test of english the universities want?"),
+    ("where is cmu thanks", "where is cmu"),
+    ("what is OPT? thx!", "what is OPT?"),
+])
+def test_greetings_thanks_and_apologies_around_a_question_do_not_change_its_answer(
+        bot: Guidebot, polite: str, plain: str) -> None:
+    a, b = bot.chat(polite), bot.chat(plain)
+    assert a.answered == b.answered and [c.chunk_id for c in a.citations] == [c.chunk_id for c in b.citations]
+    assert a.text == b.text

@@ -76,6 +76,7 @@ def resolve_turn(d: Dialogue, message: str, previous: Resolved | None, last_answ
     if talk is not None:
         return Resolved(text, mode="smalltalk", smalltalk=talk)
     text = lexicon.pattern("greeting_prefix").sub("", text).strip() or text
+    text = lexicon.pattern("courtesy_suffix").sub("", text).strip() or text
     text, corrections = correct_spelling(d, text)
     if lexicon.pattern("more").match(text):
         if previous is None:
