@@ -95,3 +95,9 @@ def test_greetings_thanks_and_apologies_around_a_question_do_not_change_its_answ
     a, b = bot.chat(polite), bot.chat(plain)
     assert a.answered == b.answered and [c.chunk_id for c in a.citations] == [c.chunk_id for c in b.citations]
     assert a.text == b.text
+
+
+def test_asking_for_thoughts_on_a_university_is_asking_about_it(bot: Guidebot) -> None:
+    reply = bot.chat("Looking at Caltech for an ML masters, thoughts?")
+    assert reply.answered and reply.citations[0].doc_id == "caltech"
+    assert "does not offer a master's degree in machine learning" in reply.text
