@@ -5,6 +5,7 @@ answer for a university whose note is silent, the honest partial reply, and an a
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from math import fsum
 
 from ..analysis import words
@@ -109,13 +110,15 @@ def _answer_general(d: Dialogue, resolved: Resolved, question: str) -> Reply:
     picks = select_sentences(d, analysis, hits, exclude=resolved.exclude)
     heading = heading_answer(d, analysis, [h.position for h in hits[:1]] + [
         position for position, _ in d.searcher.search(question, 1)], resolved.exclude)
+    judged = policy
     if heading and (not picks or picks[0].chunk_index != heading[0].chunk_index):
-        picks = heading
-    cover = coverage(analysis, picks, policy)
+        # The heading asks the question itself: what it holds is covered, not only context.
+        picks, judged = heading, replace(policy, context_credit=1.0)
+    cover = coverage(analysis, picks, judged)
     unmet = needs_unmet(analysis, picks)
     if unmet is not None and cover >= policy.answer_threshold * 0.5 and not analysis.unknown_names:
         return partial(d, resolved, [], describe_need(d, unmet), unmet.kind)
-    decision = decide(analysis, picks, policy, in_focus=False)
+    decision = decide(analysis, picks, judged, in_focus=False)
     if not analysis.unknown_names and unmet is None and decision.answered:
         return compose(d, resolved, analysis, picks, cover, probability=decision.probability)
     if not analysis.unknown_names and unmet is None:
