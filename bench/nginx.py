@@ -90,9 +90,9 @@ class Nginx:
                 time.sleep(0.05)
         raise RuntimeError("nginx did not start listening")
 
-    def error_log(self) -> str:
+    def error_log(self, chars: int = 3000) -> str:
         try:
-            return (self.folder / "error.log").read_text(errors="replace")[-3000:]
+            return (self.folder / "error.log").read_text(errors="replace")[-chars:]
         except OSError:
             return ""
 

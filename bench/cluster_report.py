@@ -1,0 +1,99 @@
+"""The cluster benchmark's report: what the clients saw in the calm phase (the reference) and the
+eventful one, each event's timings, the replicas' state at the end, and the recorded turns
+against the replies the clients received."""
+
+from __future__ import annotations
+
+import argparse
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+from bench.cluster_load import Load
+from bench.load import percentile
+
+if TYPE_CHECKING:
+    from bench.cluster import Cluster
+
+
+def describe(load: Load) -> dict[str, object]:
+    return {"requests": load.requests, "failed": len(load.failures),
+            "failures": [f"{at:.1f} s: {what}" for at, what in load.failures],
+            "per_second": round(len(load.latencies) / max(load.seconds, 0.001), 1),
+            "p50_ms": round(percentile(load.latencies, 0.50) * 1000, 1),
+            "p99_ms": round(percentile(load.latencies, 0.99) * 1000, 1),
+            "max_ms": round(max(load.latencies, default=float("nan")) * 1000, 1)}
+
+
+def events_recorded(calm: Load, eventful: Load, recorded: set[str], killed_process: str) -> dict[str, object]:
+    """Replies the clients received against turns in the store; what is missing, by process."""
+    sent = set(calm.turn_ids) | set(eventful.turn_ids)
+    missing = sent - recorded
+    by_process = Counter(turn[:12] for turn in missing)
+    return {"sent": len(sent), "recorded": len(sent & recorded), "missing": len(missing),
+            "missing_from_killed_replica": by_process.get(killed_process, 0),
+            "missing_from_other_processes": len(missing) - by_process.get(killed_process, 0)}
+
+
+def replicas_at_end(cluster: Cluster) -> list[dict[str, Any]]:
+    states = []
+    for replica in cluster.replicas:
+        health = replica.health() or {}
+        recording = health.get("recording") or {}
+        states.append({"port": replica.port, "starts": replica.starts, "index_version": health.get("index_version"),
+                       "written": recording.get("written"), "dropped": recording.get("dropped"),
+                       "retries": recording.get("retries"), "tracebacks": replica.tracebacks()})
+    return states
+
+
+def summary(args: argparse.Namespace, cluster: Cluster, calm: Load, eventful: Load,
+            recorded: set[str]) -> dict[str, object]:
+    before, during = describe(calm), describe(eventful)
+    events = cluster.events
+    kill = events.get("kill") or {}
+    nginx_log = cluster.nginx.error_log(10_000_000) if cluster.nginx is not None else ""
+    rollout = events.get("rollout") or {}
+    return {
+        "replicas": len(cluster.replicas), "clients": args.clients, "calm_s": args.calm, "duration_s": args.duration,
+        "calm": before, "eventful": during, "failed": int(before["failed"]) + int(during["failed"]),  # type: ignore[call-overload]
+        "p50_ratio": round(float(during["p50_ms"]) / max(float(before["p50_ms"]), 0.001), 2),  # type: ignore[arg-type]
+        "p99_ratio": round(float(during["p99_ms"]) / max(float(before["p99_ms"]), 0.001), 2),  # type: ignore[arg-type]
+        "events": events,
+        "all_on_new_version": bool(rollout) and all(
+            state["index_version"] == rollout.get("version") for state in replicas_at_end(cluster)),
+        "replicas_at_end": replicas_at_end(cluster),
+        "turns": events_recorded(calm, eventful, recorded, str(kill.get("process", ""))),
+        "nginx_upstream_errors": sum("upstream" in line for line in nginx_log.splitlines()),
+    }
+
+
+def print_report(report: dict[str, Any]) -> None:
+    print(f"{report['replicas']} replicas behind nginx, PostgreSQL store, {report['clients']} concurrent "
+          f"conversations; {report['calm_s']:g} s calm, then {report['duration_s']:g} s with a rollout, a SIGKILL "
+          "and a PostgreSQL restart\n")
+    print("| phase | requests | per s | failed (client) | p50 | p99 | max |")
+    print("|---|---|---|---|---|---|---|")
+    for name, phase in (("calm (reference)", report["calm"]), ("with the events", report["eventful"])):
+        print(f"| {name} | {phase['requests']:,} | {phase['per_second']} | {phase['failed']} | {phase['p50_ms']} ms "
+              f"| {phase['p99_ms']} ms | {phase['max_ms']} ms |")
+    print(f"\nwith the events: p50 ×{report['p50_ratio']}, p99 ×{report['p99_ratio']} the calm phase")
+    events = report["events"]
+    rollout, kill, postgres = events.get("rollout", {}), events.get("kill", {}), events.get("postgres", {})
+    print(f"rollout: index built in {rollout.get('build_s')} s; replicas served the new index_version "
+          f"{rollout.get('served_after_s')} s after it began (all: {rollout.get('all_served_s')} s; "
+          f"{rollout.get('from_change_s')} s from the corpus change); "
+          f"all on it at the end: {report['all_on_new_version']}")
+    print(f"SIGKILL: replica {kill.get('replica')} back and ready {kill.get('down_s')} s after the kill "
+          "(restarted after 1 s)")
+    print(f"PostgreSQL: down {postgres.get('down_s')} s")
+    turns = report["turns"]
+    print(f"recorded turns: {turns['recorded']:,} of {turns['sent']:,} replies the clients received; "
+          f"missing {turns['missing']} ({turns['missing_from_killed_replica']} from the killed process's queue, "
+          f"{turns['missing_from_other_processes']} from the others)")
+    print(f"nginx: {report['nginx_upstream_errors']} upstream errors logged (each a request sent on to the next "
+          "replica)")
+    for state in report["replicas_at_end"]:
+        print(f"replica {state['port']}: started {state['starts']}×, written {state['written']}, dropped "
+              f"{state['dropped']}, retries {state['retries']}, tracebacks in its log {state['tracebacks']}")
+    for phase in (report["calm"], report["eventful"]):
+        for failure in phase["failures"]:
+            print(f"client saw a failure at {failure}")
