@@ -134,17 +134,20 @@ async def timeline(cluster: Cluster, args: argparse.Namespace, started: float) -
 
     async def rollout() -> None:
         await at(0.10)
-        events["rollout"] = await asyncio.to_thread(cluster.change_and_roll_out)
+        events["rollout"] = {"at_s": round(time.monotonic() - started, 1),
+                             **await asyncio.to_thread(cluster.change_and_roll_out)}
 
     async def kill() -> None:
         await at(0.40)
         victim = cluster.replicas[1]
         process = turn_prefix(await asyncio.to_thread(probe_reply_id, victim))
-        events["kill"] = {**await asyncio.to_thread(cluster.kill_and_restart, victim, 1.0), "process": process}
+        events["kill"] = {"at_s": round(time.monotonic() - started, 1), "process": process,
+                          **await asyncio.to_thread(cluster.kill_and_restart, victim, 1.0)}
 
     async def postgres() -> None:
         await at(0.65)
-        events["postgres"] = await asyncio.to_thread(cluster.restart_postgres, args.pg_down)
+        events["postgres"] = {"at_s": round(time.monotonic() - started, 1),
+                              **await asyncio.to_thread(cluster.restart_postgres, args.pg_down)}
 
     await asyncio.gather(rollout(), kill(), postgres())
 

@@ -20,6 +20,7 @@ from bench.hostile import benign_conversations, request
 OPENINGS = ("", "please tell me: ", "quick question, ", "one more thing: ", "I was wondering, ", "sorry, ",
             "can you help? ", "a question: ", "excuse me, ", "I need to know: ", "tell me please, ", "hmm, ")
 TIMEOUT_S = 30.0
+SLOW_S = 0.5  # replies slower than this are listed with when they came (to tell which event held them)
 
 
 @dataclass
@@ -29,6 +30,7 @@ class Load:
     latencies: list[float] = field(default_factory=list)
     failures: list[tuple[float, str]] = field(default_factory=list)  # (seconds into the phase, what)
     turn_ids: list[str] = field(default_factory=list)
+    slow: list[tuple[float, float]] = field(default_factory=list)  # (seconds into the phase, latency)
     seconds: float = 0.0
 
     @property
@@ -70,7 +72,10 @@ async def conversation(port: int, turns: tuple[str, ...], address: str, load: Lo
             if status != 200:
                 load.failures.append((time.monotonic() - phase_start, f"HTTP {status}"))
                 return
-            load.latencies.append(time.perf_counter() - started)
+            latency = time.perf_counter() - started
+            load.latencies.append(latency)
+            if latency > SLOW_S:
+                load.slow.append((time.monotonic() - phase_start, latency))
             reply = json.loads(payload)
             if reply.get("reply_id"):
                 load.turn_ids.append(turn_id(reply["reply_id"]))

@@ -5,6 +5,7 @@ against the replies the clients received."""
 from __future__ import annotations
 
 import argparse
+import re
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +22,19 @@ def describe(load: Load) -> dict[str, object]:
             "per_second": round(len(load.latencies) / max(load.seconds, 0.001), 1),
             "p50_ms": round(percentile(load.latencies, 0.50) * 1000, 1),
             "p99_ms": round(percentile(load.latencies, 0.99) * 1000, 1),
-            "max_ms": round(max(load.latencies, default=float("nan")) * 1000, 1)}
+            "max_ms": round(max(load.latencies, default=float("nan")) * 1000, 1),
+            "slow": [f"{at:.1f} s: {latency * 1000:.0f} ms" for at, latency in load.slow]}
+
+
+def upstream_errors(nginx_log: str) -> dict[str, int]:
+    """nginx's error log lines about a replica, by what went wrong (each is a request nginx sent on
+    to the next replica, or answered 502 with when none was left)."""
+    kinds: Counter[str] = Counter()
+    for line in nginx_log.splitlines():
+        if "[error]" in line and "upstream" in line:
+            match = re.search(r"\*\d+ (.*?) while", line)
+            kinds[match.group(1) if match else line[-80:]] += 1
+    return dict(kinds)
 
 
 def events_recorded(calm: Load, eventful: Load, recorded: set[str], killed_process: str) -> dict[str, object]:
@@ -62,7 +75,7 @@ def summary(args: argparse.Namespace, cluster: Cluster, calm: Load, eventful: Lo
             state["index_version"] == rollout.get("version") for state in replicas_at_end(cluster)),
         "replicas_at_end": replicas_at_end(cluster),
         "turns": events_recorded(calm, eventful, recorded, str(kill.get("process", ""))),
-        "nginx_upstream_errors": sum("upstream" in line for line in nginx_log.splitlines()),
+        "nginx_upstream_errors": upstream_errors(nginx_log),
     }
 
 
@@ -78,6 +91,8 @@ def print_report(report: dict[str, Any]) -> None:
     print(f"\nwith the events: p50 ×{report['p50_ratio']}, p99 ×{report['p99_ratio']} the calm phase")
     events = report["events"]
     rollout, kill, postgres = events.get("rollout", {}), events.get("kill", {}), events.get("postgres", {})
+    print(f"events began at {rollout.get('at_s')} s (rollout), {kill.get('at_s')} s (SIGKILL), "
+          f"{postgres.get('at_s')} s (PostgreSQL) into the phase")
     print(f"rollout: index built in {rollout.get('build_s')} s; replicas served the new index_version "
           f"{rollout.get('served_after_s')} s after it began (all: {rollout.get('all_served_s')} s; "
           f"{rollout.get('from_change_s')} s from the corpus change); "
@@ -89,11 +104,13 @@ def print_report(report: dict[str, Any]) -> None:
     print(f"recorded turns: {turns['recorded']:,} of {turns['sent']:,} replies the clients received; "
           f"missing {turns['missing']} ({turns['missing_from_killed_replica']} from the killed process's queue, "
           f"{turns['missing_from_other_processes']} from the others)")
-    print(f"nginx: {report['nginx_upstream_errors']} upstream errors logged (each a request sent on to the next "
-          "replica)")
+    print("nginx's upstream errors (each a request sent on to the next replica): " + (", ".join(
+        f"{kind} × {count}" for kind, count in report["nginx_upstream_errors"].items()) or "none"))
     for state in report["replicas_at_end"]:
         print(f"replica {state['port']}: started {state['starts']}×, written {state['written']}, dropped "
               f"{state['dropped']}, retries {state['retries']}, tracebacks in its log {state['tracebacks']}")
-    for phase in (report["calm"], report["eventful"]):
+    for name, phase in (("calm", report["calm"]), ("eventful", report["eventful"])):
         for failure in phase["failures"]:
-            print(f"client saw a failure at {failure}")
+            print(f"{name}: client saw a failure at {failure}")
+        if phase["slow"]:
+            print(f"{name}: replies over 0.5 s at " + ", ".join(phase["slow"]))
