@@ -80,7 +80,7 @@ class Cluster:
             replica.wait_until_up()
         nginx_folder = self.workdir / "nginx"
         nginx_folder.mkdir()
-        self.nginx = Nginx(nginx_folder, [r.port for r in self.replicas], free_port()).start()
+        self.nginx = Nginx(nginx_folder, [r.port for r in self.replicas], free_port(), access_log=True).start()
 
     def stop(self) -> None:
         if self.nginx is not None:
@@ -168,6 +168,7 @@ async def run(args: argparse.Namespace, workdir: Path) -> dict[str, object]:
         await run_load(cluster.nginx.port, conversations, args.clients, args.pause, args.warm_up, Load())
         await run_load(cluster.nginx.port, conversations, args.clients, args.pause, args.calm, calm)
         started = time.monotonic()
+        cluster.events["phase_began"] = time.time()  # wall clock, as nginx's access log has it
         await asyncio.gather(run_load(cluster.nginx.port, conversations, args.clients, args.pause, args.duration,
                                       eventful),
                              timeline(cluster, args, started))
@@ -204,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the report as one JSON line")
     args = parser.parse_args(argv)
     if args.quick:
-        args.duration, args.calm, args.clients, args.pg_down, args.warm_up = 15.0, 4.0, 6, 2.0, 2.0
+        args.duration, args.calm, args.clients, args.pg_down, args.warm_up = 15.0, 4.0, 6, 2.0, 3.0
     with tempfile.TemporaryDirectory(prefix="guidebot-cluster-") as workdir:
         report = asyncio.run(run(args, Path(workdir)))
     print(json.dumps(report) if args.json else "", end="\n" if args.json else "")

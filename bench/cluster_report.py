@@ -9,7 +9,7 @@ import re
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from bench.cluster_load import Load
+from bench.cluster_load import SLOW_S, Load
 from bench.load import percentile
 
 if TYPE_CHECKING:
@@ -47,6 +47,24 @@ def events_recorded(calm: Load, eventful: Load, recorded: set[str], killed_proce
             "missing_from_other_processes": len(missing) - by_process.get(killed_process, 0)}
 
 
+def slow_by_replica(cluster: Cluster, since: float, slow_s: float = SLOW_S) -> dict[str, object]:
+    """The eventful phase's replies over `slow_s` in nginx's access log, by the replica(s) nginx
+    tried, and how many of them spent most of that time inside a replica (not waiting in nginx)."""
+    if cluster.nginx is None:
+        return {}
+    names = {f"127.0.0.1:{r.port}": f"replica {n + 1}" + (" (killed)" if n == 1 else "")
+             for n, r in enumerate(cluster.replicas)}
+    by: Counter[str] = Counter()
+    inside = 0
+    for at, _status, total, tried, times in cluster.nginx.access_log():
+        if at < since or total <= slow_s:
+            continue
+        by[" then ".join(names.get(a.strip(), a.strip()) for a in tried.split(","))] += 1
+        upstream = [float(t) for t in re.split(r"[,:]", times) if t.strip() not in ("", "-")]
+        inside += sum(upstream) >= 0.8 * total
+    return {"by_replica": dict(by), "mostly_inside_a_replica": inside}
+
+
 def replicas_at_end(cluster: Cluster) -> list[dict[str, Any]]:
     states = []
     for replica in cluster.replicas:
@@ -76,6 +94,7 @@ def summary(args: argparse.Namespace, cluster: Cluster, calm: Load, eventful: Lo
         "replicas_at_end": replicas_at_end(cluster),
         "turns": events_recorded(calm, eventful, recorded, str(kill.get("process", ""))),
         "nginx_upstream_errors": upstream_errors(nginx_log),
+        "slow_in_nginx_log": slow_by_replica(cluster, float(events.get("phase_began", 0.0))),  # type: ignore[arg-type]
     }
 
 
@@ -106,6 +125,11 @@ def print_report(report: dict[str, Any]) -> None:
           f"{turns['missing_from_other_processes']} from the others)")
     print("nginx's upstream errors (each a request sent on to the next replica): " + (", ".join(
         f"{kind} × {count}" for kind, count in report["nginx_upstream_errors"].items()) or "none"))
+    slow = report["slow_in_nginx_log"]
+    if slow.get("by_replica"):
+        print(f"replies over {SLOW_S} s by the replica nginx sent them to: " + ", ".join(
+            f"{name} × {count}" for name, count in slow["by_replica"].items())
+            + f"; {slow['mostly_inside_a_replica']} of them spent most of that time inside the replica")
     for state in report["replicas_at_end"]:
         print(f"replica {state['port']}: started {state['starts']}×, written {state['written']}, dropped "
               f"{state['dropped']}, retries {state['retries']}, tracebacks in its log {state['tracebacks']}")

@@ -35,7 +35,13 @@ def site_conf(upstream_ports: Sequence[int], port: int) -> str:
     return text.replace("listen 80;", f"listen 127.0.0.1:{port};")
 
 
-def write_conf(folder: Path, upstream_ports: Sequence[int], port: int, worker_processes: int = 1) -> Path:
+# With `access_log`: which replica served each request and how long it took there, for the
+# cluster benchmark's attribution of slow replies (not part of the shipped file).
+ACCESS_FORMAT = "log_format replicas '$msec|$status|$request_time|$upstream_addr|$upstream_response_time';"
+
+
+def write_conf(folder: Path, upstream_ports: Sequence[int], port: int, worker_processes: int = 1,
+               access_log: bool = False) -> Path:
     """nginx.conf in `folder`, including the substituted site file; returns its path."""
     (folder / "guidebot.conf").write_text(site_conf(upstream_ports, port), encoding="utf-8")
     for name in TEMP_FOLDERS:
@@ -49,7 +55,8 @@ pid {folder}/nginx.pid;
 error_log {folder}/error.log warn;
 events {{ worker_connections 1024; }}
 http {{
-    access_log off;
+    {ACCESS_FORMAT if access_log else ""}
+    access_log {f"{folder}/access.log replicas" if access_log else "off"};
     client_body_temp_path {folder / "body"};
 {temp_paths}
     include {folder}/guidebot.conf;
@@ -61,11 +68,12 @@ http {{
 class Nginx:
     """One nginx process (daemon off) in front of `upstream_ports`, listening on `port`."""
 
-    def __init__(self, folder: Path, upstream_ports: Sequence[int], port: int, worker_processes: int = 1) -> None:
+    def __init__(self, folder: Path, upstream_ports: Sequence[int], port: int, worker_processes: int = 1,
+                 access_log: bool = False) -> None:
         self.folder = folder
         self.port = port
         self.base = f"http://127.0.0.1:{port}"
-        self.conf = write_conf(folder, upstream_ports, port, worker_processes)
+        self.conf = write_conf(folder, upstream_ports, port, worker_processes, access_log)
         self.process: subprocess.Popen[bytes] | None = None
 
     def check(self) -> subprocess.CompletedProcess[str]:
@@ -89,6 +97,19 @@ class Nginx:
             except httpx.HTTPError:
                 time.sleep(0.05)
         raise RuntimeError("nginx did not start listening")
+
+    def access_log(self) -> list[tuple[float, int, float, str, str]]:
+        """(time, status, seconds in nginx, the replica(s) tried, seconds at each) per logged request."""
+        entries = []
+        try:
+            lines = (self.folder / "access.log").read_text(errors="replace").splitlines()
+        except OSError:
+            return entries
+        for line in lines:
+            parts = line.split("|")
+            if len(parts) == 5:
+                entries.append((float(parts[0]), int(parts[1]), float(parts[2]), parts[3], parts[4]))
+        return entries
 
     def error_log(self, chars: int = 3000) -> str:
         try:
