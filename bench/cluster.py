@@ -63,6 +63,7 @@ class Cluster:
         self.replicas: list[Replica] = []
         self.nginx: Nginx | None = None
         self.events: dict[str, object] = {}
+        self.phase_began = 0.0  # when the eventful phase began (time.time())
 
     def start(self) -> None:
         self.postgres.start()
@@ -168,7 +169,7 @@ async def run(args: argparse.Namespace, workdir: Path) -> dict[str, object]:
         await run_load(cluster.nginx.port, conversations, args.clients, args.pause, args.warm_up, Load())
         await run_load(cluster.nginx.port, conversations, args.clients, args.pause, args.calm, calm)
         started = time.monotonic()
-        cluster.events["phase_began"] = time.time()  # wall clock, as nginx's access log has it
+        cluster.phase_began = time.time()  # wall clock, as nginx's access log has it
         await asyncio.gather(run_load(cluster.nginx.port, conversations, args.clients, args.pause, args.duration,
                                       eventful),
                              timeline(cluster, args, started))

@@ -94,7 +94,7 @@ def summary(args: argparse.Namespace, cluster: Cluster, calm: Load, eventful: Lo
         "replicas_at_end": replicas_at_end(cluster),
         "turns": events_recorded(calm, eventful, recorded, str(kill.get("process", ""))),
         "nginx_upstream_errors": upstream_errors(nginx_log),
-        "slow_in_nginx_log": slow_by_replica(cluster, float(events.get("phase_began", 0.0))),  # type: ignore[arg-type]
+        "slow_in_nginx_log": slow_by_replica(cluster, cluster.phase_began),
     }
 
 
