@@ -41,6 +41,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.hostile
 	$(BIN)/python -m bench.recording
 	$(BIN)/python -m bench.grouping
+	$(BIN)/python -m bench.cluster
 
 clean:
 	rm -rf $(VENV) .guidebot .pytest_cache
