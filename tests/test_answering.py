@@ -172,3 +172,12 @@ def test_an_entry_whose_heading_asks_the_question_answers_it_from_its_opening(tm
     reply = faq.chat("Where do these codenames come from?")
     assert reply.answered and reply.citations[0].doc_id == "codenames"
     assert "Toy Story" in reply.text
+
+
+def test_the_word_vectors_load_in_the_background_so_a_paraphrase_does_not_wait(bot: Guidebot) -> None:
+    from guidebot import semantic
+
+    thread = bot.warm_in_background()
+    thread.join(timeout=120)
+    assert not thread.is_alive() and semantic._load_model.cache_info().currsize == 1
+    assert bot.searcher.neighbours.of("paid")  # neighbours answer at once from the loaded model

@@ -164,6 +164,15 @@ class Guidebot:
         return self._pool
 
     def warm(self) -> Guidebot:
-        """Compute the per-index caches now, so the first request is as fast as the rest."""
+        """Compute the per-index caches now, so the first request is as fast as the rest, and load
+        the word vectors in the background (`warm_in_background`)."""
         self.suggestions()
+        self.warm_in_background()
         return self
+
+    def warm_in_background(self) -> threading.Thread:
+        """Load what only some questions need (the word-vector model, about a second) in a thread, so
+        that a fresh worker starts at once and its first question in other words does not wait for it."""
+        thread = threading.Thread(target=self.searcher.neighbours.warm, name="guidebot-warm", daemon=True)
+        thread.start()
+        return thread

@@ -31,9 +31,18 @@ import numpy as np
 log = logging.getLogger("guidebot")
 
 
-@lru_cache(maxsize=1)
+_MODEL_LOCK = threading.Lock()
+
+
 def _model() -> Any | None:
-    """The WordLlama model from its wheel, or None when it is not installed (neighbours then off)."""
+    """The WordLlama model from its wheel, loaded once per process (the first caller loads it, the
+    others wait), or None when it is not installed (neighbours then off)."""
+    with _MODEL_LOCK:
+        return _load_model()
+
+
+@lru_cache(maxsize=1)
+def _load_model() -> Any | None:
     try:
         import wordllama
         from wordllama import WordLlama
