@@ -138,3 +138,13 @@ def test_a_question_mostly_in_words_the_corpus_never_uses_is_not_answered_by_a_s
         bot: Guidebot, question: str) -> None:
     reply = bot.chat(question)
     assert not reply.answered
+
+
+def test_a_list_filtered_by_a_topic_lists_the_universities_whose_notes_say_it(bot: Guidebot) -> None:
+    reply = bot.chat("Which online programs usually won't get me an F-1 visa?")
+    assert reply.kind == "list" and {"georgia-tech", "berkeley"} <= {c.doc_id for c in reply.citations}
+
+
+def test_a_negated_list_the_notes_are_silent_on_does_not_list_every_university(bot: Guidebot) -> None:
+    reply = bot.chat("Which universities don't require the GRE?")
+    assert reply.kind != "list" and len({c.doc_id for c in reply.citations}) < 5

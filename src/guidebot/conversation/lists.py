@@ -27,8 +27,8 @@ def answer_list(d: Dialogue, resolved: Resolved) -> Reply:
 
     Membership follows the predicate: a sentence that contradicts it ("does not offer", "the
     guide's claim ... is wrong") never makes a university a member. A negated question ("which
-    ones don't offer ...?") lists the notes that say they do not, or, when none says so, the
-    notes that never say they do (cited by their opening sentence). "Which of them ..." after a
+    ones don't offer ...?") lists the notes that say they do not, or, when none says so but some
+    say they do, the notes that never say they do (cited by their opening sentence). "Which of them ..." after a
     list keeps to the universities that list named."""
     analyzer, lexicon = d.searcher.analyzer, d.lexicon
     negated = bool(lexicon.pattern("negated_question").search(resolved.text))
@@ -53,7 +53,9 @@ def answer_list(d: Dialogue, resolved: Resolved) -> Reply:
             denies[doc.id] = _member_sentence(d, doc.id, analysis, required, denying=True)
     if negated:
         items = [pick for pick in denies.values() if pick is not None]
-        if not items:  # no note says it does not: the notes that never say it does
+        if not items and any(affirms.values()):
+            # No note says it does not, but some say they do: the notes that never say it. When no
+            # note says it either way, the notes are silent and a list would claim what none says.
             items = [pick for doc in scope if affirms[doc.id] is None and (pick := _opening_pick(d, doc.id))]
     else:  # a note that denies it is no member, whatever else it says
         items = [pick for doc_id, pick in affirms.items() if pick is not None and denies[doc_id] is None]

@@ -136,6 +136,9 @@ def _resolve_question(d: Dialogue, text: str, previous: Resolved | None,
             and any(entities_of.kind(e) == "program" for e in previous.focus):
         # "can I get an F-1 visa with it?" after a university: still about that university.
         return Resolved(text, previous.focus, intent, "single", corrections=corrections)
+    if is_list and entities and all(entities_of.kind(e) == "topic" for e in entities):
+        # "Which universities require the GRE?": the topic is what the list is filtered by.
+        return Resolved(text, (), intent, "list", corrections=corrections)
     if entities:
         if not asks and previous is not None and previous.intent and has_subject(d, previous.intent):
             mode = "compare" if len(entities) >= 2 and previous.mode == "compare" else "single"
