@@ -148,3 +148,9 @@ def test_a_list_filtered_by_a_topic_lists_the_universities_whose_notes_say_it(bo
 def test_a_negated_list_the_notes_are_silent_on_does_not_list_every_university(bot: Guidebot) -> None:
     reply = bot.chat("Which universities don't require the GRE?")
     assert reply.kind != "list" and len({c.doc_id for c in reply.citations}) < 5
+
+
+def test_a_topic_note_in_focus_answers_a_question_in_other_words_by_its_closest_sentence(bot: Guidebot) -> None:
+    reply = bot.chat("I got into several schools, whose I-20 do I go with?")
+    assert reply.answered and reply.citations[0].doc_id == "f1-visa"
+    assert "the school they decide to attend" in reply.text

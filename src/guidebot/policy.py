@@ -41,6 +41,7 @@ class Policy:
     neighbour_threshold: float = 0.6  # cosine similarity (WordLlama) a neighbour needs
     neighbour_weight: float = 0.6  # search weight of a neighbour, as of a synonym
     meaning_threshold: float = 0.5  # cosine a sentence needs to answer a question asked in other words
+    focus_meaning_threshold: float = 0.6  # ... inside a topic note in focus (at 0.5 it answered what the note lacks)
     meaning_max_unknown_share: float = 0.5  # ... unless this share of the question is words the corpus never uses
     max_spelling_lookups: int = 16  # distinct unknown words of one message that spelling correction looks up
 

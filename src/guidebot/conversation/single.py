@@ -64,6 +64,11 @@ def _answer_in_focus(d: Dialogue, resolved: Resolved, focus_docs: list[Document]
     topics = [doc for doc in focus_docs if doc not in subjects]
     if decision.answered and _topics_addressed(d, analysis, picks, topics):
         return compose(d, resolved, analysis, picks, decision.features.coverage, probability=decision.probability)
+    if all(doc.kind != "program" for doc in subjects):  # a topic note, asked in other words
+        closest = _closest_in_meaning(d, analysis, question, hits, resolved.exclude, policy.focus_meaning_threshold)
+        if closest is not None:
+            return compose(d, resolved, analysis, [closest], coverage(analysis, [closest], policy),
+                           probability=decide(analysis, [closest], policy, in_focus=True).probability)
     return _general_instead(d, resolved, subjects, question)
 
 
@@ -130,7 +135,7 @@ def _answer_general(d: Dialogue, resolved: Resolved, question: str) -> Reply:
 
 
 def _closest_in_meaning(d: Dialogue, analysis: QuestionAnalysis, question: str, hits: Sequence[Scored],
-                        exclude: Sequence[str]) -> Candidate | None:
+                        exclude: Sequence[str], threshold: float | None = None) -> Candidate | None:
     """A question in other words than the corpus's ("can I get paid to help a professor?"): the
     retrieved sentence closest to it in meaning, when it is close (policy `meaning_threshold`),
     says one of the question's words, and the question's key word is one the corpus knows. Not when
@@ -148,7 +153,7 @@ def _closest_in_meaning(d: Dialogue, analysis: QuestionAnalysis, question: str, 
     pointer = d.lexicon.pattern("pointer_sentence")
     excluded = {q.strip() for q in exclude}
     for similarity, position, index in searcher.meaning.closest(question, [h.position for h in hits]):
-        if similarity < policy.meaning_threshold:
+        if similarity < (policy.meaning_threshold if threshold is None else threshold):
             return None
         chunk = searcher.chunks[position]
         start, end = chunk.sentences[index]
