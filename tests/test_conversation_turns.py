@@ -101,3 +101,26 @@ def test_asking_for_thoughts_on_a_university_is_asking_about_it(bot: Guidebot) -
     reply = bot.chat("Looking at Caltech for an ML masters, thoughts?")
     assert reply.answered and reply.citations[0].doc_id == "caltech"
     assert "does not offer a master's degree in machine learning" in reply.text
+
+
+def _after(bot: Guidebot, *messages: str) -> list[Turn]:
+    history: list[Turn] = []
+    for message in messages:
+        history += [Turn("user", message), Turn("assistant", bot.chat(message, history).text)]
+    return history
+
+
+def test_a_follow_up_with_its_own_words_stays_with_the_university_when_its_note_answers(bot: Guidebot) -> None:
+    history = _after(bot, "Tell me about the UIUC online MCS")
+    reply = bot.chat("How are the lectures delivered?", history)
+    assert reply.answered and reply.citations[0].doc_id == "uiuc" and "Coursera" in reply.text
+    history += [Turn("user", "How are the lectures delivered?"), Turn("assistant", reply.text)]
+    cost = bot.chat("And how much does it cost?", history)
+    assert not cost.answered and "illinois.edu" in cost.text
+
+
+def test_a_follow_up_the_university_note_does_not_answer_gets_the_general_answer(bot: Guidebot) -> None:
+    reply = bot.chat("What is the F-1 visa?", _after(bot, "Tell me about CMU"))
+    assert reply.answered and reply.citations[0].doc_id == "f1-visa"
+    general = bot.chat("Can I work in the US after graduating?", _after(bot, "Tell me about CMU"))
+    assert all(c.doc_id != "cmu" for c in general.citations)

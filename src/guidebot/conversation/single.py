@@ -26,6 +26,9 @@ def answer_single(d: Dialogue, resolved: Resolved) -> Reply:
     question = resolved.intent if resolved.focus else resolved.text
     if focus_docs and not has_subject(d, question):
         return answer_overview(d, resolved, focus_docs)
+    if focus_docs and resolved.tentative:
+        reply = _answer_in_focus(d, resolved, focus_docs, question)
+        return reply if reply.answered else _answer_general(d, resolved, resolved.text)
     if focus_docs:
         return _answer_in_focus(d, resolved, focus_docs, question)
     return _answer_general(d, resolved, question)

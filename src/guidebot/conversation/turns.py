@@ -40,6 +40,7 @@ class Resolved:
     exclude: tuple[str, ...] = field(default=())  # quotes already given (for "tell me more")
     corrections: tuple[tuple[str, str], ...] = ()  # spelling corrections made to the message
     uncovered: tuple[str, ...] = ()  # universities named that the corpus does not cover
+    tentative: bool = False  # the focus is the previous turn's, kept only if its notes answer
 
 
 def resolve(d: Dialogue, message: str, history: Sequence[Turn] = ()) -> Resolved:
@@ -150,6 +151,9 @@ def _resolve_question(d: Dialogue, text: str, previous: Resolved | None,
                                                      or asks_specific(d, text)):
         mode = "compare" if previous.mode == "compare" and len(previous.focus) >= 2 else "single"
         return Resolved(text, previous.focus, intent, mode, corrections=corrections)
+    if previous is not None and previous.focus and not lexicon.pattern("in_general").search(text):
+        # "How are the lectures delivered?" after a university: about it, if its note answers.
+        return Resolved(text, previous.focus, intent, "single", corrections=corrections, tentative=True)
     return Resolved(text, (), intent, "single", corrections=corrections)
 
 
