@@ -131,3 +131,11 @@ def test_sentence_spans_equal_nltk_punkt_on_generated_text(text: str) -> None:
 @given(st.text(max_size=300))
 def test_sentence_spans_equal_nltk_punkt_on_any_unicode_text(text: str) -> None:
     assert punkt_spans(text) == list(nltk_punkt().span_tokenize(text))
+
+
+def test_a_list_item_without_a_full_stop_is_not_joined_to_the_paragraph_after_it() -> None:
+    text = "The universities:\n\n- University of Arizona, Arizona\n\nThese universities are renowned.\n"
+    sentences = [text[a:b] for a, b in split_sentences(text)]
+    assert "University of Arizona, Arizona" in sentences and "These universities are renowned." in sentences
+    wrapped = "A sentence hard-wrapped\nover two lines."
+    assert [wrapped[a:b] for a, b in split_sentences(wrapped)] == [wrapped]

@@ -55,7 +55,8 @@ def _build_settings_key() -> str:
     lists = "|".join(f"{name}={hashlib.sha256(data.joinpath(name).read_bytes()).hexdigest()[:16]}"
                      for name in INDEX_DATA_FILES)
     chunk_constants = (f"max={chunking.MAX_CHUNK_CHARS},split={chunking.TARGET_SPLIT_CHARS},"
-                       f"merge={chunking.MERGE_TARGET_CHARS},abbrev={','.join(sorted(chunking.ABBREVIATIONS))}")
+                       f"merge={chunking.MERGE_TARGET_CHARS},rules={chunking.SPLITTING_RULES},"
+                       f"abbrev={','.join(sorted(chunking.ABBREVIATIONS))}")
     return (f"analysis={ANALYSIS_VERSION}|k1={params.k1}|b={params.b}|eps={params.epsilon}|"
             f"chunking={chunk_constants}|{lists}")
 

@@ -20,6 +20,9 @@ __all__ = ["ABBREVIATIONS", "LIST_ITEM", "Chunk", "Span", "blocks", "chunk_corpu
            "punkt_spans", "split_sentences"]
 
 MAX_CHUNK_CHARS = 2000
+# Bumped whenever sentence or block splitting changes what a span is (it is in the index fingerprint,
+# so an index built by the old rules is rebuilt). 2: no sentence spans a blank line or leaves a list item.
+SPLITTING_RULES = 2
 TARGET_SPLIT_CHARS = 900
 MERGE_TARGET_CHARS = 700
 HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")

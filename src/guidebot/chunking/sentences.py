@@ -166,6 +166,9 @@ def _has_inner_break(context: str) -> bool:
 PUNCTUATION = tuple(";:,.!?")
 
 
+BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
 def split_sentences(text: str) -> list[Span]:
     """Sentence spans of a paragraph; each list item is a sentence of its own."""
     spans: list[Span] = []
@@ -186,11 +189,15 @@ def split_sentences(text: str) -> list[Span]:
 
 
 def _merge_wrapped_lines(text: str, spans: list[Span]) -> list[Span]:
-    """Join spans that Punkt split only because a paragraph was hard-wrapped mid-sentence."""
+    """Join spans that Punkt split only because a paragraph was hard-wrapped mid-sentence; never
+    across a blank line, nor a list item with the line after it ("- University of Arizona" then
+    "These universities are ...")."""
     merged: list[Span] = []
     for span in spans:
         if merged and text[merged[-1][0]:merged[-1][1]].rstrip()[-1:] not in SENTENCE_END_CHARS \
-                and not LIST_ITEM.match(_line_of(text, span[0])):
+                and not LIST_ITEM.match(_line_of(text, span[0])) \
+                and not LIST_ITEM.match(_line_of(text, merged[-1][0])) \
+                and not BLANK_LINE.search(text, merged[-1][1], span[0]):
             merged[-1] = (merged[-1][0], span[1])
         else:
             merged.append(span)
