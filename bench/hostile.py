@@ -54,6 +54,7 @@ from bench.load import free_port, percentile, process_tree, rss_mb
 
 ROOT = Path(__file__).resolve().parents[1]
 GROWS = "\ufdfa"  # one character, 18 after NFKC normalisation
+P99_RATIO_TARGET = 3.0  # benign p99 beside hostile clients, at most this many times the unloaded p99
 VARIANTS = ("{q}", "{lower}", "so {lower}", "ok, {lower}", "{bare}", "{bare}??", "hi! {q}", "{q} thanks")
 
 
@@ -399,15 +400,51 @@ def describe(phase: Phase, seconds: float) -> dict[str, object]:
             "p99_ms": round(percentile(phase.latencies, 0.99) * 1000, 1)}
 
 
+def cache_bounds_mib() -> float:
+    """What the server's memo caches may hold together by their byte bounds (one serving index):
+    stems, normalised texts, spelling corrections, names found, resolved turns, encoded replies."""
+    import inspect
+
+    from guidebot import analysis
+    from guidebot.conversation import context
+    from guidebot.policy import Policy
+    from guidebot.service.replies import ReplyCache
+
+    spelling = inspect.signature(analysis.SpellingCorrector).parameters["cache_bytes"].default
+    replies = inspect.signature(ReplyCache).parameters["max_bytes"].default
+    total = (analysis.MAX_STEM_CACHE_BYTES + analysis._NORMALIZED.max_bytes + spelling
+             + 2 * Policy().entity_cache_bytes + context.RESOLVED_CACHE_BYTES + replies)
+    return total / (1 << 20)
+
+
+def targets(before: dict[str, object], under: dict[str, object], p99_ratio: float,
+            rss: dict[str, float]) -> list[dict[str, object]]:
+    """Each target of issue 13 beside its reference in this run, and whether it is met."""
+    bound = rss["start"] + cache_bounds_mib()
+    errors = int(before["errors"]) + int(under["errors"])  # type: ignore[call-overload]
+    return [
+        {"target": f"benign p99 with hostile clients <= {P99_RATIO_TARGET:g}x unloaded",
+         "reference": f"unloaded p99 {before['p99_ms']} ms",
+         "measured": f"{under['p99_ms']} ms (x{p99_ratio})", "met": p99_ratio <= P99_RATIO_TARGET},
+        {"target": "0 benign errors", "reference": f"{before['requests']:,} unloaded + {under['requests']:,} "
+                                                   "loaded benign requests",
+         "measured": f"{errors} errors", "met": errors == 0},
+        {"target": "server RSS bounded: peak under attack <= RSS at start + the caches' byte bounds",
+         "reference": f"{rss['start']} + {cache_bounds_mib():.0f} = {bound:.0f} MiB",
+         "measured": f"peak {rss['peak_loaded']} MiB, end {rss['end']} MiB", "met": rss["peak_loaded"] <= bound},
+    ]
+
+
 def summary(args: argparse.Namespace, unloaded: Phase, loaded: Phase, hostile: dict[str, int],
             rss: dict[str, float], log: str) -> dict[str, object]:
     before, under = describe(unloaded, args.duration), describe(loaded, args.duration)
+    p99_ratio = round(float(under["p99_ms"]) / max(float(before["p99_ms"]), 0.001), 2)  # type: ignore[arg-type]
     return {"duration_s": args.duration, "rounds": args.rounds, "benign_clients": args.clients,
             "workers": args.workers,
             "fd_limit": args.fd_limit, "hostile_addresses": args.hostile_addresses or "a new one per request",
             "unloaded": before, "loaded": under,
             "p50_ratio": round(float(under["p50_ms"]) / max(float(before["p50_ms"]), 0.001), 2),  # type: ignore[arg-type]
-            "p99_ratio": round(float(under["p99_ms"]) / max(float(before["p99_ms"]), 0.001), 2),  # type: ignore[arg-type]
+            "p99_ratio": p99_ratio, "targets": targets(before, under, p99_ratio, rss),
             "hostile": dict(sorted(hostile.items())), "rss_mib": rss,
             "server_tracebacks": log.count("Traceback"), "connection_reports": log.count("connection(s) since")}
 
@@ -432,6 +469,16 @@ def print_report(report: dict[str, object]) -> None:
     for phase in (before, under):
         for kind, count in phase["error_kinds"].items():  # type: ignore[index]
             print(f"benign error: {kind} × {count}")
+    print(f"load average (1, 5, 15 min) before: {report['loadavg_before']}, after: {report['loadavg_after']}; "
+          f"{os.cpu_count()} CPUs")
+    print("\n| target | reference (same run) | measured | met |\n|---|---|---|---|")
+    for target in report["targets"]:  # type: ignore[attr-defined]
+        print(f"| {target['target']} | {target['reference']} | {target['measured']} | "
+              f"{'yes' if target['met'] else 'no'} |")
+
+
+def load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -453,8 +500,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.quick:
         args.duration, args.rounds, args.clients, args.slow_connections = 4.0, 2, 4, 300
+    loadavg_before = load_average()
     with tempfile.TemporaryDirectory(prefix="guidebot-hostile-") as workdir:
         report = asyncio.run(run(args, Path(workdir)))
+    report["loadavg_before"], report["loadavg_after"] = loadavg_before, load_average()
     if args.json:
         print(json.dumps(report))
     else:
