@@ -158,6 +158,33 @@ def read_only_folder(folder: Path) -> Iterator[Path]:
             folder.chmod(0o755)
 
 
+@contextmanager
+def full_disk(folder: Path, *keep: Path) -> Iterator[Path]:
+    """`folder` (new) as a small filesystem of its own (tmpfs) holding copies of `keep`, then filled
+    up: every further write in it fails with ENOSPC, as on a full disk. Skips the test where it
+    cannot mount (mounting needs root)."""
+    folder.mkdir()
+    size = sum(path.stat().st_size for path in keep) + 256 * 1024
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=0755", "guidebot-full", str(folder)],
+                             capture_output=True, text=True)
+    if mounted.returncode:
+        pytest.skip(f"cannot mount a small filesystem here: {mounted.stderr.strip()}")
+    try:
+        for path in keep:
+            shutil.copy2(path, folder / path.name)
+        filler = os.open(folder / ".filler", os.O_WRONLY | os.O_CREAT)
+        try:
+            while os.write(filler, b"\0" * 4096):
+                pass
+        except OSError:
+            pass  # full
+        finally:
+            os.close(filler)
+        yield folder
+    finally:
+        subprocess.run(["umount", "--lazy", str(folder)], check=False, capture_output=True)
+
+
 def file_size_limit(size: int) -> Callable[[], None]:
     """A preexec_fn limiting the files a child process writes to `size` bytes (writes past it fail with EFBIG)."""
     import resource

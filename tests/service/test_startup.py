@@ -1,11 +1,10 @@
 """A server that has an index it can load always starts (guidebot.service.startup, `guidebot serve`),
 and `guidebot index` reports a file it cannot write in one line: every start-up case of a
-maintainer mid-edit, a read-only folder, a full disk, a file-size limit, and a build killed
-while writing its temporary file."""
+maintainer mid-edit, a read-only folder, a full disk (a real one: a small tmpfs, filled up), a
+file-size limit, and a build killed while writing its temporary file."""
 
 from __future__ import annotations
 
-import errno
 import os
 import subprocess
 import sys
@@ -14,12 +13,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from guidebot import cli
 from guidebot.build import build_and_save
 from guidebot.index import load_index
-from guidebot.service import startup
+from guidebot.service.replyids import SECRET_FILE, load_secret
 
-from ..conftest import CORPUS, ROOT, file_size_limit, read_only_folder, serve, write_doc
+from ..conftest import CORPUS, ROOT, file_size_limit, full_disk, read_only_folder, serve, write_doc
 from .conftest import BROKEN_TOPIC, NEW_TOPIC
 
 
@@ -86,17 +84,31 @@ def test_serve_under_a_file_size_limit_serves_from_memory(tmp_path: Path, corpus
     assert not list(index.parent.glob(".*.tmp"))  # the half-written file was removed
 
 
-def test_load_for_serving_on_a_full_disk_serves_from_memory(tmp_path: Path, corpus_copy: Path,
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    index = stale_index(tmp_path, corpus_copy)
+def test_serve_on_a_full_disk_serves_the_rebuilt_index_from_memory_and_says_so(tmp_path: Path,
+                                                                              corpus_copy: Path) -> None:
+    stale = stale_index(tmp_path, corpus_copy)
+    with full_disk(tmp_path / "full", stale) as folder, \
+            serve(tmp_path, corpus=corpus_copy, index=folder / "index.gbi") as server:
+        body = health(server.base)
+        hits = httpx.get(server.base + "/api/search", params={"q": "quokkas"}).json()["results"]
+        chat = httpx.post(server.base + "/api/chat", json={"message": "Where is CMU?"}, timeout=10)
+        log = server.log()
+        assert load_index(folder / "index.gbi").fingerprint == load_index(stale).fingerprint  # left as it was
+        assert not list(folder.glob(".index.gbi.*.tmp"))  # the half-written file was removed
+    assert body["status"] == "ok" and body["index"]["persisted"] is False
+    assert hits[0]["doc_id"] == "quokka-topic" and chat.status_code == 200 and chat.json()["answered"]
+    assert "No space left on device" in log and "serving the new index from memory" in log
+    assert "from memory (the index file could not be written)" in log and "Traceback" not in log
 
-    def full_disk(*_args: object) -> None:
-        raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(startup, "save_index", full_disk)
-    loaded = startup.load_for_serving(corpus_copy, index)
-    assert not loaded.origin.persisted and "quokka-topic" in {d.id for d in loaded.indexed.documents}
-    assert load_index(index).fingerprint != loaded.indexed.fingerprint  # the old file is untouched
+def test_a_full_disk_at_first_start_leaves_no_empty_secret_behind(tmp_path: Path) -> None:
+    """Recording is off while the secret cannot be written, and on again at the next start with room."""
+    with full_disk(tmp_path / "full") as folder:
+        with pytest.raises(OSError):
+            load_secret("", folder)
+        assert not (folder / SECRET_FILE).exists()
+        (folder / ".filler").unlink()
+        assert len(load_secret("", folder)) >= 32
 
 
 def run_index(out: Path, preexec_fn=None) -> subprocess.CompletedProcess[str]:  # type: ignore[no-untyped-def]
@@ -123,14 +135,19 @@ def test_index_under_a_file_size_limit_is_one_line_and_exit_2(tmp_path: Path) ->
     assert not list(tmp_path.glob(".*.tmp"))
 
 
-def test_index_on_a_full_disk_is_one_line_and_exit_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                     capsys: pytest.CaptureFixture[str]) -> None:
-    import guidebot.build
+def test_index_on_a_full_disk_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    with full_disk(tmp_path / "full") as folder:
+        result = run_index(folder / "index.gbi")
+        assert_one_line_exit_2(result, folder / "index.gbi")
+        assert "No space left on device" in result.stderr
+        assert not list(folder.glob(".index.gbi.*.tmp"))
 
-    def full_disk(*_args: object) -> None:
-        raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(guidebot.build, "save_index", full_disk)
-    assert cli.main(["index", "--corpus", str(CORPUS), "--out", str(tmp_path / "index.gbi")]) == 2
-    err = capsys.readouterr().err
-    assert "error: cannot write the index file" in err and "No space left on device" in err
+def test_index_removes_the_temporary_files_of_crashed_builds(tmp_path: Path) -> None:
+    crashed = tmp_path / ".index.gbi.999999999.tmp"  # left by a build killed with -9
+    crashed.write_bytes(b"PK half an index")
+    running = tmp_path / f".index.gbi.{os.getpid()}.tmp"  # another build, still writing
+    running.write_bytes(b"PK")
+    result = run_index(tmp_path / "index.gbi")
+    assert result.returncode == 0, result.stderr
+    assert not crashed.exists() and running.exists() and load_index(tmp_path / "index.gbi").chunks

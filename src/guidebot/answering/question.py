@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from math import fsum
 
 from ..budget import check_budget
@@ -202,7 +203,7 @@ def _neighbour_stems(ctx: Context, word: str, text: str) -> list[tuple[str, floa
     """(stem, idf, similarity) of the corpus words closest in meaning to an unknown word. Names
     (a word the user only wrote capitalised) and short tokens get none."""
     policy, searcher = ctx.policy, ctx.searcher
-    if not policy.neighbours or len(word) < 4 or not word.isalpha() or not re.search(rf"\b{word}\b", text):
+    if not policy.neighbours or len(word) < 4 or not word.isalpha() or word not in _written(text):
         return []
     found = []
     for near, similarity in searcher.neighbours.of(word):
@@ -245,7 +246,18 @@ def _asked_for(ctx: Context, text: str, concepts: list[Concept]) -> Concept | No
 def _looks_like_noise(word: str, text: str) -> bool:
     """A short lowercase token that is neither a word (corpus or English) nor written as an acronym."""
     return (len(word) <= 3 and word.isalpha() and word not in english_words()
-            and not re.search(rf"\b{re.escape(word.upper())}\b", text))
+            and word.upper() not in _written(text))
+
+
+_WORD_RUN = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=16)
+def _written(text: str) -> frozenset[str]:
+    """The words of a text as written (maximal runs of word characters, case kept), so that whether
+    one occurs in it is a lookup, not a scan of the text per word: a message of hundreds of unknown
+    words cost hundreds of scans (and regex compilations) of itself."""
+    return frozenset(_WORD_RUN.findall(text))
 
 
 def _concept_weight(ctx: Context, stem: str | None, alternatives: Sequence[frozenset[str]]) -> float | None:

@@ -129,8 +129,12 @@ def load_secret(configured: str, folder: Path) -> bytes:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
         return _read_secret(path)
-    with os.fdopen(fd, "w", encoding="ascii") as handle:
-        handle.write(os.urandom(32).hex())
+    try:
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(os.urandom(32).hex())
+    except OSError:  # a full disk: an empty file left here would keep recording off once there is room
+        path.unlink(missing_ok=True)
+        raise
     return _read_secret(path)
 
 
