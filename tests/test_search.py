@@ -24,8 +24,9 @@ def many_notes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Guidebot]:
 
 
 def dense_top(searcher: Searcher, weights: dict[str, float], k: int, allowed: list[int]) -> list[Scored]:
-    """The reference: dense scores of every chunk, then the allowed ones ranked."""
-    scores = searcher._bm25.scores(weights)
+    """The reference: dense scores of every chunk, then the allowed ones ranked (terms summed in
+    sorted order, as every search does, so that floats compare equal)."""
+    scores = searcher._bm25.scores(dict(sorted(weights.items())))
     indices = np.asarray(sorted(allowed), dtype=np.int64)
     order = np.lexsort((indices, -scores[indices]))[:k]
     return [Scored(int(indices[i]), float(scores[indices[i]])) for i in order if scores[indices[i]] > 0]
