@@ -154,3 +154,12 @@ def test_a_topic_note_in_focus_answers_a_question_in_other_words_by_its_closest_
     reply = bot.chat("I got into several schools, whose I-20 do I go with?")
     assert reply.answered and reply.citations[0].doc_id == "f1-visa"
     assert "the school they decide to attend" in reply.text
+
+
+def test_a_denial_of_another_degree_does_not_deny_the_one_asked_about(bot: Guidebot) -> None:
+    """Georgia Tech's note says Machine Learning is "a PhD major, not ... a master's major": that
+    denies a master's, so it does not keep Georgia Tech out of a list of PhD majors."""
+    reply = bot.chat("Which universities offer a PhD with a major in Machine Learning?")
+    assert reply.kind == "list" and "georgia-tech" in {c.doc_id for c in reply.citations}
+    # A sentence about majors of a master's (MIT's MEng) has the predicate's words but not its key.
+    assert "mit" not in {c.doc_id for c in reply.citations}

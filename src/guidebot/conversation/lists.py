@@ -95,6 +95,11 @@ def _denies(d: Dialogue, pick: Candidate, analysis: QuestionAnalysis) -> bool:
     stem = d.searcher.analyzer.stem
     predicate = {s for c in pick.covered for s in c.stems}
     positions = [i for i, t in enumerate(tokens) if stem(t) in predicate and t not in name]
+    # What is denied is the predicate's most distinctive word ("not as a master's major" does not
+    # deny a PhD major); when that word is not written out as one token, any of its words.
+    key = max(pick.covered, key=lambda c: c.distinctiveness, default=None)
+    key_positions = [i for i in positions if key is not None and stem(tokens[i]) in key.stems]
+    positions = key_positions or positions
     if not positions:
         return False
     if d.lexicon.pattern("correction").search(pick.text):
@@ -117,9 +122,10 @@ def _opening_pick(d: Dialogue, doc_id: str) -> Candidate | None:
 def _covers_alternative(d: Dialogue, alternative: frozenset[str], terms: frozenset[str],
                         analysis: QuestionAnalysis) -> bool:
     """The sentence matches one alternative ("in Illinois" of "Illinois or Michigan"): it has the
-    alternative's most distinctive word and most of the weight of its words."""
+    alternative's most distinctive word (rare here and in English: "PhD", not "major") and most of
+    the weight of its words."""
     needed = [c for c in analysis.concepts if c.stems & alternative] or list(analysis.concepts)
-    key = max(needed, key=lambda c: c.weight)
+    key = max(needed, key=lambda c: c.distinctiveness)
     covered = fsum(c.weight for c in needed if c.covered_by(terms))
     return key.covered_by(terms) and covered >= d.policy.list_alternative_share * fsum(c.weight for c in needed)
 
