@@ -163,3 +163,10 @@ def test_a_denial_of_another_degree_does_not_deny_the_one_asked_about(bot: Guide
     assert reply.kind == "list" and "georgia-tech" in {c.doc_id for c in reply.citations}
     # A sentence about majors of a master's (MIT's MEng) has the predicate's words but not its key.
     assert "mit" not in {c.doc_id for c in reply.citations}
+
+
+@pytest.mark.parametrize("question", ["Which universities are in Illinois, Michigan or Washington?",
+                                      "hii which unis in the guide r in illinois or michigan"])
+def test_a_list_with_alternatives_lists_every_one_of_them(bot: Guidebot, question: str) -> None:
+    reply = bot.chat(question)
+    assert reply.kind == "list" and {"uiuc", "umich"} <= {c.doc_id for c in reply.citations}

@@ -36,7 +36,7 @@ def answer_list(d: Dialogue, resolved: Resolved) -> Reply:
                     if w not in lexicon.list_stop and w not in lexicon.negation_words]
     if not [w for w in filter_words if analyzer.is_content(w) or w == "where"]:
         return answer_guide_list(d, resolved)
-    alternatives = [part for part in re.split(r"\bor\b", " ".join(filter_words)) if part.strip()]
+    alternatives = _alternatives(d, resolved.text, set(filter_words))
     analysis = analyse_question(d, " ".join(filter_words), corrections=resolved.corrections)
     if not analysis.concepts:
         return answer_guide_list(d, resolved)
@@ -66,6 +66,14 @@ def answer_list(d: Dialogue, resolved: Resolved) -> Reply:
     blocks = (paragraph(Segment(lead)), Block("list", cited(citations)))
     return Reply(lead + " " + " ".join(parts), True, d.policy.list_confidence, tuple(citations), kind="list",
                  focus=tuple(d.searcher.chunks[p.chunk_index].doc_id for p in items), blocks=blocks)
+
+
+def _alternatives(d: Dialogue, text: str, filter_words: set[str]) -> list[str]:
+    """The filter's alternatives, in the words of the message as typed: "in Illinois, Michigan or
+    Washington" is three ("," counts as "or" only in a question that says "or")."""
+    separator = r"\bor\b|[,;/]" if re.search(r"\bor\b", text, re.IGNORECASE) else r"\bor\b"
+    parts = ([w for w in words(part) if w in filter_words] for part in re.split(separator, text, flags=re.IGNORECASE))
+    return [" ".join(part) for part in parts if part]
 
 
 def _member_sentence(d: Dialogue, doc_id: str, analysis: QuestionAnalysis, required: list[frozenset[str]],
