@@ -25,7 +25,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.serve_http import WRK, chat_bodies, run_async_client, run_wrk, server
+from bench.serve_http import WRK, chat_bodies, distinct_load, run_async_client, run_wrk, server
 from guidebot.build import build_and_save
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,7 +47,7 @@ def run(connections: int, seconds: float, rounds: int, workdir: Path) -> dict[st
     secret = {"GUIDEBOT_SECRET": "bench-secret-0123456789abcdef0123"}
     with server(on_dir / "index.gbi", 1, extra_env=secret) as (on, on_pid), \
             server(off_dir / "index.gbi", 1, extra_env={"GUIDEBOT_DATABASE_URL": "none"}) as (off, off_pid):
-        bodies, distinct, _changed = chat_bodies(on)
+        bodies, distinct = chat_bodies(on), distinct_load(on)
         chat_bodies(off)
         mixes = {"chat mix": [b for _label, b in bodies], "distinct": distinct}
         cells: dict[tuple[str, str], list[dict[str, float]]] = {}
