@@ -23,7 +23,7 @@ from typing import Any
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .logs import timestamp
+from .logs import timestamp, write_line
 
 access_log = logging.getLogger("guidebot.access")
 error_log = logging.getLogger("guidebot.errors")
@@ -96,7 +96,7 @@ class RequestLogMiddleware:
             if line["route"] is None:
                 line["path"] = scope["path"][:200]
             line.update(fields)
-            access_log.info(orjson.dumps(line).decode())
+            write_line(access_log, orjson.dumps(line).decode())
 
 
 def _request_id(scope: Scope) -> str:
