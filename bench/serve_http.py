@@ -336,15 +336,21 @@ PARTS = (  # for samples outside Guidebot.chat, by the file of the innermost Pyt
     ("guidebot middleware (request id, log line, headers, limits)",
      ("guidebot/service/middleware.py", "guidebot/service/ratelimit.py")),
     ("guidebot routes (service/app.py)", ("guidebot/service/app.py", "guidebot/service/replies.py")),
-    ("logging", ("logging/",)),
+    ("logging", ("logging/", "guidebot/service/logs.py")),
     ("request validation (pydantic)", ("pydantic",)),
-    ("thread hand-off (asyncio.to_thread)", ("concurrent/futures", "threading.py", "asyncio/threads")),
+    ("thread hand-off (work lanes)", ("concurrent/futures", "threading.py", "asyncio/threads",
+                                      "guidebot/service/workers.py", "guidebot/service/admission.py")),
 )
+ANSWER_FRAMES = ("chat (guidebot/chat.py)", "Guidebot.chat (guidebot/chat.py)")  # py-spy names it either way
 
 
 def _part_of(frames: list[str]) -> str:
-    if any(frame.startswith("chat (guidebot/chat.py)") for frame in frames):
+    if any(frame.startswith(ANSWER_FRAMES) for frame in frames):
         return "answer assembly: Guidebot.chat (worker thread)"
+    if any("guidebot/service/payload.py" in frame or "Recorder.learn" in frame for frame in frames):
+        return "encoding the reply and its facts (payload.py, Recorder.learn)"
+    if any("guidebot/service/recording.py" in frame or "guidebot/service/store/" in frame for frame in frames):
+        return "recording (reply id, queue, writer thread)"
     for part, markers in PARTS:
         if any(marker in frames[-1] for marker in markers):
             return part
