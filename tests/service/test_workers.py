@@ -1,6 +1,7 @@
 """The work lanes' threads (service/workers.py) and the access line's direct write (service/logs.py):
 results and exceptions reach the right event loop, many jobs finishing together are all handed
-over, shutdown stops the threads, and a request line is written as logging would write it."""
+over, shutdown stops the threads, and request lines are written as logging would write them (on a
+loop, those of one iteration together)."""
 
 from __future__ import annotations
 
@@ -78,6 +79,27 @@ def test_write_line_writes_what_the_shipped_handler_would() -> None:
     logger.handlers = [decorated]  # not the shipped format: logging does the work
     write_line(logger, "x")
     assert slow.getvalue() == "access x\n"
+    logger.handlers = []
+
+
+def test_on_an_event_loop_the_lines_of_one_iteration_are_written_together_and_in_order() -> None:
+    logger = logging.getLogger("guidebot.test-access-batch")
+    logger.propagate = False
+    logger.setLevel(logging.INFO)
+    stream = io.StringIO()
+    plain = logging.StreamHandler(stream)
+    plain.setFormatter(logging.Formatter("%(message)s"))
+    logger.handlers = [plain]
+
+    async def main() -> tuple[str, str]:
+        for n in range(3):
+            write_line(logger, f"line {n}")
+        before = stream.getvalue()  # nothing yet: written at the next iteration
+        await asyncio.sleep(0)
+        return before, stream.getvalue()
+
+    before, after = asyncio.run(main())
+    assert before == "" and after == "line 0\nline 1\nline 2\n"
     logger.handlers = []
 
 

@@ -6,6 +6,8 @@ line straight to the access logger's stream when that logger is configured as sh
 
 from __future__ import annotations
 
+import asyncio
+import atexit
 import logging
 import math
 from datetime import UTC, datetime
@@ -36,19 +38,52 @@ def timestamp(seconds: float) -> str:
 def write_line(logger: logging.Logger, text: str) -> None:
     """Log `text` at INFO on `logger` (the caller has checked that INFO is enabled). When the logger's
     only handlers are plain stream handlers printing the message as it is (the shipped access log),
-    write to their streams directly: the same bytes, a third of the CPU of `logger.info`."""
+    write to their streams directly: the same bytes, without a LogRecord. On an event loop the lines
+    of one loop iteration are written together at the start of the next (one write and flush for
+    all of them: a flush cost 42 µs here, more than the rest of a request line); elsewhere, at once."""
     handlers = logger.handlers
     if logger.propagate or logger.filters or not handlers or not all(_plain(h) for h in handlers):
         logger.info(text)
         return
-    for handler in handlers:
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        _write(logger, [text])
+        return
+    pending = _pending.get(logger)
+    if pending is None:
+        pending = _pending[logger] = []
+        loop.call_soon(_write_pending, logger)
+    pending.append(text)
+
+
+_pending: dict[logging.Logger, list[str]] = {}  # lines waiting for the next loop iteration, per logger
+
+
+def _write_pending(logger: logging.Logger) -> None:
+    _write(logger, _pending.pop(logger, []))
+
+
+def flush_lines() -> None:
+    """Write every line still waiting (at exit, or when a loop stops before its next iteration)."""
+    for logger in list(_pending):
+        _write_pending(logger)
+
+
+def _write(logger: logging.Logger, lines: list[str]) -> None:
+    if not lines:
+        return
+    for handler in logger.handlers:
         assert isinstance(handler, logging.StreamHandler)
         try:
             with handler.lock:  # type: ignore[union-attr]
-                handler.stream.write(text + handler.terminator)
+                handler.stream.write("".join(line + handler.terminator for line in lines))
                 handler.stream.flush()
         except Exception:  # noqa: BLE001 (as StreamHandler.emit: report it and go on)
-            handler.handleError(logging.makeLogRecord({"msg": text, "name": logger.name}))
+            handler.handleError(logging.makeLogRecord({"msg": lines[0], "name": logger.name}))
+
+
+atexit.register(flush_lines)
 
 
 def _plain(handler: logging.Handler) -> bool:
