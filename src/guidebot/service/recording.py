@@ -2,13 +2,13 @@
 kept beside the reply cache), the event recorded per turn, and the `reply_id` added to each reply.
 
 The chat route calls `learn(payload, reply)` when it computes a reply and `respond(...)` for
-every reply it sends; `respond` signs a new reply id, queues a small tuple (`QueuedTurn`: the turn id,
-time, message, the reply's facts, index version, latency) for the background writer
+every reply it sends; `respond` signs a new reply id, queues a small tuple (`QueuedTurn`: the
+turn id, time, message, the reply's facts, index version, latency) for the background writer
 (store/writer.py) and returns the payload with the id added. The writer thread turns each tuple
 into a `TurnEvent` (`turn_event`: what to keep of the question, scrubbing, corrections) just
 before writing it, so the chat path does no more per turn than signing and appending. Nothing
-here waits for the database. Which question text is kept follows GUIDEBOT_STORE_QUESTIONS (privacy.py); what the
-reply says about itself (why it did not answer, the corrections) is read by reasons.py.
+here waits for the database. Which question text is kept follows GUIDEBOT_STORE_QUESTIONS
+(privacy.py); what the reply says about itself (why it did not answer, the corrections) is read by reasons.py.
 `Recorder.disabled()` (GUIDEBOT_DATABASE_URL=none) sends replies as they are.
 """
 
