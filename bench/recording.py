@@ -2,11 +2,12 @@
 the same index, one recording every turn into SQLite (the default) and one with
 GUIDEBOT_DATABASE_URL=none, driven alternately by the same load generator in the same run (so a
 shared machine's slow moments fall on both alike): POST /api/chat with the chat mix of
-bench/workload.py (many answers served from the reply cache, as in production) and with every
-request distinct (each answer computed). Reports requests/s, p99 and the server's CPU time per
-request (all its threads, from /proc: what recording costs the server itself, apart from the load
-generator that shares this machine's CPUs) per server, the on/off ratios (target: throughput
-within 5%), and checks afterwards that every recorded turn reached the database.
+bench/workload.py (many answers served from the reply cache, as in production) and with the
+distinct realistic questions of bench/questions.py (each answer computed). Reports requests/s,
+p99 and the server's CPU time per request (all its threads, from /proc: what recording costs the
+server itself, apart from the load generator that shares this machine's CPUs) per server, the
+on/off ratios (target: throughput within 5%), and checks afterwards that every recorded turn
+reached the database.
 
     .venv/bin/python -m bench.recording              # 32 connections, 6 rounds of 2 x 5 s per mix
     .venv/bin/python -m bench.recording --quick      # 8 connections, 2 rounds of 1 s
@@ -25,7 +26,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.serve_http import WRK, chat_bodies, run_async_client, run_wrk, server
+from bench.serve_http import WRK, chat_bodies, distinct_load, run_async_client, run_wrk, server
 from guidebot.build import build_and_save
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,7 +48,7 @@ def run(connections: int, seconds: float, rounds: int, workdir: Path) -> dict[st
     secret = {"GUIDEBOT_SECRET": "bench-secret-0123456789abcdef0123"}
     with server(on_dir / "index.gbi", 1, extra_env=secret) as (on, on_pid), \
             server(off_dir / "index.gbi", 1, extra_env={"GUIDEBOT_DATABASE_URL": "none"}) as (off, off_pid):
-        bodies, distinct, _changed = chat_bodies(on)
+        bodies, distinct = chat_bodies(on), distinct_load(on)
         chat_bodies(off)
         mixes = {"chat mix": [b for _label, b in bodies], "distinct": distinct}
         cells: dict[tuple[str, str], list[dict[str, float]]] = {}

@@ -1,15 +1,19 @@
 """The HTTP path: the real server (`guidebot serve`, production settings) driven over loopback by a
 load generator in another process, `POST /api/chat` with a mix of real conversations beside
-`GET /api/health` (a no-op on the same server) in the same run.
+`GET /api/health` (a no-op on the same server) in the same run, in two mixes: the conversations of
+bench/workload.py cycled (repeats: answer-cache hits) and, at 32 connections, 60,000 distinct
+realistic questions and follow-ups from bench/questions.py (each answer computed).
 
 Uses Debian's `wrk` with a Lua script (bench/chat.lua, bodies injected at run time); without wrk,
 an asyncio httpx client in a separate process. Reports requests/s, p50, p99 and non-2xx per
-endpoint and connection count, and the chat/no-op ratios at 32 connections (targets: throughput
-≥ 0.8×, p99 ≤ 1.25×, zero non-2xx). The rate limiter is disabled (GUIDEBOT_RATE_LIMIT_PER_MINUTE=0).
+endpoint and connection count, and the chat/no-op ratios at 32 connections (targets: the mix's
+throughput ≥ 0.8×, p99 ≤ 1.25×; distinct questions' throughput ≥ 0.3×, p99 ≤ 5×; zero non-2xx).
+The rate limiter is disabled (GUIDEBOT_RATE_LIMIT_PER_MINUTE=0).
 
     .venv/bin/python -m bench.serve_http                  # 1 and 2 workers; 8, 32, 128 connections; 10 s each
     .venv/bin/python -m bench.serve_http --variants       # also uvicorn's pure-Python loop/parser at 32 conns
     .venv/bin/python -m bench.serve_http --profile        # py-spy on the 1-worker server under chat load
+                                                          # (PY_SPY=path when py-spy is not on PATH)
     .venv/bin/python -m bench.serve_http --quick          # 1 worker, 8 connections, 2 s (used by the tests)
 """
 
@@ -19,6 +23,7 @@ import argparse
 import asyncio
 import json
 import os
+import random
 import shutil
 import signal
 import socket
@@ -30,10 +35,12 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 
+from bench.questions import FOLLOW_UP_SHARE, distinct_questions
 from bench.workload import CHAT_MIX
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,6 +48,9 @@ LUA_TEMPLATE = Path(__file__).with_name("chat.lua")
 WRK = shutil.which("wrk")
 TARGET_THROUGHPUT = 0.8
 TARGET_P99 = 1.25
+TARGET_DISTINCT_THROUGHPUT = 0.3  # issue 16 (goal 0.5), distinct questions, one worker, 32 connections
+TARGET_DISTINCT_P99 = 5.0
+DISTINCT_QUESTIONS = 60000
 
 
 # ---------------------------------------------------------------------------------------------
@@ -99,19 +109,10 @@ def _wait_until_up(base: str, process: subprocess.Popen, log: Path, timeout: flo
     raise SystemExit(f"the server at {base} did not come up in {timeout:.0f} s")
 
 
-NONCE = "@@NONCE@@"
-
-
-def chat_bodies(base: str) -> tuple[list[tuple[str, bytes]], list[bytes], list[str]]:
-    """The chat mix as request bodies; earlier turns of a conversation are sent first and the
-    server's real replies become the history, as the widget does.
-
-    Also each body made distinct: an assistant turn carrying a number unique to each request goes
-    first in the history. Nothing reads such a turn (only the last assistant turn is read, and only
-    to answer "tell me more", which the mix does not ask), so the answer is the same but the
-    server's answer cache cannot serve it: each request is answered from scratch. Returns the
-    bodies, the distinct bodies, and any request whose answer the extra turn changed (checked)."""
-    bodies, distinct, changed = [], [], []
+def chat_bodies(base: str) -> list[tuple[str, bytes]]:
+    """The chat mix as (label, request body); earlier turns of a conversation are sent first and the
+    server's real replies become the history, as the widget does."""
+    bodies = []
     with httpx.Client(base_url=base, timeout=30.0) as client:
         for label, turns in CHAT_MIX:
             history: list[dict[str, str]] = []
@@ -124,15 +125,50 @@ def chat_bodies(base: str) -> tuple[list[tuple[str, bytes]], list[bytes], list[s
             if check.status_code != 200:
                 raise SystemExit(f"chat request {turns[-1]!r} failed before the benchmark: {check.status_code} "
                                  f"{check.text[:300]}")
-            marked = {"message": turns[-1], "history": [{"role": "assistant", "content": f"(request {NONCE})"},
-                                                         *history]}
-            probe = client.post("/api/chat", content=json.dumps(marked).replace(NONCE, "check"),
-                                headers={"Content-Type": "application/json"})
-            if probe.status_code != 200 or probe.json()["answer"] != check.json()["answer"]:
-                changed.append(turns[-1])
             bodies.append((label, json.dumps(body).encode()))
-            distinct.append(json.dumps(marked).encode())
-    return bodies, distinct, changed
+    return bodies
+
+
+@dataclass(frozen=True)
+class QuestionLoad:
+    """Distinct questions for wrk: each (message as JSON, index into `histories` from 1, or 0),
+    and how a sample of them was answered (reply kinds)."""
+
+    questions: list[tuple[str, int]]
+    histories: list[str]
+    kinds: Counter[str]
+
+    def bodies(self) -> list[bytes]:
+        history = ["[]", *self.histories]
+        return [f'{{"message":{m},"history":{history[h]}}}'.encode() for m, h in self.questions]
+
+
+Load = list[bytes] | QuestionLoad | None  # chat bodies cycled, distinct questions, or none (GET)
+
+
+def distinct_load(base: str, count: int = DISTINCT_QUESTIONS, sample: int = 300) -> QuestionLoad:
+    """bench/questions.py's distinct questions; the first turn of each follow-up is asked first and
+    its real reply becomes the history. A sample is sent once to check it is answered (200) and to
+    count the reply kinds; the reply cache holds 2,048, so these do not help the run."""
+    asked = distinct_questions(count)
+    firsts = sorted({q.first for q in asked if q.first})
+    histories: list[str] = []
+    with httpx.Client(base_url=base, timeout=30.0) as client:
+        for first in firsts:
+            reply = client.post("/api/chat", json={"message": first, "history": []})
+            reply.raise_for_status()
+            histories.append(json.dumps([{"role": "user", "content": first},
+                                         {"role": "assistant", "content": reply.json()["answer"]}]))
+        where = {first: n + 1 for n, first in enumerate(firsts)}
+        load = QuestionLoad([(json.dumps(q.message), where[q.first] if q.first else 0) for q in asked], histories,
+                            Counter())
+        for body in load.bodies()[-sample:]:
+            reply = client.post("/api/chat", content=body, headers={"Content-Type": "application/json"})
+            if reply.status_code != 200:
+                raise SystemExit(f"distinct question {body[:200]!r} failed before the benchmark: "
+                                 f"{reply.status_code} {reply.text[:300]}")
+            load.kinds[reply.json()["kind"]] += 1
+    return load
 
 
 # ---------------------------------------------------------------------------------------------
@@ -140,13 +176,11 @@ def chat_bodies(base: str) -> tuple[list[tuple[str, bytes]], list[bytes], list[s
 
 
 def run_wrk(base: str, path: str, connections: int, seconds: float, workdir: Path,
-            bodies: list[bytes] | None = None) -> dict[str, float]:
+            bodies: Load = None) -> dict[str, float]:
     """One wrk run; the Lua script cycles through `bodies` (POST) or sends GET `path`."""
     script = workdir / f"run-{path.strip('/').replace('/', '-')}.lua"
-    lua_bodies = ",\n".join(f"  [==[{b.decode()}]==]" for b in bodies or [])
-    script.write_text(LUA_TEMPLATE.read_text().replace("--BODIES--", lua_bodies).replace("--PATH--", path)
-                      .replace("--METHOD--", "POST" if bodies else "GET"))
     threads = 1 if connections < 64 else 2
+    script.write_text(lua_script(path, bodies, threads))
     out = subprocess.run([WRK, f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "10s",
                           "-s", str(script), base], capture_output=True, text=True, timeout=seconds + 60)
     line = next((ln for ln in out.stdout.splitlines() if ln.startswith("WRKJSON ")), None)
@@ -158,12 +192,28 @@ def run_wrk(base: str, path: str, connections: int, seconds: float, workdir: Pat
             "socket_errors": raw["connect"] + raw["read"] + raw["write"] + raw["timeout"], "requests": raw["requests"]}
 
 
+def lua_script(path: str, bodies: Load, threads: int) -> str:
+    """bench/chat.lua with the method, path and bodies filled in (Lua long strings hold the JSON)."""
+    whole = bodies if isinstance(bodies, list) else []
+    questions = bodies if isinstance(bodies, QuestionLoad) else QuestionLoad([], [], Counter())
+    fill = {"--BODIES--": ",\n".join(f"  [==[{b.decode()}]==]" for b in whole),
+            "--HISTORIES--": ",\n".join(f"  [==[{h}]==]" for h in questions.histories),
+            "--QUESTIONS--": ",\n".join(f"  {{[==[{m}]==], {h}}}" for m, h in questions.questions),
+            "--THREADS--": str(threads), "--START--": str(random.randrange(1 << 20)),
+            "--PATH--": path, "--METHOD--": "POST" if bodies else "GET"}
+    text = LUA_TEMPLATE.read_text()
+    for marker, value in fill.items():
+        text = text.replace(marker, value)
+    return text
+
+
 def run_async_client(base: str, path: str, connections: int, seconds: float, workdir: Path,
-                     bodies: list[bytes] | None = None) -> dict[str, float]:
+                     bodies: Load = None) -> dict[str, float]:
     """The fallback generator: the same load from an asyncio httpx client in another process."""
     spec = workdir / "client.json"
+    whole = bodies.bodies() if isinstance(bodies, QuestionLoad) else bodies or []
     spec.write_text(json.dumps({"base": base, "path": path, "connections": connections, "seconds": seconds,
-                                "bodies": [b.decode() for b in bodies or []]}))
+                                "bodies": [b.decode() for b in whole], "offset": random.randrange(1 << 20)}))
     out = subprocess.run([sys.executable, "-m", "bench.serve_http", "--client", str(spec)], cwd=ROOT,
                          capture_output=True, text=True, timeout=seconds + 60, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -180,13 +230,12 @@ async def _client(spec: dict) -> dict[str, float]:  # type: ignore[type-arg]
 
         async def worker(n: int) -> None:
             nonlocal errors
-            i = n
+            i = spec["offset"] + n
             while time.perf_counter() < stop:
                 t = time.perf_counter()
                 try:
                     if bodies:
-                        body = bodies[i % len(bodies)].replace(NONCE.encode(), f"{n}-{i}".encode())
-                        r = await client.post(spec["path"], content=body,
+                        r = await client.post(spec["path"], content=bodies[i % len(bodies)],
                                               headers={"Content-Type": "application/json"})
                     else:
                         r = await client.get(spec["path"])
@@ -194,7 +243,7 @@ async def _client(spec: dict) -> dict[str, float]:  # type: ignore[type-arg]
                     latencies.append(time.perf_counter() - t)
                 except httpx.HTTPError:
                     errors += 1
-                i += 1
+                i += spec["connections"]
 
         started = time.perf_counter()
         await asyncio.gather(*(worker(n) for n in range(spec["connections"])))
@@ -214,10 +263,10 @@ async def _client(spec: dict) -> dict[str, float]:  # type: ignore[type-arg]
 
 
 def measure(base: str, connections: int, seconds: float, rounds: int, workdir: Path, bodies: list[bytes],
-            distinct: list[bytes] | None = None) -> dict[str, dict]:  # type: ignore[type-arg]
+            distinct: QuestionLoad | None = None) -> dict[str, dict]:  # type: ignore[type-arg]
     """Health and chat alternately, `rounds` times `seconds / rounds` each, so that a shared machine's
     slow moments fall on both endpoints alike; medians over rounds, errors summed. With `distinct`
-    bodies, a third endpoint cell: chat with every request unlike any other (answers computed)."""
+    questions, a third endpoint cell: chat with every request unlike any other (answers computed)."""
     load = run_wrk if WRK else run_async_client
     cells: dict[str, list[dict[str, float]]] = {"health": [], "chat": []}
     if distinct:
@@ -234,10 +283,10 @@ def measure(base: str, connections: int, seconds: float, rounds: int, workdir: P
         "rounds": len(runs)} for endpoint, runs in cells.items()}
 
 
-def profile_chat(base: str, pid: int, seconds: float, workdir: Path, bodies: list[bytes]) -> str:
+def profile_chat(base: str, pid: int, seconds: float, workdir: Path, bodies: Load) -> str:
     """py-spy on the server process while wrk drives chat at 32 connections; the top functions.
     Only samples holding the GIL count (--gil), so threads waiting for work do not dilute the shares."""
-    py_spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+    py_spy = os.environ.get("PY_SPY") or shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
     raw = workdir / "profile.txt"
     spy = subprocess.Popen([py_spy, "record", "--pid", str(pid), "--subprocesses", "--rate", "200", "--gil",
                             "--format", "raw", "--output", str(raw), "--duration", str(int(seconds))],
@@ -287,15 +336,21 @@ PARTS = (  # for samples outside Guidebot.chat, by the file of the innermost Pyt
     ("guidebot middleware (request id, log line, headers, limits)",
      ("guidebot/service/middleware.py", "guidebot/service/ratelimit.py")),
     ("guidebot routes (service/app.py)", ("guidebot/service/app.py", "guidebot/service/replies.py")),
-    ("logging", ("logging/",)),
+    ("logging", ("logging/", "guidebot/service/logs.py")),
     ("request validation (pydantic)", ("pydantic",)),
-    ("thread hand-off (asyncio.to_thread)", ("concurrent/futures", "threading.py", "asyncio/threads")),
+    ("thread hand-off (work lanes)", ("concurrent/futures", "threading.py", "asyncio/threads",
+                                      "guidebot/service/workers.py", "guidebot/service/admission.py")),
 )
+ANSWER_FRAMES = ("chat (guidebot/chat.py)", "Guidebot.chat (guidebot/chat.py)")  # py-spy names it either way
 
 
 def _part_of(frames: list[str]) -> str:
-    if any(frame.startswith("chat (guidebot/chat.py)") for frame in frames):
+    if any(frame.startswith(ANSWER_FRAMES) for frame in frames):
         return "answer assembly: Guidebot.chat (worker thread)"
+    if any("guidebot/service/payload.py" in frame or "Recorder.learn" in frame for frame in frames):
+        return "encoding the reply and its facts (payload.py, Recorder.learn)"
+    if any("guidebot/service/recording.py" in frame or "guidebot/service/store/" in frame for frame in frames):
+        return "recording (reply id, queue, writer thread)"
     for part, markers in PARTS:
         if any(marker in frames[-1] for marker in markers):
             return part
@@ -321,7 +376,7 @@ def print_tables(results: list[dict], seconds: float, rounds: int) -> None:  # t
     print("| server | conns | endpoint | req/s | p50 ms | p99 ms | non-2xx | socket errors |")
     print("|---|---:|---|---:|---:|---:|---:|---:|")
     names = {"health": "GET /api/health", "chat": "POST /api/chat (the mix; repeats are answer-cache hits)",
-             "chat_distinct": "POST /api/chat (every request distinct: answers computed)"}
+             "chat_distinct": "POST /api/chat (distinct realistic questions: answers computed)"}
     for r in results:
         for endpoint in (e for e in names if e in r):
             m = r[endpoint]
@@ -331,7 +386,8 @@ def print_tables(results: list[dict], seconds: float, rounds: int) -> None:  # t
     print("\n### HTTP: chat / no-op ratios (targets at 32 connections: throughput ≥ 0.8×, p99 ≤ 1.25×, "
           "zero non-2xx)\n")
     print("| server | conns | throughput chat/no-op | p99 chat/no-op | non-2xx (all cells) | meets targets | "
-          "distinct chat: throughput / p99 vs no-op |")
+          f"distinct questions: throughput / p99 vs no-op (targets ≥ {TARGET_DISTINCT_THROUGHPUT}×, "
+          f"≤ {TARGET_DISTINCT_P99:g}×) |")
     print("|---|---:|---:|---:|---:|---|---|")
     for r in results:
         throughput = r["chat"]["rps"] / r["health"]["rps"]
@@ -339,8 +395,11 @@ def print_tables(results: list[dict], seconds: float, rounds: int) -> None:  # t
         bad = sum(r[e]["non2xx"] + r[e]["socket_errors"] for e in names if e in r)
         ok = throughput >= TARGET_THROUGHPUT and p99 <= TARGET_P99 and bad == 0
         distinct = r.get("chat_distinct")
-        other = f"{distinct['rps'] / r['health']['rps']:.2f}× / {distinct['p99_ms'] / r['health']['p99_ms']:.2f}×" \
-            if distinct else ""
+        other = ""
+        if distinct:
+            d_rps, d_p99 = distinct["rps"] / r["health"]["rps"], distinct["p99_ms"] / r["health"]["p99_ms"]
+            met = d_rps >= TARGET_DISTINCT_THROUGHPUT and d_p99 <= TARGET_DISTINCT_P99
+            other = f"{d_rps:.2f}× / {d_p99:.2f}× ({'met' if met else 'not met'})"
         print(f"| {r['server']} | {r['connections']} | {throughput:.2f}× | {p99:.2f}× | {bad} | "
               f"{'yes' if ok else 'no'} | {other} |")
 
@@ -356,6 +415,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--variants", action="store_true",
                         help="also uvicorn --loop asyncio --http h11 (pure Python) at 32 connections, 1 worker")
     parser.add_argument("--profile", action="store_true", help="py-spy the 1-worker server under chat load")
+    parser.add_argument("--distinct", type=int, default=DISTINCT_QUESTIONS,
+                        help=f"distinct questions cycled in the distinct mix (default {DISTINCT_QUESTIONS:,})")
     parser.add_argument("--client", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.client:
@@ -376,11 +437,12 @@ def main(argv: list[str] | None = None) -> int:
                             [32]))
             configs.append(("uvicorn --loop uvloop --http httptools, 1 worker", 1,
                             ("--loop", "uvloop", "--http", "httptools"), [32]))
-        changed: set[str] = set()
+        kinds: Counter[str] = Counter()
         for name, w, options, conns in configs:
             with server(index_path, w, options) as (base, pid):
-                labelled, distinct, differing = chat_bodies(base)
-                changed.update(differing)
+                labelled = chat_bodies(base)
+                distinct = distinct_load(base, 5000 if args.quick else args.distinct, 50 if args.quick else 300)
+                kinds.update(distinct.kinds)
                 bodies = [b for _, b in labelled]
                 run_wrk(base, "/api/chat", 8, 1, workdir, bodies) if WRK else None  # warm-up
                 for c in conns:
@@ -396,8 +458,10 @@ def main(argv: list[str] | None = None) -> int:
     print_tables(results, seconds, rounds)
     print(f"\nChat mix ({len(CHAT_MIX)} bodies, cycled): " + ", ".join(
         f"{n}× {label}" for label, n in Counter(label for label, _ in CHAT_MIX).items()))
-    if changed:
-        print("\nNote: the extra history turn changed the answer to: " + "; ".join(sorted(changed)))
+    distinct_count = 5000 if args.quick else args.distinct
+    print(f"\nDistinct questions (bench/questions.py): {distinct_count:,}, cycled from a random offset, "
+          f"{FOLLOW_UP_SHARE:.0%} of them follow-ups; reply kinds in a sample of {sum(kinds.values())}: "
+          + ", ".join(f"{n / sum(kinds.values()):.0%} {kind}" for kind, n in kinds.most_common()))
     for what, summary in profile or []:
         print(f"\n### Profile of POST /api/chat, {what} (py-spy, 1 worker, 32 connections)\n")
         print(summary)

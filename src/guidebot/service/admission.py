@@ -25,7 +25,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any, TypeVar
 
 import orjson
@@ -34,6 +34,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..chat import BudgetExceeded, Deadline, yielding
 from .inputs import InputTooLong
+from .workers import WorkerThreads
 
 T = TypeVar("T")
 GRACE_SECONDS = 0.25  # how long past its deadline a request waits for a job that has not noticed it
@@ -132,7 +133,7 @@ class Lane:
         self.refused = 0
         self._wrap = wrap
         self._on_finished = on_finished
-        self._executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix=f"guidebot-{name}")
+        self._threads = WorkerThreads(threads, f"guidebot-{name}")
 
     @property
     def running(self) -> int:
@@ -153,14 +154,26 @@ class Lane:
             self.refused += 1
             raise Saturated(self.name)
         self.in_flight += 1
-        loop = asyncio.get_running_loop()
-        context = contextvars.copy_context()
-        future = loop.run_in_executor(self._executor, context.run, self._wrap(job))
+        future = self._threads.submit(partial(contextvars.copy_context().run, self._wrap(job)))
         future.add_done_callback(self._finished)
+        # Wait for the job or the deadline, whichever comes first; the job is never cancelled (as
+        # with asyncio.shield): its thread stays counted until it is really free.
+        loop = asyncio.get_running_loop()
+        woken: asyncio.Future[None] = loop.create_future()
+
+        def wake(_: object = None) -> None:
+            if not woken.done():
+                woken.set_result(None)
+
+        future.add_done_callback(wake)
+        timer = loop.call_later(max(0.0, deadline.remaining()) + GRACE_SECONDS, wake)
         try:
-            return await asyncio.wait_for(asyncio.shield(future), max(0.0, deadline.remaining()) + GRACE_SECONDS)
-        except TimeoutError:
-            raise BudgetExceeded(deadline.seconds) from None
+            await woken
+        finally:
+            timer.cancel()
+        if not future.done():
+            raise BudgetExceeded(deadline.seconds)
+        return future.result()
 
     def _finished(self, future: asyncio.Future[object]) -> None:
         self.in_flight -= 1
@@ -174,7 +187,7 @@ class Lane:
                 "refused": self.refused}
 
     def shutdown(self) -> None:
-        self._executor.shutdown(wait=False, cancel_futures=True)
+        self._threads.shutdown()
 
 
 class WorkQueue:

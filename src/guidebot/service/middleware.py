@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
+import itertools
 import logging
 import os
 import re
@@ -23,7 +24,7 @@ from typing import Any
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .logs import timestamp
+from .logs import timestamp, write_line
 
 access_log = logging.getLogger("guidebot.access")
 error_log = logging.getLogger("guidebot.errors")
@@ -96,7 +97,7 @@ class RequestLogMiddleware:
             if line["route"] is None:
                 line["path"] = scope["path"][:200]
             line.update(fields)
-            access_log.info(orjson.dumps(line).decode())
+            write_line(access_log, orjson.dumps(line).decode())
 
 
 def _request_id(scope: Scope) -> str:
@@ -106,7 +107,29 @@ def _request_id(scope: Scope) -> str:
             if _INCOMING_ID.match(text):
                 return text
             break
-    return os.urandom(8).hex()
+    return new_request_id()
+
+
+class _Ids:
+    """Request ids only need to be unique: 4 random bytes drawn once per process (again in a forked
+    child), then a counter; os.urandom on every request cost 24 µs here (one getrandom call each)."""
+
+    prefix = ""
+    counter: itertools.count[int] = itertools.count()
+
+    @classmethod
+    def reset(cls) -> None:
+        cls.prefix = os.urandom(4).hex()
+        cls.counter = itertools.count(int.from_bytes(os.urandom(4), "big"))
+
+
+_Ids.reset()
+os.register_at_fork(after_in_child=_Ids.reset)
+
+
+def new_request_id() -> str:
+    """16 hex characters, as before: the process's prefix and the next number of its counter."""
+    return f"{_Ids.prefix}{next(_Ids.counter) & 0xFFFFFFFF:08x}"
 
 
 def _route_template(scope: Scope) -> str | None:

@@ -2,10 +2,13 @@
 kept beside the reply cache), the event recorded per turn, and the `reply_id` added to each reply.
 
 The chat route calls `learn(payload, reply)` when it computes a reply and `respond(...)` for
-every reply it sends; `respond` signs a new reply id, queues a `TurnEvent` for the background
-writer (store/writer.py) and returns the payload with the id added. Nothing here waits for the
-database. Which question text is kept follows GUIDEBOT_STORE_QUESTIONS (privacy.py); what the
-reply says about itself (why it did not answer, the corrections) is read by reasons.py.
+every reply it sends; `respond` signs a new reply id, queues a small tuple (`QueuedTurn`: the
+turn id, time, message, the reply's facts, index version, latency) for the background writer
+(store/writer.py) and returns the payload with the id added. The writer thread turns each tuple
+into a `TurnEvent` (`turn_event`: what to keep of the question, scrubbing, corrections) just
+before writing it, so the chat path does no more per turn than signing and appending. Nothing
+here waits for the database. Which question text is kept follows GUIDEBOT_STORE_QUESTIONS
+(privacy.py); what the reply says about itself (why it did not answer, the corrections) is read by reasons.py.
 `Recorder.disabled()` (GUIDEBOT_DATABASE_URL=none) sends replies as they are.
 """
 
@@ -49,6 +52,11 @@ class TurnFacts:
     subject: str | None  # the documents in focus (our ids), else the names asked about (scrubbed)
     focus_subject: str | None  # the documents in focus only: what GUIDEBOT_STORE_QUESTIONS=none keeps
     answer_hash: bytes  # for the reply id's digest of question and answer
+    scrubbed_answer: str | None = None  # scrub(answer), made by the writer thread the first time it is kept
+
+
+# What the chat path queues per turn: (turn id, time, message, facts, index version, seconds taken).
+QueuedTurn = tuple[str, float, str, TurnFacts, str, float]
 
 
 class Recorder:
@@ -81,8 +89,10 @@ class Recorder:
             log.warning("cannot keep the reply-id secret beside the index (%s); recording and feedback are off "
                         "until GUIDEBOT_SECRET is set or the folder is writable", exc)
             return cls.disabled()
-        writer = EventWriter(store, capacity=settings.record_queue_size, retention_days=settings.retention_days)
-        return cls(writer, ReplyIds(secret), settings.store_questions, settings.retention_days)
+        recorder = cls(None, ReplyIds(secret), settings.store_questions, settings.retention_days)
+        recorder.writer = EventWriter(store, capacity=settings.record_queue_size,
+                                      retention_days=settings.retention_days, prepare=recorder.turn_event)
+        return recorder
 
     @classmethod
     def disabled(cls) -> Recorder:
@@ -107,7 +117,7 @@ class Recorder:
             self._keep(payload, facts)
         now = time.time()
         reply_id, turn_id = self.ids.issue(message, facts.answer, now, facts.answer_hash)
-        self.writer.put(self._event(turn_id, now, message, facts, bot.version, started))
+        self.writer.put((turn_id, now, message, facts, bot.version, time.perf_counter() - started))
         return b"".join((payload[:-1], b',"reply_id":"', reply_id.encode("ascii"), b'"}'))
 
     def put(self, event: Event) -> bool:
@@ -128,17 +138,25 @@ class Recorder:
 
     # ------------------------------------------------------------------------ building events
 
-    def _event(self, turn_id: str, now: float, message: str, facts: TurnFacts, version: str,
-               started: float) -> TurnEvent:
+    def turn_event(self, item: QueuedTurn | Event) -> Event:
+        """The event recorded for a queued turn (run by the writer thread; events pass as they are)."""
+        if not isinstance(item, tuple):
+            return item
+        turn_id, now, message, facts, version, seconds = item
         keep = keeps_question(self.store_questions, facts.answered, facts.kind)
         user_words = self.store_questions != "none"
         corrections = as_typed(message, facts.fixed) if facts.fixed else ()
         if corrections and not user_words:
             corrections = tuple((None, fixed) for _typed, fixed in corrections)
+        answer = None
+        if keep:
+            answer = facts.scrubbed_answer
+            if answer is None:
+                answer = facts.scrubbed_answer = scrub(facts.answer)
         return TurnEvent(turn_id, now, facts.kind, facts.answered, facts.confidence, version,
-                         round((time.perf_counter() - started) * 1000, 3), facts.citations, corrections, facts.reason,
+                         round(seconds * 1000, 3), facts.citations, corrections, facts.reason,
                          facts.subject if user_words else facts.focus_subject, facts.need,
-                         scrub(message) if keep else None, scrub(facts.answer) if keep else None)
+                         scrub(message) if keep else None, answer)
 
     def _keep(self, payload: bytes, facts: TurnFacts) -> None:
         self._facts[payload] = facts

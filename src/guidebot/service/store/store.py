@@ -59,13 +59,19 @@ class Store:
         turn_rows, feedback_rows = [], []
         same_citations: Counter[tuple[str, int]] = Counter()  # a reply's citations tuple recurs with it
         cited_by_id: dict[int, tuple[Cited, ...]] = {}
+        cited_json: dict[int, str] = {}  # and is encoded once per batch
         for e in events:
             day = day_of(e.ts)
             if isinstance(e, TurnEvent):
-                turn_rows.append(_turn_row(e, day))
+                cited = None
                 if e.citations:
-                    same_citations[(day, id(e.citations))] += 1
-                    cited_by_id[id(e.citations)] = e.citations
+                    key = id(e.citations)
+                    same_citations[(day, key)] += 1
+                    if key not in cited_by_id:
+                        cited_by_id[key] = e.citations
+                        cited_json[key] = orjson.dumps(e.citations).decode()
+                    cited = cited_json[key]
+                turn_rows.append(_turn_row(e, day, cited))
             else:
                 feedback_rows.append((e.turn_id, e.ts, day, e.rating, e.comment, e.question, e.answer))
         counted: Counter[tuple[str, str, str]] = Counter()
@@ -185,7 +191,7 @@ COUNT_UPSERT = (" ON CONFLICT (day, doc_id, section) DO UPDATE SET citations = "
                 "guidebot_citation_counts.citations + excluded.citations")  # SQLite 3.24+, PostgreSQL 9.5+
 
 
-def _turn_row(e: TurnEvent, day: str) -> tuple[Any, ...]:
+def _turn_row(e: TurnEvent, day: str, citations: str | None) -> tuple[Any, ...]:
     return (e.turn_id, e.ts, day, e.kind, e.answered, e.confidence, e.index_version, e.latency_ms,
             orjson.dumps(e.corrections).decode() if e.corrections else None, e.reason, e.subject, e.need,
-            e.question, e.answer, orjson.dumps(e.citations).decode() if e.citations else None)
+            e.question, e.answer, citations)

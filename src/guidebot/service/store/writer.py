@@ -2,7 +2,9 @@
 background thread that writes it in batches.
 
 `put` never blocks and never touches the database: it appends to a queue under a lock, or,
-when `capacity` events are already waiting, drops the event and counts it. The writer thread
+when `capacity` events are already waiting, drops the event and counts it. What is queued may be
+an `Event` or anything `prepare` turns into one: the recorder queues a small tuple per chat turn
+and the writer thread builds the event from it as it takes a batch (service/recording.py). The writer thread
 migrates the schema on start, then writes up to `batch_size` events per transaction every
 `interval` seconds (sooner when a batch is full); few, large batches keep its share of the GIL,
 which it shares with the chat path, small (see Store.write). When the database is down or refuses a batch
@@ -19,6 +21,7 @@ import logging
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -40,15 +43,17 @@ def transient(exc: BaseException) -> bool:
 
 class EventWriter:
     def __init__(self, store: Store, capacity: int = 10000, batch_size: int = 1000, interval: float = 0.5,
-                 max_backoff: float = 2.0, retention_days: int = 0) -> None:
+                 max_backoff: float = 2.0, retention_days: int = 0,
+                 prepare: Callable[[Any], Event] | None = None) -> None:
         self.store = store
+        self.prepare = prepare
         self.capacity = capacity
         self.batch_size = batch_size
         self.interval = interval
         self.max_backoff = max_backoff
         self.retention_days = retention_days
-        self._queue: deque[Event] = deque()
-        self._pending: list[Event] = []  # the batch being written (or retried)
+        self._queue: deque[Any] = deque()  # events, or what `prepare` makes one of
+        self._pending: list[Event] = []  # the batch being written (or retried), prepared
         self._lock = threading.Lock()  # `put` takes it directly: a Condition's `with` runs Python code
         self._cond = threading.Condition(self._lock)
         self._stop = False
@@ -66,7 +71,7 @@ class EventWriter:
 
     # ------------------------------------------------------------------------ the request side
 
-    def put(self, event: Event) -> bool:
+    def put(self, event: Any) -> bool:
         """Queue an event for writing; False (and counted) when the queue is full."""
         with self._lock:
             if len(self._queue) + len(self._pending) >= self.capacity:
@@ -162,13 +167,19 @@ class EventWriter:
             self._wait_for_batch()
 
     def _write_batch(self) -> int:
+        taken = False
         with self._cond:
             if not self._pending:
                 while self._queue and len(self._pending) < self.batch_size:
                     self._pending.append(self._queue.popleft())
+                taken = True
             batch = list(self._pending)
         if not batch:
             return 0
+        if taken and self.prepare is not None:  # once per batch: a retry writes the events already made
+            batch = [self.prepare(item) for item in batch]
+            with self._cond:
+                self._pending = list(batch)
         self.store.write(batch)
         with self._cond:
             self._pending = []
