@@ -108,6 +108,19 @@ def describe_need(ctx: Context, need: Need) -> str:
     return ctx.lexicon.describe_need(need.kind, need.phrase)
 
 
+def _casefolded(words_: Iterable[str]) -> frozenset[str]:
+    """The words case-folded; the lexicon's word sets (already folded) are taken as they are."""
+    if isinstance(words_, frozenset) and _FOLDED.get(id(words_)) is words_:
+        return words_
+    folded = frozenset(w.casefold() for w in words_)
+    if isinstance(words_, frozenset) and folded == words_ and len(_FOLDED) < 64:
+        _FOLDED[id(words_)] = words_  # kept alive here, so its id is never reused
+    return folded
+
+
+_FOLDED: dict[int, frozenset[str]] = {}
+
+
 def analyse_question(ctx: Context, text: str, drop_words: Iterable[str] = (),
                      corrections: tuple[tuple[str, str], ...] = (),
                      implied_words: Iterable[str] = ()) -> QuestionAnalysis:
@@ -119,7 +132,7 @@ def analyse_question(ctx: Context, text: str, drop_words: Iterable[str] = (),
     searcher, lexicon = ctx.searcher, ctx.lexicon
     analyzer = searcher.analyzer
     implied = {w.casefold() for w in implied_words}
-    drop = {w.casefold() for w in drop_words} | implied
+    drop = _casefolded(drop_words) | implied
     content = analyzer.content_words(text)
     stems = [analyzer.stem(w) for w in content if w not in drop or w in implied]
     concepts, in_phrase = _phrase_concepts(ctx, content, drop)

@@ -53,6 +53,7 @@ def _candidates(ctx: Context, analysis: QuestionAnalysis, hits: Sequence[Scored]
         check_budget()
         chunk = searcher.chunks[chunk_index]
         context_terms = searcher.context_terms(chunk_index)
+        in_context = frozenset(c for c in analysis.concepts if c.covered_by(context_terms))
         rank_factor = policy.rank_floor + (1 - policy.rank_floor) * (score / top_score)
         for sentence_index, terms in enumerate(searcher.sentence_terms(chunk_index)):
             start, end = chunk.sentences[sentence_index]
@@ -64,7 +65,7 @@ def _candidates(ctx: Context, analysis: QuestionAnalysis, hits: Sequence[Scored]
             covered = frozenset(c for c in analysis.concepts if c.covered_by(terms))
             if not covered:
                 continue
-            context = frozenset(c for c in analysis.concepts if c.covered_by(context_terms)) - covered
+            context = in_context - covered
             relevance = (fsum(c.weight for c in covered)
                          + policy.context_credit * fsum(c.weight for c in context)) * rank_factor
             if analysis.definition and _defines(ctx, text, covered):

@@ -59,6 +59,11 @@ class EntityMatcher:
         self._anchored = anchored
         self._anchor_words = list(anchored)
         self._fuzzy = FuzzyWords(self._anchor_words, _allowed_edits)
+        by_length: dict[int, set[tuple[str, ...]]] = {}
+        for name in lexicon.not_covered:
+            by_length.setdefault(len(name), set()).add(name)
+        # Names not covered, by length: a match is checked against each length's set at once.
+        self._not_covered_by_length = sorted(((m, frozenset(names)) for m, names in by_length.items()), reverse=True)
         self._not_covered: dict[str, list[tuple[str, ...]]] = {}
         for name in lexicon.not_covered:
             self._not_covered.setdefault(name[0], []).append(name)
@@ -176,10 +181,9 @@ class EntityMatcher:
         name_words = set(words(f"{doc.title} {doc.university or ''} {' '.join(doc.aliases)}"))
         if i + n < len(tokens) and tokens[i + n] == "state" and "state" not in name_words:
             return True
-        for other in self.lexicon.not_covered:
-            m = len(other)
+        for m, names in self._not_covered_by_length:
             for start in range(max(0, i + n - m), min(i, len(tokens) - m) + 1):
-                if tuple(tokens[start:start + m]) == other:
+                if tuple(tokens[start:start + m]) in names:
                     return True
         return False
 
