@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from math import fsum
 
 from ..budget import check_budget
@@ -42,9 +42,9 @@ class Concept:
 
     def covered_by(self, terms: frozenset[str] | set[str]) -> bool:
         """The sentence says this word, or one of its synonyms in full ("machine learning" for ML)."""
-        return any(stem in terms for stem in self._own) or any(alt <= terms for alt in self.alternatives)
+        return not self._own.isdisjoint(terms) or any(alt <= terms for alt in self.alternatives)
 
-    @property
+    @cached_property
     def _own(self) -> frozenset[str]:
         if self.own is not None:
             return self.own
@@ -108,19 +108,6 @@ def describe_need(ctx: Context, need: Need) -> str:
     return ctx.lexicon.describe_need(need.kind, need.phrase)
 
 
-def _casefolded(words_: Iterable[str]) -> frozenset[str]:
-    """The words case-folded; the lexicon's word sets (already folded) are taken as they are."""
-    if isinstance(words_, frozenset) and _FOLDED.get(id(words_)) is words_:
-        return words_
-    folded = frozenset(w.casefold() for w in words_)
-    if isinstance(words_, frozenset) and folded == words_ and len(_FOLDED) < 64:
-        _FOLDED[id(words_)] = words_  # kept alive here, so its id is never reused
-    return folded
-
-
-_FOLDED: dict[int, frozenset[str]] = {}
-
-
 def analyse_question(ctx: Context, text: str, drop_words: Iterable[str] = (),
                      corrections: tuple[tuple[str, str], ...] = (),
                      implied_words: Iterable[str] = ()) -> QuestionAnalysis:
@@ -132,7 +119,8 @@ def analyse_question(ctx: Context, text: str, drop_words: Iterable[str] = (),
     searcher, lexicon = ctx.searcher, ctx.lexicon
     analyzer = searcher.analyzer
     implied = {w.casefold() for w in implied_words}
-    drop = _casefolded(drop_words) | implied
+    # The lexicon's framing words are stored case-folded: only other word sets need folding.
+    drop = (drop_words if drop_words is lexicon.filler else frozenset(w.casefold() for w in drop_words)) | implied
     content = analyzer.content_words(text)
     stems = [analyzer.stem(w) for w in content if w not in drop or w in implied]
     concepts, in_phrase = _phrase_concepts(ctx, content, drop)

@@ -149,6 +149,14 @@ def select_sentences(ctx: Context, analysis: QuestionAnalysis, hits: Sequence[Sc
     the best passage speaks whole) until the sentence or character budget is spent; then all are
     put back in document order.
     """
+    return arrange(ctx, ranked_sentences(ctx, analysis, hits, max_sentences, max_chars, exclude, skip_negative))
+
+
+def ranked_sentences(ctx: Context, analysis: QuestionAnalysis, hits: Sequence[Scored],
+                     max_sentences: int | None = None, max_chars: int | None = None,
+                     exclude: Iterable[str] = (), skip_negative: bool = False) -> list[Candidate]:
+    """The sentences `select_sentences` picks, in the order it picks them (best first): its first n
+    are what a budget of n sentences picks, so one ranking serves a full answer and a brief one."""
     policy = ctx.policy
     max_sentences = policy.max_sentences if max_sentences is None else max_sentences
     max_chars = policy.max_chars if max_chars is None else max_chars
@@ -176,9 +184,13 @@ def select_sentences(ctx: Context, analysis: QuestionAnalysis, hits: Sequence[Sc
         picks.append(candidate)
         seen_texts.add(candidate.text)
         used_chars += len(candidate.text) + 1
-    picks = _with_list_items(ctx, picks, max_chars)
-    # Documents speak in the order retrieval ranked their passages (the best passage first), each
-    # document's sentences in reading order.
+    return picks
+
+
+def arrange(ctx: Context, picks: list[Candidate]) -> list[Candidate]:
+    """Picked sentences as an answer reads them: a lead-in's list items after it; documents in the
+    order retrieval ranked their passages (the best passage first), each in reading order."""
+    picks = _with_list_items(ctx, picks, ctx.policy.max_chars)
     chunks = ctx.searcher.chunks
     doc_rank: dict[str, int] = {}
     for pick in picks:

@@ -13,7 +13,7 @@ from ..answering.answerability import decide
 from ..answering.citing import Citation, Reply, citation_for, cited, paragraph
 from ..answering.grounding import coverage, grounded, needs_unmet
 from ..answering.question import Need, QuestionAnalysis, analyse_question, describe_need
-from ..answering.selection import Candidate, heading_answer, select_sentences
+from ..answering.selection import Candidate, arrange, heading_answer, ranked_sentences, select_sentences
 from ..corpus import Document
 from ..search import Scored
 from .context import Dialogue
@@ -95,7 +95,8 @@ def _general_instead(d: Dialogue, resolved: Resolved, subjects: list[Document], 
     analysis = analyse_question(d, question, drop_words=d.lexicon.filler, corrections=resolved.corrections)
     general = [hit for hit in d.searcher.top(analysis.weights, policy.focus_passages, kinds=("guide", "topic"))
                if d.searcher.chunks[hit.position].doc_id not in subject_ids][:policy.top_k_passages]
-    general_picks = select_sentences(d, analysis, general, exclude=resolved.exclude)
+    ranked = ranked_sentences(d, analysis, general, exclude=resolved.exclude)
+    general_picks = arrange(d, ranked)
     general_cover = coverage(analysis, general_picks, policy)
     if not grounded(analysis, general_picks, general_cover, policy.fallback_threshold):
         return partial(d, resolved, subjects, None, None)
@@ -103,8 +104,7 @@ def _general_instead(d: Dialogue, resolved: Resolved, subjects: list[Document], 
         lead = d.lexicon.reply("fallback_lead", names=join([d.entities.name(doc.id) for doc in subjects]))
         return compose(d, resolved, analysis, general_picks, general_cover * policy.fallback_confidence_share,
                        lead=lead)
-    brief = select_sentences(d, analysis, general, max_sentences=policy.partial_general_sentences,
-                             exclude=resolved.exclude)
+    brief = arrange(d, ranked[:min(policy.partial_general_sentences, policy.max_sentences)])
     return partial(d, resolved, subjects, None, None, general=brief)
 
 
