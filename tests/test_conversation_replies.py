@@ -170,3 +170,10 @@ def test_a_denial_of_another_degree_does_not_deny_the_one_asked_about(bot: Guide
 def test_a_list_with_alternatives_lists_every_one_of_them(bot: Guidebot, question: str) -> None:
     reply = bot.chat(question)
     assert reply.kind == "list" and {"uiuc", "umich"} <= {c.doc_id for c in reply.citations}
+
+
+@pytest.mark.parametrize("question", ["What is this guide about?", "tell me about the guide"])
+def test_a_question_about_a_document_itself_gets_its_opening(bot: Guidebot, question: str) -> None:
+    reply = bot.chat(question)
+    assert reply.answered and {c.doc_id for c in reply.citations} == {"guide"}
+    assert reply.citations[0].quote.startswith("Looking to jumpstart your career")

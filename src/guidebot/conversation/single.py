@@ -114,6 +114,9 @@ def _answer_general(d: Dialogue, resolved: Resolved, question: str) -> Reply:
     analysis = analyse_question(d, question, drop_words=d.lexicon.filler, corrections=resolved.corrections)
     if not analysis.concepts:
         return clarify(d)
+    named = _document_named(d, analysis)
+    if named is not None:  # "what is this guide about?": the document itself
+        return answer_overview(d, resolved, [named])
     hits = general_first(d, d.searcher.top(analysis.weights, policy.general_candidates))[:policy.top_k_passages]
     picks = select_sentences(d, analysis, hits, exclude=resolved.exclude)
     heading = heading_answer(d, analysis, [h.position for h in hits[:1]] + [
@@ -135,6 +138,18 @@ def _answer_general(d: Dialogue, resolved: Resolved, question: str) -> Reply:
             return compose(d, resolved, analysis, [closest], coverage(analysis, [closest], policy),
                            probability=decide(analysis, [closest], policy, in_focus=False).probability)
     return abstain(d, analysis, cover)
+
+
+def _document_named(d: Dialogue, analysis: QuestionAnalysis) -> Document | None:
+    """The one document whose title holds every word the question asks about, when that is all it
+    asks ("what is this guide about?", "tell me about the guide"): its opening answers."""
+    concepts = [c for c in analysis.concepts if not c.hint]
+    if not concepts or len(concepts) > 2 or analysis.needs or analysis.unknown_names:
+        return None
+    analyzer = d.searcher.analyzer
+    found = [doc for doc in d.searcher.indexed.documents
+             if all(c.covered_by(frozenset(analyzer.terms(doc.title))) for c in concepts)]
+    return found[0] if len(found) == 1 and found[0].kind != "program" else None
 
 
 def _closest_in_meaning(d: Dialogue, analysis: QuestionAnalysis, question: str, hits: Sequence[Scored],
