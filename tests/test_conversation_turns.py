@@ -124,3 +124,16 @@ def test_a_follow_up_the_university_note_does_not_answer_gets_the_general_answer
     assert reply.answered and reply.citations[0].doc_id == "f1-visa"
     general = bot.chat("Can I work in the US after graduating?", _after(bot, "Tell me about CMU"))
     assert all(c.doc_id != "cmu" for c in general.citations)
+
+
+@pytest.mark.parametrize("question", ["I'm from India, do I need the TOEFL?",
+                                      "Does an English-taught degree from India automatically waive the TOEFL?",
+                                      "I have a degree from Purdue, can I apply to CMU's MSML?"])
+def test_where_the_student_comes_from_is_not_the_subject_of_the_question(bot: Guidebot, question: str) -> None:
+    reply = bot.chat(question)
+    assert reply.answered and reply.kind == "answer"
+
+
+def test_a_school_not_covered_is_still_named_when_it_is_the_subject(bot: Guidebot) -> None:
+    reply = bot.chat("Is Purdue good for an ML master's?")
+    assert not reply.answered and "Purdue" in reply.text

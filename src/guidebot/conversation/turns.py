@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from ..analysis import words
 from ..answering.question import asks_specific
 from ..answering.spelling import correct_spelling
 from ..budget import check_budget
@@ -78,6 +79,7 @@ def resolve_turn(d: Dialogue, message: str, previous: Resolved | None, last_answ
         return Resolved(text, mode="smalltalk", smalltalk=talk)
     text = lexicon.pattern("greeting_prefix").sub("", text).strip() or text
     text = lexicon.pattern("courtesy_suffix").sub("", text).strip() or text
+    text = _without_origin(d, text)
     text, corrections = correct_spelling(d, text)
     if lexicon.pattern("more").match(text):
         if previous is None:
@@ -92,6 +94,18 @@ def resolve_turn(d: Dialogue, message: str, previous: Resolved | None, last_answ
     if lexicon.pattern("in_general").search(text):
         previous = None  # "in general, ..." lets go of the university in focus
     return _resolve_question(d, text, previous, corrections, is_list)
+
+
+def _without_origin(d: Dialogue, text: str) -> str:
+    """"I'm from India, ...", "a degree from Purdue": where the student comes from is not what the
+    question is about, when the corpus never names it ("from CD-ROMs" names what a corpus covers)."""
+    searcher = d.searcher
+
+    def strip(match: re.Match[str]) -> str:
+        name = match.group("name")
+        known = any(searcher.has_term(searcher.analyzer.stem(w)) for w in words(name))
+        return match.group(0) if known or d.entities.find(name) else ""
+    return " ".join(d.lexicon.pattern("origin").sub(strip, text).split()) or text
 
 
 def _refers_to_listing(d: Dialogue, text: str, listing: str, is_list: bool,
