@@ -17,6 +17,30 @@ from guidebot.service.logs import timestamp, write_line
 from guidebot.service.workers import WorkerThreads
 
 
+def _own_thread(test):  # type: ignore[no-untyped-def]
+    """Run the test in a thread of its own: other suites (Playwright's sync API) can leave an event
+    loop running in the main thread, and these tests are about what happens with and without one."""
+    import functools
+
+    @functools.wraps(test)
+    def run(*args, **kwargs):  # type: ignore[no-untyped-def]
+        outcome: list[BaseException] = []
+
+        def body() -> None:
+            try:
+                test(*args, **kwargs)
+            except BaseException as error:  # noqa: BLE001 - re-raised in the test's thread
+                outcome.append(error)
+
+        thread = threading.Thread(target=body)
+        thread.start()
+        thread.join()
+        if outcome:
+            raise outcome[0]
+    return run
+
+
+@_own_thread
 def test_results_and_exceptions_come_back_to_the_awaiting_loop() -> None:
     threads = WorkerThreads(2, "test-lane")
 
@@ -35,6 +59,7 @@ def test_results_and_exceptions_come_back_to_the_awaiting_loop() -> None:
     threads.shutdown()
 
 
+@_own_thread
 def test_jobs_run_on_the_lane_threads_and_several_loops_can_submit() -> None:
     threads = WorkerThreads(1, "test-lane")
 
@@ -49,6 +74,7 @@ def test_jobs_run_on_the_lane_threads_and_several_loops_can_submit() -> None:
         assert not thread.is_alive()
 
 
+@_own_thread
 def test_a_job_finishing_while_nobody_waits_any_more_is_dropped_quietly() -> None:
     threads = WorkerThreads(1, "test-lane")
     release = threading.Event()
@@ -63,6 +89,7 @@ def test_a_job_finishing_while_nobody_waits_any_more_is_dropped_quietly() -> Non
     threads.shutdown()
 
 
+@_own_thread
 def test_write_line_writes_what_the_shipped_handler_would() -> None:
     logger = logging.getLogger("guidebot.test-access-line")
     logger.propagate = False
@@ -82,6 +109,7 @@ def test_write_line_writes_what_the_shipped_handler_would() -> None:
     logger.handlers = []
 
 
+@_own_thread
 def test_on_an_event_loop_the_lines_of_one_iteration_are_written_together_and_in_order() -> None:
     logger = logging.getLogger("guidebot.test-access-batch")
     logger.propagate = False
