@@ -177,3 +177,17 @@ def test_a_question_about_a_document_itself_gets_its_opening(bot: Guidebot, ques
     reply = bot.chat(question)
     assert reply.answered and {c.doc_id for c in reply.citations} == {"guide"}
     assert reply.citations[0].quote.startswith("Looking to jumpstart your career")
+
+
+def test_a_list_besides_some_universities_lists_the_others(bot: Guidebot) -> None:
+    reply = bot.chat("Which universities does the guide list besides CMU and MIT?")
+    cited = [c.quote for c in reply.citations]
+    assert reply.kind == "list" and len(cited) == 9 and "Stanford University" in cited
+    assert not any("Carnegie" in q or "Massachusetts" in q for q in cited)
+    california = bot.chat("Which universities are in California other than Stanford?")
+    assert california.kind == "list" and "stanford" not in {c.doc_id for c in california.citations}
+
+
+def test_according_to_the_notes_is_not_a_filter_of_the_list(bot: Guidebot) -> None:
+    reply = bot.chat("Which programs are STEM-designated according to the notes?")
+    assert reply.kind == "list" and "arizona" in {c.doc_id for c in reply.citations}

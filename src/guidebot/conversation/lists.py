@@ -17,7 +17,7 @@ from ..answering.question import QuestionAnalysis, analyse_question, describe_ne
 from ..answering.selection import Candidate, select_sentences
 from ..budget import check_budget
 from .context import Dialogue
-from .replies import partial
+from .replies import join, partial
 from .single import answer_overview, answer_single
 from .turns import Resolved, has_subject
 
@@ -32,7 +32,8 @@ def answer_list(d: Dialogue, resolved: Resolved) -> Reply:
     list keeps to the universities that list named."""
     analyzer, lexicon = d.searcher.analyzer, d.lexicon
     negated = bool(lexicon.pattern("negated_question").search(resolved.text))
-    filter_words = [w for w in words(resolved.intent or resolved.text)
+    asked = lexicon.pattern("list_except").sub(" ", resolved.intent or resolved.text)
+    filter_words = [w for w in words(asked)
                     if w not in lexicon.list_stop and w not in lexicon.negation_words]
     if not [w for w in filter_words if analyzer.is_content(w) or w == "where"]:
         return answer_guide_list(d, resolved)
@@ -42,7 +43,7 @@ def answer_list(d: Dialogue, resolved: Resolved) -> Reply:
         return answer_guide_list(d, resolved)
     required = [frozenset(analyzer.terms(alt)) for alt in alternatives] or [frozenset()]
     scope = [doc for doc in d.searcher.indexed.documents if doc.kind == "program"
-             and (not resolved.focus or doc.id in resolved.focus)]
+             and (not resolved.focus or doc.id in resolved.focus) and doc.id not in resolved.without]
     matching = {doc.id for doc in d.searcher.documents_matching(analysis.weights, kinds=("program",))}
     affirms: dict[str, Candidate | None] = dict.fromkeys((doc.id for doc in scope), None)
     denies: dict[str, Candidate | None] = dict(affirms)
@@ -151,10 +152,13 @@ def answer_guide_list(d: Dialogue, resolved: Resolved) -> Reply:
     if best is None or best[0] < 2:
         return answer_single(d, replace(resolved, mode="single"))
     chunk = d.searcher.chunks[best[1]]
-    named = [quote for quote in chunk.sentence_texts() if d.entities.named_in(words(quote))]
+    named = [quote for quote in chunk.sentence_texts() if (found := d.entities.named_in(words(quote)))
+             and not set(found) & set(resolved.without)]
     citations = [citation_for(chunk, quote, n) for n, quote in enumerate(named, start=1)]
     items = "; ".join(f"{c.quote} [{c.id}]" for c in citations)
-    lead = d.lexicon.reply("guide_list_lead", count=len(citations))
+    lead = d.lexicon.reply("guide_list_lead_without", count=len(citations),
+                           names=join([d.entities.name(i) for i in resolved.without])) \
+        if resolved.without else d.lexicon.reply("guide_list_lead", count=len(citations))
     blocks = (paragraph(Segment(lead)), Block("list", cited(citations)))
     return Reply(f"{lead} {items}.", True, d.policy.list_confidence, tuple(citations), kind="list", blocks=blocks)
 

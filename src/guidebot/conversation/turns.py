@@ -42,6 +42,7 @@ class Resolved:
     corrections: tuple[tuple[str, str], ...] = ()  # spelling corrections made to the message
     uncovered: tuple[str, ...] = ()  # universities named that the corpus does not cover
     tentative: bool = False  # the focus is the previous turn's, kept only if its notes answer
+    without: tuple[str, ...] = ()  # documents a list leaves out ("besides CMU and MIT")
 
 
 def resolve(d: Dialogue, message: str, history: Sequence[Turn] = ()) -> Resolved:
@@ -151,6 +152,9 @@ def _resolve_question(d: Dialogue, text: str, previous: Resolved | None,
             and any(entities_of.kind(e) == "program" for e in previous.focus):
         # "can I get an F-1 visa with it?" after a university: still about that university.
         return Resolved(text, previous.focus, intent, "single", corrections=corrections)
+    if is_list and entities and lexicon.pattern("list_except").search(text):
+        # "Which universities does the guide list besides CMU and MIT?": the others.
+        return Resolved(text, (), intent, "list", corrections=corrections, without=tuple(entities))
     if is_list and entities and all(entities_of.kind(e) == "topic" for e in entities):
         # "Which universities require the GRE?": the topic is what the list is filtered by.
         return Resolved(text, (), intent, "list", corrections=corrections)
