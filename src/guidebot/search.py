@@ -9,7 +9,7 @@ Answering asks it for term weights (`idf`) and hits; only this module touches `B
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 import numpy as np
@@ -68,6 +68,7 @@ class Searcher:
         self.name_words: frozenset[str] = frozenset(words(" ".join(names)))
         self._sentence_terms: dict[int, tuple[frozenset[str], ...]] = {}
         self._context_terms: dict[int, frozenset[str]] = {}
+        self._title_index: dict[str, list[int]] | None = None  # title term -> documents, built on first use
         self._lock = threading.Lock()
 
     @property
@@ -110,6 +111,18 @@ class Searcher:
             with self._lock:
                 self._context_terms[position] = cached
         return cached
+
+    def titled(self, terms: Iterable[str]) -> list[Document]:
+        """Documents whose title holds any of the terms (stems), in corpus order."""
+        index = self._title_index
+        if index is None:
+            index = {}
+            for position, doc in enumerate(self.indexed.documents):
+                for term in dict.fromkeys(self.analyzer.terms(doc.title)):
+                    index.setdefault(term, []).append(position)
+            self._title_index = index
+        positions = sorted({p for term in terms for p in index.get(term, ())})
+        return [self.indexed.documents[p] for p in positions]
 
     def is_known_word(self, word: str) -> bool:
         """A word the corpus uses, a stopword or an English word: never spelling-corrected."""

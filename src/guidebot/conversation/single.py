@@ -147,8 +147,9 @@ def _document_named(d: Dialogue, analysis: QuestionAnalysis) -> Document | None:
     if not concepts or len(concepts) > 2 or analysis.needs or analysis.unknown_names:
         return None
     analyzer = d.searcher.analyzer
-    found = [doc for doc in d.searcher.indexed.documents
-             if all(c.covered_by(frozenset(analyzer.terms(doc.title))) for c in concepts)]
+    terms = {t for c in concepts for t in (*c.stems, *(t for alt in c.alternatives for t in alt))}
+    candidates = d.searcher.titled(terms)  # the documents with one of the words in their title
+    found = [doc for doc in candidates if all(c.covered_by(frozenset(analyzer.terms(doc.title))) for c in concepts)]
     return found[0] if len(found) == 1 and found[0].kind != "program" else None
 
 
