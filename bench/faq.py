@@ -46,6 +46,7 @@ import httpx
 from rank_bm25 import BM25Okapi
 
 from bench.faq_corpus import Entry, FaqMissing, faq_version, read_entries, write_corpus
+from bench.serve_http import wait_until_up
 from guidebot.build import build_index
 from guidebot.chat import Guidebot
 from guidebot.corpus import load_corpus
@@ -224,18 +225,7 @@ def server(corpus_dir: Path, index_path: Path) -> Iterator[str]:
                                    start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            if process.poll() is not None:
-                raise SystemExit(f"the server exited: {log.read_text(errors='replace')[-2000:]}")
-            try:
-                if httpx.get(base + "/api/health", timeout=1.0).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise SystemExit(f"the server at {base} did not come up; see {log}")
-            time.sleep(0.1)
+        wait_until_up(base, process, log, timeout=90)
         yield base
     finally:
         os.killpg(process.pid, signal.SIGTERM)

@@ -84,7 +84,7 @@ def server(index_path: Path, workers: int, uvicorn_options: tuple[str, ...] = ()
                                    start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_up(base, process, log)
+        wait_until_up(base, process, log)
         yield base, process.pid
     finally:
         os.killpg(process.pid, signal.SIGTERM)
@@ -95,7 +95,7 @@ def server(index_path: Path, workers: int, uvicorn_options: tuple[str, ...] = ()
             process.wait()
 
 
-def _wait_until_up(base: str, process: subprocess.Popen, log: Path, timeout: float = 60.0) -> None:  # type: ignore[type-arg]
+def wait_until_up(base: str, process: subprocess.Popen, log: Path, timeout: float = 60.0) -> None:  # type: ignore[type-arg]
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
