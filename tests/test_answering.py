@@ -174,6 +174,33 @@ def test_an_entry_whose_heading_asks_the_question_answers_it_from_its_opening(tm
     assert "Toy Story" in reply.text
 
 
+def test_the_entry_titled_with_the_question_answers_it_though_another_quotes_it_more(tmp_path: Path) -> None:
+    """An entry that cross-refers to another by quoting its question ranks higher by BM25 (it repeats
+    the words); the entry whose own heading asks the question is the answer."""
+    folder = tmp_path / "faq"
+    folder.mkdir()
+    entries = {
+        "kernels": ("What tools build custom kernels?",
+                    "Use the packaging target of the build system. It makes an installable archive."),
+        "sources": ("Where are the sources?",
+                    "Sources of custom kernels sit beside the binaries. To build custom kernels with tools "
+                    "of your own, see “What tools build custom kernels?”. Tools for kernels are listed there."),
+        "choice": ("Which release is better for me?",
+                   "It depends on what you intend to do. A server wants the stable one; a desktop may follow "
+                   "the newer one."),
+    }
+    for doc_id, (question, answer) in entries.items():
+        (folder / f"{doc_id}.md").write_text(f"---\nid: {doc_id}\ntitle: {question}\nkind: topic\n---\n\n"
+                                             f"## {question}\n\n{answer}\n", encoding="utf-8")
+    faq = Guidebot(build_index(load_corpus(folder)))
+    assert faq.search("What tools build custom kernels?", k=1)[0].doc_id == "sources"  # the trap is real
+    reply = faq.chat("What tools build custom kernels?")
+    assert reply.answered and reply.citations[0].doc_id == "kernels"
+    # "better" asks for a verdict; under a heading that asks it, "it depends ..." is the corpus's verdict.
+    verdict = faq.chat("Which release is better for me?")
+    assert verdict.answered and verdict.citations[0].doc_id == "choice" and "depends" in verdict.text
+
+
 def test_the_word_vectors_load_in_the_background_so_a_paraphrase_does_not_wait(bot: Guidebot) -> None:
     from guidebot import semantic
 

@@ -119,7 +119,7 @@ def _answer_general(d: Dialogue, resolved: Resolved, question: str) -> Reply:
         return answer_overview(d, resolved, [named])
     hits = general_first(d, d.searcher.top(analysis.weights, policy.general_candidates))[:policy.top_k_passages]
     picks = select_sentences(d, analysis, hits, exclude=resolved.exclude)
-    heading = heading_answer(d, analysis, [h.position for h in hits[:1]] + [
+    heading = heading_answer(d, analysis, [h.position for h in hits] + [
         position for position, _ in d.searcher.search(question, 1)], resolved.exclude)
     judged = policy
     if heading and (not picks or picks[0].chunk_index != heading[0].chunk_index):
@@ -127,6 +127,8 @@ def _answer_general(d: Dialogue, resolved: Resolved, question: str) -> Reply:
         picks, judged = heading, replace(policy, context_credit=1.0)
     cover = coverage(analysis, picks, judged)
     unmet = needs_unmet(analysis, picks)
+    if unmet is not None and picks is heading and unmet.settled_by_heading:
+        unmet = None  # "which distribution is better for me?" under that very heading
     if unmet is not None and cover >= policy.answer_threshold * 0.5 and not analysis.unknown_names:
         return partial(d, resolved, [], describe_need(d, unmet), unmet.kind)
     decision = decide(analysis, picks, judged, in_focus=False)
