@@ -179,6 +179,27 @@ def test_a_question_about_a_document_itself_gets_its_opening(bot: Guidebot, ques
     assert reply.citations[0].quote.startswith("Looking to jumpstart your career")
 
 
+@pytest.mark.parametrize("question", ["What is the guide's conclusion?", "How does the guide end?",
+                                      "what are the guide's final thoughts"])
+def test_a_question_for_a_documents_conclusion_gets_its_closing_sentences(bot: Guidebot, question: str) -> None:
+    reply = bot.chat(question)
+    assert reply.answered and {c.doc_id for c in reply.citations} == {"guide"}
+    assert reply.citations[-1].quote.startswith("With hard work and dedication")
+    assert "valuable education" in reply.text
+
+
+def test_a_question_for_a_documents_beginning_gets_its_opening(bot: Guidebot) -> None:
+    reply = bot.chat("How does the guide begin?")
+    assert reply.answered and reply.citations[0].quote.startswith("Looking to jumpstart your career")
+
+
+def test_a_topic_ending_is_not_the_end_of_its_note(bot: Guidebot) -> None:
+    """"When does OPT end?" asks about OPT, not for the OPT note's last sentences."""
+    reply = bot.chat("When does OPT end?")
+    last = bot.searcher.chunks[bot.searcher.chunks_of("opt-stem-opt")[-1]].sentence_texts()[-1]
+    assert last not in {c.quote for c in reply.citations}
+
+
 def test_a_list_besides_some_universities_lists_the_others(bot: Guidebot) -> None:
     reply = bot.chat("Which universities does the guide list besides CMU and MIT?")
     cited = [c.quote for c in reply.citations]

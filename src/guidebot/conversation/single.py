@@ -114,6 +114,9 @@ def _answer_general(d: Dialogue, resolved: Resolved, question: str) -> Reply:
     analysis = analyse_question(d, question, drop_words=d.lexicon.filler, corrections=resolved.corrections)
     if not analysis.concepts:
         return clarify(d)
+    part = _document_part(d, resolved, question)
+    if part is not None:  # "what is the guide's conclusion?": that part of the document
+        return part
     named = _document_named(d, analysis)
     if named is not None:  # "what is this guide about?": the document itself
         return answer_overview(d, resolved, [named])
@@ -140,6 +143,22 @@ def _answer_general(d: Dialogue, resolved: Resolved, question: str) -> Reply:
             return compose(d, resolved, analysis, [closest], coverage(analysis, [closest], policy),
                            probability=decide(analysis, [closest], policy, in_focus=False).probability)
     return abstain(d, analysis, cover)
+
+
+def _document_part(d: Dialogue, resolved: Resolved, question: str) -> Reply | None:
+    """A document asked for by a part of it ("the guide's conclusion", "how does the guide
+    begin?"): when the rest of the question names one document, its closing or opening sentences."""
+    for part in ("closing", "opening"):
+        match = d.lexicon.pattern(f"document_{part}").search(question)
+        if match is None:
+            continue
+        kept = match.groupdict().get("keep") or ""  # "how does *the guide* end?"
+        rest = f"{question[:match.start()]} {kept} {question[match.end():]}"
+        analysis = analyse_question(d, rest, drop_words=d.lexicon.filler, corrections=resolved.corrections)
+        named = _document_named(d, analysis)
+        if named is not None:
+            return answer_overview(d, resolved, [named], closing=part == "closing")
+    return None
 
 
 def _document_named(d: Dialogue, analysis: QuestionAnalysis) -> Document | None:
@@ -212,14 +231,17 @@ def answer_need_only(d: Dialogue, resolved: Resolved, docs: Sequence[Document], 
                  blocks=(paragraph(*cited(citations)),))
 
 
-def answer_overview(d: Dialogue, resolved: Resolved, docs: Sequence[Document]) -> Reply:
-    """A question that only names a university or topic ("tell me about CMU"): its note's opening."""
+def answer_overview(d: Dialogue, resolved: Resolved, docs: Sequence[Document], closing: bool = False) -> Reply:
+    """A question that only names a university or topic ("tell me about CMU"): its note's opening
+    (or, `closing`, its last sentences: "what is the guide's conclusion?")."""
     policy = d.policy
     per_doc = policy.overview_sentences if len(docs) == 1 else policy.overview_sentences_each
     parts: list[str] = []
     citations: list[Citation] = []
     for doc in docs[:policy.overview_documents]:
-        for chunk_index, quote in _opening_sentences(d, doc.id, per_doc, skip_negative=len(docs) > 1):
+        sentences = (_closing_sentences(d, doc.id, per_doc) if closing
+                     else _opening_sentences(d, doc.id, per_doc, skip_negative=len(docs) > 1))
+        for chunk_index, quote in sentences:
             n = len(citations) + 1
             citations.append(citation_for(d.searcher.chunks[chunk_index], quote, n))
             parts.append(f"{quote} [{n}]")
@@ -227,6 +249,17 @@ def answer_overview(d: Dialogue, resolved: Resolved, docs: Sequence[Document]) -
         return partial(d, resolved, docs, None, None)
     return Reply(" ".join(parts), True, policy.overview_confidence, tuple(citations), kind="answer",
                  focus=resolved.focus, blocks=(paragraph(*cited(citations)),))
+
+
+def _closing_sentences(d: Dialogue, doc_id: str, count: int) -> list[tuple[int, str]]:
+    """The document's last `count` sentences, in reading order (its closing paragraph)."""
+    found: list[tuple[int, str]] = []
+    for chunk_index in reversed(d.searcher.chunks_of(doc_id)):
+        for quote in reversed(d.searcher.chunks[chunk_index].sentence_texts()):
+            found.append((chunk_index, quote))
+            if len(found) >= count:
+                return found[::-1]
+    return found[::-1]
 
 
 def _opening_sentences(d: Dialogue, doc_id: str, count: int, skip_negative: bool) -> list[tuple[int, str]]:
