@@ -148,6 +148,16 @@ def test_the_sentence_closest_in_meaning_to_a_paraphrase_is_the_one_that_answers
     assert "counseling" in searcher.chunks[position].sentence_texts()[index]
 
 
+def test_a_word_with_a_meaning_changing_prefix_is_not_covered_by_the_word_without_it(bot: Guidebot) -> None:
+    """"Can I reapply?" is not asked by sentences on how to apply, however close the vectors are."""
+    d = bot.dialogue
+    analysis = analyse_question(d, "my visa got rejected once, can I reapply for F-1?", drop_words=d.lexicon.filler)
+    reapply = next(c for c in analysis.concepts if c.word == "reapply")
+    assert not reapply.soft and not reapply.known
+    reply = bot.chat("my visa got rejected once, can I reapply for F-1?")
+    assert not reply.answered
+
+
 def _faq(folder: Path) -> Guidebot:
     """A small FAQ: each entry's heading is its question, and its answer does not repeat the words."""
     entries = {

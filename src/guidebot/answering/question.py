@@ -216,9 +216,21 @@ def _neighbour_stems(ctx: Context, word: str, text: str) -> list[tuple[str, floa
     for near, similarity in searcher.neighbours.of(word):
         near_stem = searcher.analyzer.stem(near)
         idf = searcher.idf(near_stem)
-        if idf is not None and similarity >= policy.neighbour_threshold:
+        if idf is not None and similarity >= policy.neighbour_threshold and not _prefixed(ctx, word, near):
             found.append((near_stem, idf, similarity))
     return found
+
+
+def _prefixed(ctx: Context, word: str, near: str) -> bool:
+    """`word` is `near` with a prefix that changes its meaning ("reapply"/"apply", "unpaid"/"paid"):
+    close in vectors, not in what is asked."""
+    word, near = word.casefold(), near.casefold()
+    stem = ctx.searcher.analyzer.stem
+    for prefix in ctx.lexicon.meaning_prefixes:
+        rest = word[len(prefix):].lstrip("-")
+        if word.startswith(prefix) and len(rest) >= 3 and (stem(rest) == stem(near) or near.startswith(rest)):
+            return True
+    return False
 
 
 def _add_intent_hints(ctx: Context, text: str, concepts: list[Concept], weights: dict[str, float]) -> None:
