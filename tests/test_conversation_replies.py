@@ -200,6 +200,17 @@ def test_a_topic_ending_is_not_the_end_of_its_note(bot: Guidebot) -> None:
     assert last not in {c.quote for c in reply.citations}
 
 
+def test_an_acronym_the_corpus_lacks_beside_a_topic_is_not_answered_by_the_topic_alone(bot: Guidebot) -> None:
+    """"OPT" puts the OPT note in focus; "CPT" is what is asked, and the notes never say it."""
+    reply = bot.chat("What is the difference between OPT and CPT?")
+    assert not reply.answered
+
+
+def test_where_the_student_works_is_context_not_the_subject(bot: Guidebot) -> None:
+    reply = bot.chat("Currently working full time in SF, can I do Stanford's masters part time?")
+    assert reply.answered and reply.citations[0].doc_id == "stanford" and "part-time" in reply.text
+
+
 def test_a_list_besides_some_universities_lists_the_others(bot: Guidebot) -> None:
     reply = bot.chat("Which universities does the guide list besides CMU and MIT?")
     cited = [c.quote for c in reply.citations]

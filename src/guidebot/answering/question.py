@@ -116,12 +116,16 @@ def describe_need(ctx: Context, need: Need) -> str:
 
 def analyse_question(ctx: Context, text: str, drop_words: Iterable[str] = (),
                      corrections: tuple[tuple[str, str], ...] = (),
-                     implied_words: Iterable[str] = ()) -> QuestionAnalysis:
+                     implied_words: Iterable[str] = (), as_written: str | None = None) -> QuestionAnalysis:
     """Split a (spelling-corrected) question into weighted concepts, retrieval weights and needs.
 
     `drop_words` (question framing) are neither concepts nor search terms; `implied_words` (the
     name of the note the search is confined to) are search terms but not concepts to cover.
+    `as_written` is the message as the user typed it, when `text` is a lowercased rewrite of it
+    (a question with the university's name taken out): whether a word was written as a name or an
+    acronym ("CPT") is read from it.
     """
+    written = as_written if as_written is not None else text
     searcher, lexicon = ctx.searcher, ctx.lexicon
     analyzer = searcher.analyzer
     implied = {w.casefold() for w in implied_words}
@@ -135,7 +139,7 @@ def analyse_question(ctx: Context, text: str, drop_words: Iterable[str] = (),
         check_budget()
         if word in drop or position in in_phrase:
             continue
-        concept = _word_concept(ctx, word, text)
+        concept = _word_concept(ctx, word, written)
         if concept is None:
             continue
         if not concept.known:
@@ -154,7 +158,7 @@ def analyse_question(ctx: Context, text: str, drop_words: Iterable[str] = (),
             for term, weight in searcher.expander.expand([analyzer.stem(word)]).added.items():
                 weights.setdefault(term, weight * ctx.policy.filler_weight)
     _add_intent_hints(ctx, text, concepts, weights)
-    return QuestionAnalysis(tuple(concepts), weights, find_needs(ctx, text), tuple(_unknown_names(text, unknown)),
+    return QuestionAnalysis(tuple(concepts), weights, find_needs(ctx, text), tuple(_unknown_names(written, unknown)),
                             corrections, bool(lexicon.pattern("definition_question").match(text)),
                             bool(lexicon.pattern("wants_pointer").search(text)), _asked_for(ctx, text, concepts))
 

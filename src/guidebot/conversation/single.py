@@ -51,9 +51,10 @@ def _answer_in_focus(d: Dialogue, resolved: Resolved, focus_docs: list[Document]
     # nothing else is asked.
     implied = frozenset(words(" ".join(f"{doc.title} {' '.join(doc.aliases)}" for doc in subjects)))
     analysis = analyse_question(d, question, drop_words=filler, corrections=resolved.corrections,
-                                implied_words=implied)
+                                implied_words=implied, as_written=resolved.text)
     if not analysis.concepts:  # "what is SEVIS?": the name is the subject after all
-        analysis = analyse_question(d, question, drop_words=filler, corrections=resolved.corrections)
+        analysis = analyse_question(d, question, drop_words=filler, corrections=resolved.corrections,
+                                    as_written=resolved.text)
     if not analysis.concepts and analysis.needs:  # "how long is it?": only a figure will do
         return answer_need_only(d, resolved, subjects, analysis.needs[0])
     if not analysis.concepts:
@@ -92,7 +93,8 @@ def _general_instead(d: Dialogue, resolved: Resolved, subjects: list[Document], 
     clearly answer, as an answer for a topic and as a partial reply for a university."""
     policy = d.policy
     subject_ids = {doc.id for doc in subjects}
-    analysis = analyse_question(d, question, drop_words=d.lexicon.filler, corrections=resolved.corrections)
+    analysis = analyse_question(d, question, drop_words=d.lexicon.filler, corrections=resolved.corrections,
+                                as_written=resolved.text)
     general = [hit for hit in d.searcher.top(analysis.weights, policy.focus_passages, kinds=("guide", "topic"))
                if d.searcher.chunks[hit.position].doc_id not in subject_ids][:policy.top_k_passages]
     ranked = ranked_sentences(d, analysis, general, exclude=resolved.exclude)
