@@ -50,7 +50,8 @@ def test_a_question_for_a_score_is_not_answered_by_sentences_without_one(bot: Gu
 
 
 @pytest.mark.parametrize("question", ["is toefl or ielts better for usa grad school??",
-                                      "Which is better, CMU or Stanford?", "Is the GRE worth it?"])
+                                      "Which is better, CMU or Stanford?", "Is the GRE worth it?",
+                                      "What's the best city for ML jobs?"])
 def test_a_verdict_between_options_is_not_answered_by_facts_about_them(bot: Guidebot, question: str) -> None:
     reply = bot.chat(question)
     assert not reply.answered and reply.kind == "partial"
