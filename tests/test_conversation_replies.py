@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from guidebot.chat import Guidebot
+from guidebot.conversation.turns import Turn
 
 
 @pytest.mark.parametrize("text", ["hi", "Hello there!", "heyyy", "thanks!", "Thank you so much, that was helpful",
@@ -209,6 +210,15 @@ def test_an_acronym_the_corpus_lacks_beside_a_topic_is_not_answered_by_the_topic
 def test_where_the_student_works_is_context_not_the_subject(bot: Guidebot) -> None:
     reply = bot.chat("Currently working full time in SF, can I do Stanford's masters part time?")
     assert reply.answered and reply.citations[0].doc_id == "stanford" and "part-time" in reply.text
+
+
+def test_a_topic_notes_silence_is_filled_by_what_other_notes_say_of_that_topic(bot: Guidebot) -> None:
+    """"Can I work on it?" about the F-1 visa: its note is silent, and what the other notes say of
+    F-1 students and work answers (OPT), not the guide's careers paragraph, which names neither."""
+    history = [Turn("user", "What is the F-1 visa?"), Turn("assistant", bot.chat("What is the F-1 visa?").text)]
+    reply = bot.chat("Can I work on it?", history)
+    assert reply.answered and reply.citations[0].doc_id == "opt-stem-opt"
+    assert all("F-1" in c.quote for c in reply.citations)
 
 
 def test_a_list_besides_some_universities_lists_the_others(bot: Guidebot) -> None:

@@ -93,21 +93,43 @@ def _general_instead(d: Dialogue, resolved: Resolved, subjects: list[Document], 
     clearly answer, as an answer for a topic and as a partial reply for a university."""
     policy = d.policy
     subject_ids = {doc.id for doc in subjects}
+    topics_only = all(doc.kind != "program" for doc in subjects)
+    # Outside a topic's note its name is no longer implied: "can I work on it [F-1]?" is answered in
+    # general by what says F-1 and work ("OPT is work authorization for F-1 students"), not by what
+    # says work alone (careers after the degree).
+    implied = _names_of(subjects) if topics_only else ()
     analysis = analyse_question(d, question, drop_words=d.lexicon.filler, corrections=resolved.corrections,
-                                as_written=resolved.text)
+                                implied_words=implied, as_written=resolved.text)
     general = [hit for hit in d.searcher.top(analysis.weights, policy.focus_passages, kinds=("guide", "topic"))
                if d.searcher.chunks[hit.position].doc_id not in subject_ids][:policy.top_k_passages]
     ranked = ranked_sentences(d, analysis, general, exclude=resolved.exclude)
+    if topics_only:  # only what is said of the topic answers for it
+        ranked = [pick for pick in ranked if _names_a_subject(d, pick, subjects)]
     general_picks = arrange(d, ranked)
     general_cover = coverage(analysis, general_picks, policy)
     if not grounded(analysis, general_picks, general_cover, policy.fallback_threshold):
         return partial(d, resolved, subjects, None, None)
-    if all(doc.kind != "program" for doc in subjects):
+    if topics_only:
         lead = d.lexicon.reply("fallback_lead", names=join([d.entities.name(doc.id) for doc in subjects]))
         return compose(d, resolved, analysis, general_picks, general_cover * policy.fallback_confidence_share,
                        lead=lead)
     brief = arrange(d, ranked[:min(policy.partial_general_sentences, policy.max_sentences)])
     return partial(d, resolved, subjects, None, None, general=brief)
+
+
+def _names_of(docs: Sequence[Document]) -> tuple[str, ...]:
+    """The words that name the documents: their titles and aliases."""
+    return tuple(words(" ".join(f"{doc.title} {' '.join(doc.aliases)}" for doc in docs)))
+
+
+def _names_a_subject(d: Dialogue, pick: Candidate, subjects: Sequence[Document]) -> bool:
+    """Does the sentence name one of the subjects, by one of its aliases (or its whole title), its
+    words in a row ("student visa", not "students ... visa restrictions")?"""
+    terms = d.searcher.analyzer.terms
+    names = [tuple(terms(name)) for doc in subjects for name in (doc.aliases or (doc.title,))]
+    said = terms(pick.text)
+    return any(said[i:i + len(name)] == list(name) for name in names if name
+               for i in range(len(said) - len(name) + 1))
 
 
 def _answer_general(d: Dialogue, resolved: Resolved, question: str) -> Reply:
