@@ -64,6 +64,15 @@ def test_a_topic_asked_about_it_keeps_the_university_in_focus(bot: Guidebot) -> 
     assert resolved.focus == ("berkeley",)
 
 
+def test_and_what_about_a_topic_after_a_university_asks_about_it_there(bot: Guidebot) -> None:
+    """"Tell me about UW" then "And what about the GRE?": the GRE at UW, so the reply says what UW's
+    note does not say instead of presenting the GRE note as if it answered."""
+    history = history_of(bot, "Tell me about UW")
+    assert resolve(bot.dialogue, "And what about the GRE?", history).focus == ("uw",)
+    reply = bot.chat("And what about the GRE?", history)
+    assert not reply.answered and "University of Washington" in reply.text
+
+
 def test_an_ordinal_refers_to_the_last_list_in_order(bot: Guidebot) -> None:
     history = history_of(bot, "Which universities are in California?")
     first = bot.chat("Which universities are in California?").citations[1].doc_id

@@ -147,10 +147,11 @@ def _resolve_question(d: Dialogue, text: str, previous: Resolved | None,
     if len(entities) >= 2 and lexicon.pattern("compare").search(text):
         return Resolved(text, tuple(entities), strip_words(intent, lexicon.compare_words), "compare",
                         corrections=corrections)
-    if entities and previous is not None and pronoun.search(text) \
+    if entities and previous is not None and (pronoun.search(text) or elliptical) \
             and all(entities_of.kind(e) == "topic" for e in entities) \
             and any(entities_of.kind(e) == "program" for e in previous.focus):
-        # "can I get an F-1 visa with it?" after a university: still about that university.
+        # "can I get an F-1 visa with it?", "and what about the GRE?" after a university: still
+        # about that university.
         return Resolved(text, previous.focus, intent, "single", corrections=corrections)
     if is_list and entities and lexicon.pattern("list_except").search(text):
         # "Which universities does the guide list besides CMU and MIT?": the others.
