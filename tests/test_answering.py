@@ -82,6 +82,14 @@ def test_covered_question_is_grounded_and_uncovered_one_is_not(bot: Guidebot) ->
     assert not grounded(analysis, picks, coverage(analysis, picks, policy), policy.answer_threshold)
 
 
+@pytest.mark.parametrize("question", ["Does CMU MSML require a thesis?", "Is the Berkeley MEng a STEM degree?"])
+def test_a_programs_name_is_what_is_asked_about_and_the_next_word_what_is_asked(bot: Guidebot,
+                                                                               question: str) -> None:
+    """Every sentence about the MSML names it; one that does not say "thesis" does not answer."""
+    reply = bot.chat(question)
+    assert not reply.answered and reply.kind == "partial"
+
+
 def test_the_most_distinctive_word_must_be_cited(bot: Guidebot) -> None:
     d = bot.dialogue
     analysis = analyse_question(d, "is the Caltech master's online?", drop_words=d.lexicon.filler,

@@ -34,7 +34,8 @@ def key_concept_missing(analysis: QuestionAnalysis, picks: Sequence[Candidate],
     never the key word of "Does UCSD require the GRE?". A word the corpus never uses (and no
     neighbour in meaning stands for) can be the key word: then the corpus lacks what was asked.
     Words in `implied` (the name of the topic the search is confined to) do not count: every
-    sentence of the OPT note is about OPT.
+    sentence of the OPT note is about OPT. When the key word is a name the user wrote as one
+    ("MSML", "MEng"), the next most distinctive word must be cited as well.
     """
     candidates = [c for c in analysis.concepts if not c.hint and c.word not in implied]
     if not candidates or not picks:
@@ -44,11 +45,18 @@ def key_concept_missing(analysis: QuestionAnalysis, picks: Sequence[Candidate],
                                                                      for p in picks):
         return asked  # "what courses are in ...?" is not answered by sentences that name no course
     top = max(c.distinctiveness for c in candidates)
-    for key in sorted(candidates, key=lambda c: -c.distinctiveness):
+    ranked = sorted(candidates, key=lambda c: -c.distinctiveness)
+    for key in ranked:
         if key.distinctiveness < share * top:
             break
         if not any(key in p.covered or key in p.context for p in picks):
             return key
+    if ranked[0].name and len(ranked) > 1:
+        # "Does CMU's MSML require a thesis?": the program's name says what is asked about, the
+        # next most distinctive word what is asked, and a sentence must say it too.
+        asked = ranked[1]
+        if not any(asked in p.covered or asked in p.context for p in picks):
+            return asked
     return None
 
 

@@ -34,6 +34,7 @@ class Concept:
     rarity: float = 1.0  # how unusual the word is in general English (0.1 everyday .. 1.0 rare)
     soft: bool = False  # unknown to the corpus, covered by the corpus words closest in meaning
     own: frozenset[str] | None = None  # single terms that cover it alone (None: stems not in a phrase)
+    name: bool = False  # written as an acronym or a name ("MSML", "MEng"): what is asked about, not what is asked
 
     @property
     def distinctiveness(self) -> float:
@@ -207,7 +208,7 @@ def _word_concept(ctx: Context, word: str, text: str) -> Concept | None:
         return Concept(word, concept_stems, max(weight, ctx.policy.min_concept_weight), False, None, alternatives,
                        rarity=english_rarity(word), own=own)
     return Concept(word, concept_stems, max(weight, ctx.policy.min_concept_weight), True, None, alternatives,
-                   rarity=english_rarity(word), own=own)
+                   rarity=english_rarity(word), own=own, name=_written_as_acronym(word, text))
 
 
 def _neighbour_stems(ctx: Context, word: str, text: str) -> list[tuple[str, float, float]]:
@@ -264,6 +265,11 @@ def _asked_for(ctx: Context, text: str, concepts: list[Concept]) -> Concept | No
         return None
     word = match.group(1).casefold()
     return next((c for c in concepts if not c.hint and word in c.word.split()), None)
+
+
+def _written_as_acronym(word: str, text: str) -> bool:
+    """The user wrote the word with two capitals or more ("MSML", "MEng", "OMSCS"): a name."""
+    return any(sum(ch.isupper() for ch in token) >= 2 and token.casefold() == word for token in _written(text))
 
 
 def _looks_like_noise(word: str, text: str) -> bool:
