@@ -42,6 +42,12 @@ def test_a_question_for_a_sum_of_money_needs_a_sentence_with_one(bot: Guidebot) 
     assert unmet.met_by("Tuition is $58,000 a year.") and not unmet.met_by("Tuition varies.")
 
 
+def test_how_to_pay_a_fee_asks_for_the_steps_not_the_sum(bot: Guidebot) -> None:
+    steps = bot.chat("how do i pay the sevis fee")
+    assert steps.answered and "I-901 SEVIS fee before they apply" in steps.text
+    assert bot.chat("How much is the SEVIS fee?").kind == "partial"
+
+
 @pytest.mark.parametrize("question", ["What TOEFL score do I need?", "What is a good GRE score for CMU?",
                                       "Is a GPA of 3.2 enough?"])
 def test_a_question_for_a_score_is_not_answered_by_sentences_without_one(bot: Guidebot, question: str) -> None:

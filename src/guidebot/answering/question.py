@@ -103,6 +103,9 @@ def find_needs(ctx: Context, text: str) -> tuple[Need, ...]:
             need = Need(rule.kind, match.group(0), lexicon.pattern(evidence) if evidence else None)
             if need.kind == "personal" and lexicon.pattern("improving").search(text):
                 return ()  # "how can I improve my chances?" asks for advice, which the guide gives
+            if need.kind == "money" and lexicon.pattern("paying_how").search(text) \
+                    and not lexicon.pattern("asks_sum").search(text):
+                continue  # "how do I pay the SEVIS fee?" asks for the steps, not the sum
             return (need,)
     return ()
 
