@@ -106,7 +106,16 @@ def _without_origin(d: Dialogue, text: str) -> str:
         name = match.group("name")
         known = any(searcher.has_term(searcher.analyzer.stem(w)) for w in words(name))
         return match.group(0) if known or d.entities.find(name) else ""
-    return " ".join(d.lexicon.pattern("origin").sub(strip, text).split()) or text
+
+    def strip_listed(match: re.Match[str]) -> str:
+        name = match.group("name")
+        listed = [n for n in d.entities.uncovered(name) if name.casefold().startswith(n.casefold())]
+        if not listed or d.entities.find(name):
+            return match.group(0)
+        return name[len(max(listed, key=len)):]  # "from india with 8.2 cgpa" keeps "with 8.2 cgpa"
+    text = d.lexicon.pattern("origin").sub(strip, text)
+    text_lower = d.lexicon.pattern("origin_lowercase").sub(strip_listed, text)
+    return " ".join(text_lower.split()) or text
 
 
 def _refers_to_listing(d: Dialogue, text: str, listing: str, is_list: bool,
