@@ -54,9 +54,10 @@ def _load_model() -> Any | None:
 
 
 class Neighbours:
-    """Corpus words closest in meaning to a word, by WordLlama cosine similarity."""
+    """Corpus words closest in meaning to a word, by WordLlama cosine similarity. The caller decides
+    which are close enough (policy `neighbour_threshold`); `threshold` only trims what is kept."""
 
-    def __init__(self, vocabulary: Iterable[str], threshold: float = 0.6, count: int = 2,
+    def __init__(self, vocabulary: Iterable[str], threshold: float = 0.0, count: int = 2,
                  cache_entries: int = 20_000) -> None:
         self._words = sorted({w for w in vocabulary if w.isalpha() and len(w) >= 3})
         self.threshold = threshold
