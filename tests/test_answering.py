@@ -55,6 +55,11 @@ def test_a_question_for_a_score_is_not_answered_by_sentences_without_one(bot: Gu
     assert not reply.answered and reply.kind in ("partial", "abstain")
 
 
+def test_longer_than_asks_for_durations(bot: Guidebot) -> None:
+    reply = bot.chat("Is CMU's Applied Study variant longer than the regular MSML?")
+    assert not reply.answered and reply.kind == "partial"
+
+
 def test_how_much_of_a_score_is_a_question_for_a_score_not_a_sum(bot: Guidebot) -> None:
     reply = bot.chat("how much gre score is required for stanford")
     assert reply.kind == "partial" and "scores" in reply.text and "fees" not in reply.text
