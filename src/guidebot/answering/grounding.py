@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from math import fsum
 
 from ..policy import Policy
-from .question import Concept, Need, QuestionAnalysis
+from .needs import Need
+from .question import Concept, QuestionAnalysis
 from .selection import Candidate
 
 

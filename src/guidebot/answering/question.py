@@ -1,6 +1,5 @@
 """Question analysis: a (spelling-corrected) question becomes weighted concepts (what the cited
-sentences must cover), retrieval weights, and needs (a kind of specific it asks for: a sum of
-money, a date, a score, a count, or a personal prediction that no corpus can make).
+sentences must cover), retrieval weights, and needs (a kind of specific it asks for, see `needs`).
 
 A concept's weight is how distinctive its word is (its idf, or its most common synonym's); a
 synonym phrase the question uses counts as one concept; question words ("where") stand for the
@@ -18,6 +17,7 @@ from math import fsum
 from ..budget import check_budget
 from ..english import english_rarity, english_words
 from .context import Context
+from .needs import Need, find_needs
 
 
 @dataclass(frozen=True)
@@ -53,31 +53,6 @@ class Concept:
 
 
 @dataclass(frozen=True)
-class Need:
-    """A kind of specific the question wants, which a sentence must visibly contain."""
-
-    kind: str  # personal | money | date | score | duration | count | judgement (which option is better)
-    phrase: str  # the user's words for it, used in the honest reply
-    evidence: re.Pattern[str] | None = None  # what a sentence must contain; None: nothing will do
-
-    @property
-    def settled_by_heading(self) -> bool:
-        """A passage whose heading asks "which is better?" is the corpus's verdict, even when the
-        verdict is "it depends"; a figure, date or sum must still be in the sentences."""
-        return self.kind == "judgement"
-
-    def met_by(self, sentence: str) -> bool:
-        """Does the sentence visibly hold what was asked for (a sum of money, a date, a figure)?"""
-        return self.evidence is not None and bool(self.evidence.search(sentence))
-
-
-# Which lexicon pattern shows that a sentence holds each kind of specific. Scores, GPAs and rates
-# are written in digits (not F-1, I-20); durations as "12 months", "two years"; counts as a number.
-_EVIDENCE = {"money": "money", "date": "date", "score": "figure", "duration": "counted", "count": "number",
-             "judgement": "judgement"}
-
-
-@dataclass(frozen=True)
 class QuestionAnalysis:
     concepts: tuple[Concept, ...]
     weights: dict[str, float]
@@ -91,31 +66,6 @@ class QuestionAnalysis:
     @property
     def total_weight(self) -> float:
         return fsum(c.weight for c in self.concepts)
-
-
-def find_needs(ctx: Context, text: str) -> tuple[Need, ...]:
-    """The first kind of specific the question asks for, if any."""
-    lexicon = ctx.lexicon
-    for rule in lexicon.needs:
-        match = rule.pattern.search(text)
-        if match:
-            evidence = _EVIDENCE.get(rule.kind)
-            need = Need(rule.kind, match.group(0), lexicon.pattern(evidence) if evidence else None)
-            if need.kind == "personal" and lexicon.pattern("improving").search(text):
-                return ()  # "how can I improve my chances?" asks for advice, which the guide gives
-            if need.kind == "money" and lexicon.pattern("paying_how").search(text) \
-                    and not lexicon.pattern("asks_sum").search(text):
-                continue  # "how do I pay the SEVIS fee?" asks for the steps, not the sum
-            return (need,)
-    return ()
-
-
-def asks_specific(ctx: Context, text: str) -> bool:
-    return any(rule.pattern.search(text) for rule in ctx.lexicon.needs)
-
-
-def describe_need(ctx: Context, need: Need) -> str:
-    return ctx.lexicon.describe_need(need.kind, need.phrase)
 
 
 def analyse_question(ctx: Context, text: str, drop_words: Iterable[str] = (),

@@ -13,7 +13,8 @@ from math import fsum
 from ..analysis import words
 from ..answering.citing import Block, Citation, Reply, Segment, citation_for, cite, cited, paragraph
 from ..answering.grounding import confidence_of, coverage
-from ..answering.question import QuestionAnalysis, analyse_question, describe_need, find_needs
+from ..answering.needs import describe_need, find_needs
+from ..answering.question import QuestionAnalysis, analyse_question
 from ..answering.selection import Candidate, select_sentences
 from ..budget import check_budget
 from .context import Dialogue

@@ -12,7 +12,8 @@ from ..analysis import words
 from ..answering.answerability import decide
 from ..answering.citing import Citation, Reply, citation_for, cited, paragraph
 from ..answering.grounding import coverage, grounded, needs_unmet
-from ..answering.question import Need, QuestionAnalysis, analyse_question, describe_need
+from ..answering.needs import Need, describe_need
+from ..answering.question import QuestionAnalysis, analyse_question
 from ..answering.selection import Candidate, arrange, heading_answer, ranked_sentences, select_sentences
 from ..corpus import Document
 from ..search import Scored

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from ..analysis import words
-from ..answering.question import asks_specific
+from ..answering.needs import asks_specific
 from ..answering.spelling import correct_spelling
 from ..budget import check_budget
 from .context import Dialogue
