@@ -98,6 +98,29 @@ def test_the_reply_id_mac_is_the_standard_hmac_over_blake2b() -> None:
         assert Hmac(key).digest(b"message") == hmac.new(key, b"message", hashlib.blake2b).digest()
 
 
+def test_a_reply_id_is_spelled_as_the_format_says_so_other_replicas_accept_it() -> None:
+    """Built here from the documented parts (version, turn, time, keyed BLAKE2b digest, HMAC),
+    so a faster signing path cannot change the format that replicas of other versions verify."""
+    import base64
+    import hashlib
+    import hmac
+
+    from guidebot.service.replyids import answer_digest, derive_key
+
+    secret = b"a secret shared by every replica"
+    ids = ReplyIds(secret)
+    question, answer = "where is CMU? \u00e9", "Pittsburgh. [1]"
+    reply_id, turn_id = ids.issue(question, answer, now=1_000_000.7)
+    turn = bytes.fromhex(turn_id)
+    text = hashlib.blake2b(turn + answer_digest(answer) + question.encode(), key=derive_key(secret, "reply-text"),
+                           digest_size=8).digest()
+    body = b"\x01" + turn + (1_000_000).to_bytes(4, "big") + text
+    mac = hmac.new(derive_key(secret, "reply-id"), body, hashlib.blake2b).digest()[:12]
+    assert reply_id == base64.urlsafe_b64encode(body + mac).decode().rstrip("=")
+    signed, raw_turn = ids.sign(question, answer_digest(answer), 1_000_000.7)
+    assert raw_turn.hex() != turn_id and len(signed) == 50 and ids.verify(signed.decode(), now=1_000_000)
+
+
 def test_a_tampered_or_expired_reply_id_is_refused() -> None:
     ids = ReplyIds(b"secret")
     reply_id, _ = ids.issue("q", "a", now=1_000_000)

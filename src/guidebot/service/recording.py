@@ -55,8 +55,8 @@ class TurnFacts:
     scrubbed_answer: str | None = None  # scrub(answer), made by the writer thread the first time it is kept
 
 
-# What the chat path queues per turn: (turn id, time, message, facts, index version, seconds taken).
-QueuedTurn = tuple[str, float, str, TurnFacts, str, float]
+# What the chat path queues per turn: (turn id as bytes, time, message, facts, index version, seconds taken).
+QueuedTurn = tuple[bytes, float, str, TurnFacts, str, float]
 
 
 class Recorder:
@@ -116,9 +116,9 @@ class Recorder:
             facts = self._facts_from_payload(bot, payload, kind)
             self._keep(payload, facts)
         now = time.time()
-        reply_id, turn_id = self.ids.issue(message, facts.answer, now, facts.answer_hash)
-        self.writer.put((turn_id, now, message, facts, bot.version, time.perf_counter() - started))
-        return b"".join((payload[:-1], b',"reply_id":"', reply_id.encode("ascii"), b'"}'))
+        reply_id, turn = self.ids.sign(message, facts.answer_hash, now)
+        self.writer.put((turn, now, message, facts, bot.version, time.perf_counter() - started))
+        return b"".join((payload[:-1], b',"reply_id":"', reply_id, b'"}'))
 
     def put(self, event: Event) -> bool:
         return self.writer.put(event) if self.writer is not None else False
@@ -142,7 +142,7 @@ class Recorder:
         """The event recorded for a queued turn (run by the writer thread; events pass as they are)."""
         if not isinstance(item, tuple):
             return item
-        turn_id, now, message, facts, version, seconds = item
+        turn, now, message, facts, version, seconds = item
         keep = keeps_question(self.store_questions, facts.answered, facts.kind)
         user_words = self.store_questions != "none"
         corrections = as_typed(message, facts.fixed) if facts.fixed else ()
@@ -153,7 +153,7 @@ class Recorder:
             answer = facts.scrubbed_answer
             if answer is None:
                 answer = facts.scrubbed_answer = scrub(facts.answer)
-        return TurnEvent(turn_id, now, facts.kind, facts.answered, facts.confidence, version,
+        return TurnEvent(turn.hex(), now, facts.kind, facts.answered, facts.confidence, version,
                          round(seconds * 1000, 3), facts.citations, corrections, facts.reason,
                          facts.subject if user_words else facts.focus_subject, facts.need,
                          scrub(message) if keep else None, answer)
