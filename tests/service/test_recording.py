@@ -220,3 +220,24 @@ def test_with_recording_off_replies_have_no_id_and_feedback_does_not_exist(recor
         assert "reply_id" not in chat(client, "where is CMU?")
         assert client.get("/api/health").json()["recording"] is None
         assert client.post("/api/feedback", json={"reply_id": "A" * 50, "rating": "up"}).status_code == 404
+
+
+def test_a_reply_given_for_different_messages_records_each_message_as_asked() -> None:
+    """What a turn keeps of its message is worked out once per reply and message (the writer
+    keeps it on the reply's facts): two messages that got the same reply each keep their own."""
+    from guidebot.service.recording import MESSAGES_KEPT, Recorder, TurnFacts
+
+    facts = TurnFacts(kind="partial", answered=False, confidence=0.2, answer="I don't know the fee; call 555-123-4567.",
+                      citations=(), focus=("stanford",), reason="not_in_note", names=None, need="fee",
+                      fixed=("stanford",), subject="stanford", focus_subject="stanford", answer_hash=b"h" * 16)
+    recorder = Recorder(None, None, "all", 90)
+    asked = ["what is the fee at standford? mail me at a@b.org", "fee at stanfrod, call 555-987-6543"]
+    for _ in range(2):
+        first, second = (recorder.turn_event((b"\x00" * 12, 1.0, message, facts, "v1", 0.001)) for message in asked)
+        assert first.question == "what is the fee at standford? mail me at [email]"
+        assert second.question == "fee at stanfrod, call [phone]"
+        assert first.corrections == (("standford", "stanford"),) and second.corrections == (("stanfrod", "stanford"),)
+        assert first.answer == second.answer == "I don't know the fee; call [phone]."
+    for n in range(MESSAGES_KEPT * 2):
+        recorder.turn_event((b"\x00" * 12, 1.0, f"fee {n}", facts, "v1", 0.001))
+    assert len(facts.kept) <= MESSAGES_KEPT

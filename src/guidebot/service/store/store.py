@@ -61,8 +61,9 @@ class Store:
         The writer thread shares the GIL (and, on a small machine, the CPUs) with the chat path,
         so rows go to the driver as plain tuples (no per-row work in SQLAlchemy), 50 rows per
         INSERT statement (the driver releases the GIL once per statement, and each time must win
-        it back from the busy event loop: a row per statement made chat 20-40% slower), and
-        citations are counted here, one upserted row per day and section, not inserted one by one."""
+        it back from the busy event loop: a row per statement made chat 20-40% slower), with a
+        turn's NULLs written into the SQL rather than bound (`_by_shape`), and citations are
+        counted here, one upserted row per day and section, not inserted one by one."""
         turn_rows, feedback_rows = [], []
         same_citations: Counter[tuple[str, int]] = Counter()  # a reply's citations tuple recurs with it
         cited_by_id: dict[int, tuple[Cited, ...]] = {}
