@@ -7,7 +7,8 @@ distinct realistic questions of bench/questions.py (each answer computed). Repor
 p99 and the server's CPU time per request (all its threads, from /proc: what recording costs the
 server itself, apart from the load generator that shares this machine's CPUs) per server, the
 on/off ratios (target: throughput within 5%), and checks afterwards that every recorded turn
-reached the database.
+reached the database. The CPU is also given for the event loop's thread alone (the main thread:
+what serves a cached reply); the rest is the lane threads (computed answers) and the writer.
 
     .venv/bin/python -m bench.recording              # 32 connections, 6 rounds of 2 x 5 s per mix
     .venv/bin/python -m bench.recording --quick      # 8 connections, 2 rounds of 1 s
@@ -33,9 +34,10 @@ ROOT = Path(__file__).resolve().parents[1]
 TARGET = 0.95
 
 
-def cpu_seconds(pid: int) -> float:
-    """User and system CPU time of a process, all its threads (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+def cpu_seconds(pid: int, tid: int | None = None) -> float:
+    """User and system CPU time of a process, all its threads (Linux /proc), or of one of its threads."""
+    path = f"/proc/{pid}/stat" if tid is None else f"/proc/{pid}/task/{tid}/stat"
+    fields = Path(path).read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
@@ -55,9 +57,10 @@ def run(connections: int, seconds: float, rounds: int, workdir: Path) -> dict[st
         for _ in range(rounds):
             for mix, payloads in mixes.items():
                 for name, base, pid in (("on", on, on_pid), ("off", off, off_pid)):
-                    before = cpu_seconds(pid)
+                    before, loop_before = cpu_seconds(pid), cpu_seconds(pid, pid)
                     cell = load(base, "/api/chat", connections, seconds, workdir, payloads)
                     cell["cpu_us"] = (cpu_seconds(pid) - before) * 1e6 / max(cell["requests"], 1)
+                    cell["loop_us"] = (cpu_seconds(pid, pid) - loop_before) * 1e6 / max(cell["requests"], 1)
                     cells.setdefault((mix, name), []).append(cell)
         health = httpx.get(on + "/api/health", timeout=10).json()["recording"]
         deadline = time.monotonic() + 30
@@ -73,6 +76,7 @@ def run(connections: int, seconds: float, rounds: int, workdir: Path) -> dict[st
             summary[name] = {"rps": round(statistics.median(r["rps"] for r in runs), 1),
                              "p99_ms": round(statistics.median(r["p99_ms"] for r in runs), 2),
                              "cpu_us": round(statistics.median(r["cpu_us"] for r in runs), 1),
+                             "loop_us": round(statistics.median(r["loop_us"] for r in runs), 1),
                              "non2xx": sum(r["non2xx"] for r in runs), "requests": sum(r["requests"] for r in runs)}
         summary["throughput_ratio"] = round(summary["on"]["rps"] / summary["off"]["rps"], 3)
         summary["p99_ratio"] = round(summary["on"]["p99_ms"] / summary["off"]["p99_ms"], 3)
@@ -94,8 +98,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     print(f"{time.strftime('%Y-%m-%d')} · {platform.node()} · {platform.processor() or platform.machine()} · "
           f"{results['generator']}, {connections} connections, {rounds} rounds x {seconds:g} s per cell\n")
-    print("| mix | recording | requests/s | p99 | server CPU per request | non-2xx |\n"
-          "| --- | --- | --- | --- | --- | --- |")
+    print("| mix | recording | requests/s | p99 | server CPU per request | of it the event loop's thread | non-2xx |\n"
+          "| --- | --- | --- | --- | --- | --- | --- |")
     ok = True
     for mix in ("chat mix", "distinct"):
         summary = results[mix]
@@ -103,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
         for name in ("on", "off"):
             cell = summary[name]
             print(f"| {mix} | {name} | {cell['rps']:,.0f} | {cell['p99_ms']:.1f} ms | {cell['cpu_us']:.0f} µs | "
-                  f"{cell['non2xx']} |")
+                  f"{cell['loop_us']:.0f} µs | {cell['non2xx']} |")
         ok = ok and summary["throughput_ratio"] >= TARGET
     for mix in ("chat mix", "distinct"):
         summary = results[mix]

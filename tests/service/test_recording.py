@@ -98,6 +98,29 @@ def test_the_reply_id_mac_is_the_standard_hmac_over_blake2b() -> None:
         assert Hmac(key).digest(b"message") == hmac.new(key, b"message", hashlib.blake2b).digest()
 
 
+def test_a_reply_id_is_spelled_as_the_format_says_so_other_replicas_accept_it() -> None:
+    """Built here from the documented parts (version, turn, time, keyed BLAKE2b digest, HMAC),
+    so a faster signing path cannot change the format that replicas of other versions verify."""
+    import base64
+    import hashlib
+    import hmac
+
+    from guidebot.service.replyids import answer_digest, derive_key
+
+    secret = b"a secret shared by every replica"
+    ids = ReplyIds(secret)
+    question, answer = "where is CMU? \u00e9", "Pittsburgh. [1]"
+    reply_id, turn_id = ids.issue(question, answer, now=1_000_000.7)
+    turn = bytes.fromhex(turn_id)
+    text = hashlib.blake2b(turn + answer_digest(answer) + question.encode(), key=derive_key(secret, "reply-text"),
+                           digest_size=8).digest()
+    body = b"\x01" + turn + (1_000_000).to_bytes(4, "big") + text
+    mac = hmac.new(derive_key(secret, "reply-id"), body, hashlib.blake2b).digest()[:12]
+    assert reply_id == base64.urlsafe_b64encode(body + mac).decode().rstrip("=")
+    signed, raw_turn = ids.sign(question, answer_digest(answer), 1_000_000.7)
+    assert raw_turn.hex() != turn_id and len(signed) == 50 and ids.verify(signed.decode(), now=1_000_000)
+
+
 def test_a_tampered_or_expired_reply_id_is_refused() -> None:
     ids = ReplyIds(b"secret")
     reply_id, _ = ids.issue("q", "a", now=1_000_000)
@@ -197,3 +220,24 @@ def test_with_recording_off_replies_have_no_id_and_feedback_does_not_exist(recor
         assert "reply_id" not in chat(client, "where is CMU?")
         assert client.get("/api/health").json()["recording"] is None
         assert client.post("/api/feedback", json={"reply_id": "A" * 50, "rating": "up"}).status_code == 404
+
+
+def test_a_reply_given_for_different_messages_records_each_message_as_asked() -> None:
+    """What a turn keeps of its message is worked out once per reply and message (the writer
+    keeps it on the reply's facts): two messages that got the same reply each keep their own."""
+    from guidebot.service.recording import MESSAGES_KEPT, Recorder, TurnFacts
+
+    facts = TurnFacts(kind="partial", answered=False, confidence=0.2, answer="I don't know the fee; call 555-123-4567.",
+                      citations=(), focus=("stanford",), reason="not_in_note", names=None, need="fee",
+                      fixed=("stanford",), subject="stanford", focus_subject="stanford", answer_hash=b"h" * 16)
+    recorder = Recorder(None, None, "all", 90)
+    asked = ["what is the fee at standford? mail me at a@b.org", "fee at stanfrod, call 555-987-6543"]
+    for _ in range(2):
+        first, second = (recorder.turn_event((b"\x00" * 12, 1.0, message, facts, "v1", 0.001)) for message in asked)
+        assert first.question == "what is the fee at standford? mail me at [email]"
+        assert second.question == "fee at stanfrod, call [phone]"
+        assert first.corrections == (("standford", "stanford"),) and second.corrections == (("stanfrod", "stanford"),)
+        assert first.answer == second.answer == "I don't know the fee; call [phone]."
+    for n in range(MESSAGES_KEPT * 2):
+        recorder.turn_event((b"\x00" * 12, 1.0, f"fee {n}", facts, "v1", 0.001))
+    assert len(facts.kept) <= MESSAGES_KEPT

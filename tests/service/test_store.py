@@ -75,6 +75,41 @@ def test_a_batch_is_written_with_its_citations_and_feedback(store: Store) -> Non
                                                 "t2": []}
 
 
+def test_every_mix_of_null_fields_and_batch_size_reads_back_as_written(store: Store) -> None:
+    """Turn rows go to the database grouped by which fields are NULL (written as literals) and
+    in statements of 50, 32, ..., 1 rows: whatever the mix, each row is the event it came from."""
+    import itertools
+
+    from guidebot.service.store.store import TURN_COLUMNS
+
+    optional = {"corrections": ((None, "stanford"),), "reason": "not_found", "subject": "cmu", "need": "tuition",
+                "question": "what is the fee? \u00e9", "answer": "I don't know.",
+                "citations": (Cited("cmu", "Location", "cmu-1"),)}
+    shapes = [dict(zip(optional, chosen, strict=True)) for chosen in
+              itertools.product(*[(value, None if name != "citations" else ()) for name, value in optional.items()])]
+    shapes = [{k: v for k, v in shape.items() if v is not None} for shape in shapes]
+    events, n = [], 0
+    for size in (0, 1, 49, 50, 51, 83, 131):
+        batch = []
+        for i in range(size):
+            fields = shapes[(i * 7 + size) % len(shapes)]
+            batch.append(turn(f"s{n:06d}", ts=1_000_000.0 + n, answered=bool(i % 2), **fields))
+            n += 1
+        store.write(batch)
+        events += batch
+    assert store.count("turns") == len(events) == 365
+    for e in events:
+        row = store.turn(e.turn_id)
+        assert row is not None and set(row) == set(TURN_COLUMNS)
+        assert (row["ts"], row["kind"], row["answered"], row["confidence"], row["latency_ms"]) == \
+            (e.ts, e.kind, e.answered, e.confidence, e.latency_ms)
+        assert (row["reason"], row["subject"], row["need"], row["question"], row["answer"]) == \
+            (e.reason, e.subject, e.need, e.question, e.answer)
+        assert row["corrections"] == ('[[null,"stanford"]]' if e.corrections else None)
+        assert row["citations"] == ('[{"doc_id":"cmu","section":"Location","chunk_id":"cmu-1"}]'
+                                    if e.citations else None)
+
+
 def test_citations_are_counted_per_day_and_section_across_batches(store: Store) -> None:
     now = time.time()
     two = (Cited("cmu", "Location", "cmu-1"), Cited("cmu", None, "cmu-0"))

@@ -5,8 +5,9 @@ The chat route calls `learn(payload, reply)` when it computes a reply and `respo
 every reply it sends; `respond` signs a new reply id, queues a small tuple (`QueuedTurn`: the
 turn id, time, message, the reply's facts, index version, latency) for the background writer
 (store/writer.py) and returns the payload with the id added. The writer thread turns each tuple
-into a `TurnEvent` (`turn_event`: what to keep of the question, scrubbing, corrections) just
-before writing it, so the chat path does no more per turn than signing and appending. Nothing
+into a `TurnEvent` (`turn_event`: what to keep of the question, scrubbing, corrections, worked
+out once per reply and message and kept on the reply's facts) just before writing it, so the
+chat path does no more per turn than signing and appending. Nothing
 here waits for the database. Which question text is kept follows GUIDEBOT_STORE_QUESTIONS
 (privacy.py); what the reply says about itself (why it did not answer, the corrections) is read by reasons.py.
 `Recorder.disabled()` (GUIDEBOT_DATABASE_URL=none) sends replies as they are.
@@ -17,7 +18,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import OrderedDict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import orjson
@@ -32,6 +33,11 @@ from .store.writer import EventWriter
 
 log = logging.getLogger("guidebot.recording")
 FACTS_KEPT = 4096  # distinct replies whose facts are kept (the reply cache holds 2048 per index)
+
+
+# What a turn keeps of the student's words: (corrections, question, answer, subject).
+Kept = tuple[tuple[tuple[str | None, str], ...], str | None, str | None, str | None]
+MESSAGES_KEPT = 32  # per reply: a cached reply is mostly given for the same few messages
 
 
 @dataclass(slots=True)
@@ -53,10 +59,12 @@ class TurnFacts:
     focus_subject: str | None  # the documents in focus only: what GUIDEBOT_STORE_QUESTIONS=none keeps
     answer_hash: bytes  # for the reply id's digest of question and answer
     scrubbed_answer: str | None = None  # scrub(answer), made by the writer thread the first time it is kept
+    # What the writer thread kept of each message this reply was given for (see `Recorder.turn_event`).
+    kept: dict[str, Kept] = field(default_factory=dict)
 
 
-# What the chat path queues per turn: (turn id, time, message, facts, index version, seconds taken).
-QueuedTurn = tuple[str, float, str, TurnFacts, str, float]
+# What the chat path queues per turn: (turn id as bytes, time, message, facts, index version, seconds taken).
+QueuedTurn = tuple[bytes, float, str, TurnFacts, str, float]
 
 
 class Recorder:
@@ -116,9 +124,9 @@ class Recorder:
             facts = self._facts_from_payload(bot, payload, kind)
             self._keep(payload, facts)
         now = time.time()
-        reply_id, turn_id = self.ids.issue(message, facts.answer, now, facts.answer_hash)
-        self.writer.put((turn_id, now, message, facts, bot.version, time.perf_counter() - started))
-        return b"".join((payload[:-1], b',"reply_id":"', reply_id.encode("ascii"), b'"}'))
+        reply_id, turn = self.ids.sign(message, facts.answer_hash, now)
+        self.writer.put((turn, now, message, facts, bot.version, time.perf_counter() - started))
+        return b"".join((payload[:-1], b',"reply_id":"', reply_id, b'"}'))
 
     def put(self, event: Event) -> bool:
         return self.writer.put(event) if self.writer is not None else False
@@ -142,7 +150,19 @@ class Recorder:
         """The event recorded for a queued turn (run by the writer thread; events pass as they are)."""
         if not isinstance(item, tuple):
             return item
-        turn_id, now, message, facts, version, seconds = item
+        turn, now, message, facts, version, seconds = item
+        kept = facts.kept.get(message)
+        if kept is None:  # a reply served from the cache comes again and again with the same message
+            if len(facts.kept) >= MESSAGES_KEPT:
+                facts.kept.clear()
+            kept = facts.kept[message] = self._kept(message, facts)
+        corrections, question, answer, subject = kept
+        return TurnEvent(turn.hex(), now, facts.kind, facts.answered, facts.confidence, version,
+                         round(seconds * 1000, 3), facts.citations, corrections, facts.reason, subject, facts.need,
+                         question, answer)
+
+    def _kept(self, message: str, facts: TurnFacts) -> Kept:
+        """What of a message (and of the reply given for it) a turn keeps, under GUIDEBOT_STORE_QUESTIONS."""
         keep = keeps_question(self.store_questions, facts.answered, facts.kind)
         user_words = self.store_questions != "none"
         corrections = as_typed(message, facts.fixed) if facts.fixed else ()
@@ -153,10 +173,8 @@ class Recorder:
             answer = facts.scrubbed_answer
             if answer is None:
                 answer = facts.scrubbed_answer = scrub(facts.answer)
-        return TurnEvent(turn_id, now, facts.kind, facts.answered, facts.confidence, version,
-                         round(seconds * 1000, 3), facts.citations, corrections, facts.reason,
-                         facts.subject if user_words else facts.focus_subject, facts.need,
-                         scrub(message) if keep else None, answer)
+        return (corrections, scrub(message) if keep else None, answer,
+                facts.subject if user_words else facts.focus_subject)
 
     def _keep(self, payload: bytes, facts: TurnFacts) -> None:
         self._facts[payload] = facts

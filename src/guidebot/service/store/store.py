@@ -6,9 +6,10 @@ background writer (writer.py) calls `write`, the report (service/report.py) call
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, compress
+from operator import itemgetter
 from typing import Any
 
 import orjson
@@ -36,6 +37,12 @@ class Store:
         self.engine: Engine = open_engine(url)
         self.backend = self.engine.dialect.name  # sqlite | postgresql
         mark = "?" if self.engine.dialect.paramstyle == "qmark" else "%s"
+        self._mark = mark
+        # SQLite's driver binds True and None through its adapter look-up (~0.8 us each, with
+        # the GIL held, against 0.05 us for an int): `answered` goes to it as the 0/1 it stores
+        # anyway, and NULLs as literals in the SQL (below); PostgreSQL's booleans stay booleans.
+        self._answered = int if self.backend == "sqlite" else bool
+        self._turn_shapes: dict[tuple[bool, ...], tuple[Callable[[tuple[Any, ...]], tuple[Any, ...]] | None, str]] = {}
         self._inserts = {name: (f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ",
                                 f"({', '.join([mark] * len(columns))})", len(columns), tail)
                          for name, table, columns, tail in (
@@ -54,8 +61,9 @@ class Store:
         The writer thread shares the GIL (and, on a small machine, the CPUs) with the chat path,
         so rows go to the driver as plain tuples (no per-row work in SQLAlchemy), 50 rows per
         INSERT statement (the driver releases the GIL once per statement, and each time must win
-        it back from the busy event loop: a row per statement made chat 20-40% slower), and
-        citations are counted here, one upserted row per day and section, not inserted one by one."""
+        it back from the busy event loop: a row per statement made chat 20-40% slower), with a
+        turn's NULLs written into the SQL rather than bound (`_by_shape`), and citations are
+        counted here, one upserted row per day and section, not inserted one by one."""
         turn_rows, feedback_rows = [], []
         same_citations: Counter[tuple[str, int]] = Counter()  # a reply's citations tuple recurs with it
         cited_by_id: dict[int, tuple[Cited, ...]] = {}
@@ -71,7 +79,7 @@ class Store:
                         cited_by_id[key] = e.citations
                         cited_json[key] = orjson.dumps(e.citations).decode()
                     cited = cited_json[key]
-                turn_rows.append(_turn_row(e, day, cited))
+                turn_rows.append(self._turn_row(e, day, cited))
             else:
                 feedback_rows.append((e.turn_id, e.ts, day, e.rating, e.comment, e.question, e.answer))
         counted: Counter[tuple[str, str, str]] = Counter()
@@ -80,22 +88,55 @@ class Store:
                 counted[(day, c.doc_id, c.section or "")] += n
         count_rows = [(*key, n) for key, n in sorted(counted.items())]  # sorted: the same lock order everywhere
         with self.engine.begin() as conn:
-            for name, rows in (("turns", turn_rows), ("feedback", feedback_rows), ("counts", count_rows)):
+            for one_row, rows in self._by_shape(turn_rows).items():
+                self._insert(conn, "turns", rows, one_row)
+            for name, rows in (("feedback", feedback_rows), ("counts", count_rows)):
                 if rows:
                     self._insert(conn, name, rows)
 
-    def _insert(self, conn: Any, name: str, rows: list[tuple[Any, ...]]) -> None:
-        """Rows as multi-row INSERTs of ROWS_PER_STATEMENT rows (the same SQL text each time, so
-        the driver's statement cache saves parsing it), sent as one executemany, then the rest."""
-        head, one_row, _width, tail = self._inserts[name]
+    def _turn_row(self, e: TurnEvent, day: str, citations: str | None) -> tuple[Any, ...]:
+        return (e.turn_id, e.ts, day, e.kind, self._answered(e.answered), e.confidence, e.index_version,
+                e.latency_ms, orjson.dumps(e.corrections).decode() if e.corrections else None, e.reason, e.subject,
+                e.need, e.question, e.answer, citations)
+
+    def _by_shape(self, rows: list[tuple[Any, ...]]) -> dict[str, list[tuple[Any, ...]]]:
+        """Turn rows grouped by which of their nullable columns are NULL, each group with the
+        placeholders of one row (NULL written in the SQL where the value is None) and its rows
+        without those values. Turns have no order (their key is the turn id): grouping them
+        changes nothing stored. A batch of replies has a few such shapes, so a few SQL texts."""
+        groups: dict[str, list[tuple[Any, ...]]] = {}
+        shapes = self._turn_shapes
+        for row in rows:
+            corrections, reason, subject, need, question, answer, citations = _nullable(row)
+            key = (corrections is None, reason is None, subject is None, need is None, question is None,
+                   answer is None, citations is None)  # spelled out: 4x cheaper than a generator
+            shape = shapes.get(key)
+            if shape is None:
+                keep = (True,) * TURN_NULLABLE_FROM + tuple(not null for null in key)
+                one_row = "(" + ", ".join(self._mark if k else "NULL" for k in keep) + ")"
+                shape = shapes[key] = (itemgetter(*compress(range(len(keep)), keep)) if any(key) else None, one_row)
+            values, one_row = shape
+            groups.setdefault(one_row, []).append(row if values is None else values(row))
+        return groups
+
+    def _insert(self, conn: Any, name: str, rows: list[tuple[Any, ...]], one_row: str | None = None) -> None:
+        """Rows as multi-row INSERTs of ROWS_PER_STATEMENT rows, sent as one executemany, then the
+        rest in statements of 32, 16, ..., 1 rows: always the same few SQL texts, so the driver's
+        statement cache saves parsing them (a text per remainder size was parsed anew each batch)."""
+        head, default_row, _width, tail = self._inserts[name]
+        one_row = one_row or default_row
         whole = len(rows) - len(rows) % ROWS_PER_STATEMENT
         if whole:
             sql = head + ", ".join([one_row] * ROWS_PER_STATEMENT) + tail
             conn.exec_driver_sql(sql, [tuple(chain.from_iterable(rows[i:i + ROWS_PER_STATEMENT]))
                                        for i in range(0, whole, ROWS_PER_STATEMENT)])
-        if whole < len(rows):
-            rest = rows[whole:]
-            conn.exec_driver_sql(head + ", ".join([one_row] * len(rest)) + tail, tuple(chain.from_iterable(rest)))
+        start, size = whole, LARGEST_REMAINDER
+        while start < len(rows):
+            while size > len(rows) - start:
+                size //= 2
+            conn.exec_driver_sql(head + ", ".join([one_row] * size) + tail,
+                                 tuple(chain.from_iterable(rows[start:start + size])))
+            start += size
 
     def purge(self, before_ts: float) -> Purged:
         """Delete everything recorded before `before_ts` (seconds since the epoch); citation
@@ -183,6 +224,7 @@ class Store:
 
 
 ROWS_PER_STATEMENT = 50  # x 15 columns: far under SQLite's 32766 parameters and PostgreSQL's 65535
+LARGEST_REMAINDER = 32  # what is left under ROWS_PER_STATEMENT goes in statements of 32, 16, 8, 4, 2, 1 rows
 TURN_COLUMNS = ("id", "ts", "day", "kind", "answered", "confidence", "index_version", "latency_ms", "corrections",
                 "reason", "subject", "need", "question", "answer", "citations")
 FEEDBACK_COLUMNS = ("turn_id", "ts", "day", "rating", "comment", "question", "answer")
@@ -191,7 +233,5 @@ COUNT_UPSERT = (" ON CONFLICT (day, doc_id, section) DO UPDATE SET citations = "
                 "guidebot_citation_counts.citations + excluded.citations")  # SQLite 3.24+, PostgreSQL 9.5+
 
 
-def _turn_row(e: TurnEvent, day: str, citations: str | None) -> tuple[Any, ...]:
-    return (e.turn_id, e.ts, day, e.kind, e.answered, e.confidence, e.index_version, e.latency_ms,
-            orjson.dumps(e.corrections).decode() if e.corrections else None, e.reason, e.subject, e.need,
-            e.question, e.answer, citations)
+TURN_NULLABLE_FROM = TURN_COLUMNS.index("corrections")  # this column and every one after it may be NULL
+_nullable = itemgetter(*range(TURN_NULLABLE_FROM, len(TURN_COLUMNS)))
