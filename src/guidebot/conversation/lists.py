@@ -18,8 +18,9 @@ from ..answering.question import QuestionAnalysis, analyse_question
 from ..answering.selection import Candidate, select_sentences
 from ..budget import check_budget
 from .context import Dialogue
+from .overview import answer_overview
 from .replies import join, partial
-from .single import answer_overview, answer_single
+from .single import answer_single
 from .turns import Resolved, has_subject
 
 

@@ -10,7 +10,7 @@ from math import fsum
 
 from ..analysis import words
 from ..answering.answerability import decide
-from ..answering.citing import Citation, Reply, citation_for, cited, paragraph
+from ..answering.citing import Reply, citation_for, cited, paragraph
 from ..answering.grounding import coverage, grounded, needs_unmet
 from ..answering.needs import Need, describe_need
 from ..answering.question import QuestionAnalysis, analyse_question
@@ -18,6 +18,7 @@ from ..answering.selection import Candidate, arrange, heading_answer, ranked_sen
 from ..corpus import Document
 from ..search import Scored
 from .context import Dialogue
+from .overview import answer_overview, document_named, document_part
 from .replies import abstain, clarify, compose, join, partial
 from .turns import Resolved, has_subject
 
@@ -139,10 +140,10 @@ def _answer_general(d: Dialogue, resolved: Resolved, question: str) -> Reply:
     analysis = analyse_question(d, question, drop_words=d.lexicon.filler, corrections=resolved.corrections)
     if not analysis.concepts:
         return clarify(d)
-    part = _document_part(d, resolved, question)
+    part = document_part(d, resolved, question)
     if part is not None:  # "what is the guide's conclusion?": that part of the document
         return part
-    named = _document_named(d, analysis)
+    named = document_named(d, analysis)
     if named is not None:  # "what is this guide about?": the document itself
         return answer_overview(d, resolved, [named])
     hits = general_first(d, d.searcher.top(analysis.weights, policy.general_candidates))[:policy.top_k_passages]
@@ -168,35 +169,6 @@ def _answer_general(d: Dialogue, resolved: Resolved, question: str) -> Reply:
             return compose(d, resolved, analysis, [closest], coverage(analysis, [closest], policy),
                            probability=decide(analysis, [closest], policy, in_focus=False).probability)
     return abstain(d, analysis, cover)
-
-
-def _document_part(d: Dialogue, resolved: Resolved, question: str) -> Reply | None:
-    """A document asked for by a part of it ("the guide's conclusion", "how does the guide
-    begin?"): when the rest of the question names one document, its closing or opening sentences."""
-    for part in ("closing", "opening"):
-        match = d.lexicon.pattern(f"document_{part}").search(question)
-        if match is None:
-            continue
-        kept = match.groupdict().get("keep") or ""  # "how does *the guide* end?"
-        rest = f"{question[:match.start()]} {kept} {question[match.end():]}"
-        analysis = analyse_question(d, rest, drop_words=d.lexicon.filler, corrections=resolved.corrections)
-        named = _document_named(d, analysis)
-        if named is not None:
-            return answer_overview(d, resolved, [named], closing=part == "closing")
-    return None
-
-
-def _document_named(d: Dialogue, analysis: QuestionAnalysis) -> Document | None:
-    """The one document whose title holds every word the question asks about, when that is all it
-    asks ("what is this guide about?", "tell me about the guide"): its opening answers."""
-    concepts = [c for c in analysis.concepts if not c.hint]
-    if not concepts or len(concepts) > 2 or analysis.needs or analysis.unknown_names:
-        return None
-    analyzer = d.searcher.analyzer
-    terms = {t for c in concepts for t in (*c.stems, *(t for alt in c.alternatives for t in alt))}
-    candidates = d.searcher.titled(terms)  # the documents with one of the words in their title
-    found = [doc for doc in candidates if all(c.covered_by(frozenset(analyzer.terms(doc.title))) for c in concepts)]
-    return found[0] if len(found) == 1 and found[0].kind != "program" else None
 
 
 def _closest_in_meaning(d: Dialogue, analysis: QuestionAnalysis, question: str, hits: Sequence[Scored],
@@ -254,47 +226,3 @@ def answer_need_only(d: Dialogue, resolved: Resolved, docs: Sequence[Document], 
     text = " ".join(f"{c.quote} [{c.id}]" for c in citations)
     return Reply(text, True, d.policy.need_only_confidence, tuple(citations), kind="answer", focus=resolved.focus,
                  blocks=(paragraph(*cited(citations)),))
-
-
-def answer_overview(d: Dialogue, resolved: Resolved, docs: Sequence[Document], closing: bool = False) -> Reply:
-    """A question that only names a university or topic ("tell me about CMU"): its note's opening
-    (or, `closing`, its last sentences: "what is the guide's conclusion?")."""
-    policy = d.policy
-    per_doc = policy.overview_sentences if len(docs) == 1 else policy.overview_sentences_each
-    parts: list[str] = []
-    citations: list[Citation] = []
-    for doc in docs[:policy.overview_documents]:
-        sentences = (_closing_sentences(d, doc.id, per_doc) if closing
-                     else _opening_sentences(d, doc.id, per_doc, skip_negative=len(docs) > 1))
-        for chunk_index, quote in sentences:
-            n = len(citations) + 1
-            citations.append(citation_for(d.searcher.chunks[chunk_index], quote, n))
-            parts.append(f"{quote} [{n}]")
-    if not citations:
-        return partial(d, resolved, docs, None, None)
-    return Reply(" ".join(parts), True, policy.overview_confidence, tuple(citations), kind="answer",
-                 focus=resolved.focus, blocks=(paragraph(*cited(citations)),))
-
-
-def _closing_sentences(d: Dialogue, doc_id: str, count: int) -> list[tuple[int, str]]:
-    """The document's last `count` sentences, in reading order (its closing paragraph)."""
-    found: list[tuple[int, str]] = []
-    for chunk_index in reversed(d.searcher.chunks_of(doc_id)):
-        for quote in reversed(d.searcher.chunks[chunk_index].sentence_texts()):
-            found.append((chunk_index, quote))
-            if len(found) >= count:
-                return found[::-1]
-    return found[::-1]
-
-
-def _opening_sentences(d: Dialogue, doc_id: str, count: int, skip_negative: bool) -> list[tuple[int, str]]:
-    negation = d.lexicon.pattern("overview_negation")
-    found: list[tuple[int, str]] = []
-    for chunk_index in d.searcher.chunks_of(doc_id):
-        for quote in d.searcher.chunks[chunk_index].sentence_texts():
-            if skip_negative and negation.search(quote):
-                continue
-            found.append((chunk_index, quote))
-            if len(found) >= count:
-                return found
-    return found
