@@ -221,6 +221,18 @@ def test_a_topic_notes_silence_is_filled_by_what_other_notes_say_of_that_topic(b
     assert all("F-1" in c.quote for c in reply.citations)
 
 
+def test_a_bare_negation_asks_nothing(bot: Guidebot) -> None:
+    """"Why not?" on its own: every sentence with "not" would have covered it."""
+    reply = bot.chat("Why not?")
+    assert not reply.answered and not reply.citations
+
+
+def test_in_general_is_framing_not_a_word_to_search(bot: Guidebot) -> None:
+    """"general" is in the GRE note's title; "in general, ..." only asks without a university."""
+    reply = bot.chat("in general, what are the admission requirements?")
+    assert reply.answered and reply.citations[0].doc_id == "guide"
+
+
 def test_a_list_besides_some_universities_lists_the_others(bot: Guidebot) -> None:
     reply = bot.chat("Which universities does the guide list besides CMU and MIT?")
     cited = [c.quote for c in reply.citations]

@@ -91,8 +91,8 @@ def analyse_question(ctx: Context, text: str, drop_words: Iterable[str] = (),
     unknown: list[str] = []
     for position, word in enumerate(content):
         check_budget()
-        if word in drop or position in in_phrase:
-            continue
+        if word in drop or position in in_phrase or word in lexicon.negation_words:
+            continue  # "not" is what negated questions and lists are read for, never a word to cover
         concept = _word_concept(ctx, word, written)
         if concept is None:
             continue

@@ -30,10 +30,16 @@ def answer_single(d: Dialogue, resolved: Resolved) -> Reply:
         return answer_overview(d, resolved, focus_docs)
     if focus_docs and resolved.tentative:
         reply = _answer_in_focus(d, resolved, focus_docs, question)
-        return reply if reply.answered else _answer_general(d, resolved, resolved.text)
+        return reply if reply.answered else _answer_general(d, resolved, _framed(d, resolved.text))
     if focus_docs:
         return _answer_in_focus(d, resolved, focus_docs, question)
-    return _answer_general(d, resolved, question)
+    return _answer_general(d, resolved, _framed(d, question))
+
+
+def _framed(d: Dialogue, question: str) -> str:
+    """Without "in general, ...": it lets go of the focus (turns), and "general" is no word to
+    search for (the "GRE General Test" answered "in general, what are the admission requirements?")."""
+    return " ".join(d.lexicon.pattern("in_general").sub(" ", question).split()) or question
 
 
 def _answer_in_focus(d: Dialogue, resolved: Resolved, focus_docs: list[Document], question: str) -> Reply:
