@@ -73,6 +73,17 @@ def test_and_what_about_a_topic_after_a_university_asks_about_it_there(bot: Guid
     assert not reply.answered and "University of Washington" in reply.text
 
 
+def test_an_elliptical_follow_up_of_a_list_is_another_list(bot: Guidebot) -> None:
+    history = history_of(bot, "Which universities are in the Midwest?")
+    resolved = resolve(bot.dialogue, "And in California?", history)
+    assert resolved.mode == "list"
+    reply = bot.chat("And in California?", history)
+    assert reply.kind == "list" and {c.doc_id for c in reply.citations} == {"berkeley", "caltech", "stanford", "ucsd"}
+    # Naming a university, or pointing at the one listed, is not another list.
+    assert resolve(bot.dialogue, "And Stanford?", history_of(bot, "Which universities are in California?")).mode \
+        != "list"
+
+
 def test_an_ordinal_refers_to_the_last_list_in_order(bot: Guidebot) -> None:
     history = history_of(bot, "Which universities are in California?")
     first = bot.chat("Which universities are in California?").citations[1].doc_id

@@ -89,12 +89,25 @@ def resolve_turn(d: Dialogue, message: str, previous: Resolved | None, last_answ
                        exclude=tuple(_quotes_in(last_answer)), corrections=corrections)
     is_list = is_list_question(d, text) and bool(lexicon.pattern("list").search(text)
                                                  or lexicon.pattern("guide_word").search(text))
+    if not is_list and previous is not None and previous.mode == "list":
+        text, is_list = _list_continued(d, text)
     referred = _refers_to_listing(d, text, listing, is_list, corrections)
     if referred is not None:
         return referred
     if lexicon.pattern("in_general").search(text):
         previous = None  # "in general, ..." lets go of the university in focus
     return _resolve_question(d, text, previous, corrections, is_list)
+
+
+def _list_continued(d: Dialogue, text: str) -> tuple[str, bool]:
+    """"And in California?" right after a list asks for another list: the same question's lead
+    ("which ones") with the new filter, unless it names an entity ("and Stanford?")."""
+    elliptical = d.lexicon.pattern("elliptical")
+    rest = elliptical.sub("", text).strip()
+    if not elliptical.match(text) or not rest or d.entities.find(text) or not has_subject(d, rest) \
+            or d.lexicon.pattern("pronoun").search(text):  # "so where would I apply *there*?": the one listed
+        return text, False
+    return f"{d.lexicon.list_follow_up} {rest}", True
 
 
 def _without_origin(d: Dialogue, text: str) -> str:
