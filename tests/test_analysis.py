@@ -42,6 +42,12 @@ def test_spelling_correction_is_close_and_frequency_ordered() -> None:
     assert speller.correct("cat") is None  # too short to correct safely
 
 
+def test_a_typo_keeps_its_first_letter_when_two_words_are_as_close() -> None:
+    """"tets" is one edit from "ets" and from "tests"; a typo rarely touches the first letter."""
+    speller = SpellingCorrector({"ets": 9, "tests": 1})
+    assert speller.correct("tets") == "tests"
+
+
 def test_contractions_become_their_words() -> None:
     assert words("Which ones don't? I'm sure they can't") == ["which", "ones", "do", "not", "i", "am", "sure",
                                                                 "they", "can", "not"]

@@ -254,8 +254,9 @@ class SpellingCorrector:
     """Maps an unknown query word to the closest known word when it is close enough.
 
     Close enough: one edit for words of 4–6 letters, two for longer ones; shorter words are never
-    corrected. Ties go to the more frequent word. Runs of three or more equal letters are squeezed
-    first ("sooo" → "soo"). A word with no close match is left alone, so gibberish stays unknown.
+    corrected. Ties go to a word with the same first letter, then to the more frequent word. Runs
+    of three or more equal letters are squeezed first ("sooo" → "soo"). A word with no close match
+    is left alone, so gibberish stays unknown.
     """
 
     def __init__(self, frequencies: Mapping[str, int], cache_bytes: int = 4 * 1024 * 1024) -> None:
@@ -290,5 +291,6 @@ class SpellingCorrector:
                                   score_cutoff=limit, limit=20)
         if not matches:
             return None
-        best = min(matches, key=lambda m: (m[1], -self._freq[m[0]], m[0]))
+        # Typos rarely touch a word's first letter: "tets" is "tests", not "ets".
+        best = min(matches, key=lambda m: (m[1], m[0][:1] != squeezed[:1], -self._freq[m[0]], m[0]))
         return best[0]
