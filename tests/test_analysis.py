@@ -48,6 +48,11 @@ def test_a_typo_keeps_its_first_letter_when_two_words_are_as_close() -> None:
     assert speller.correct("tets") == "tests"
 
 
+def test_two_letters_swapped_are_one_edit() -> None:
+    """The commonest typo: "onlien" for "online" (two edits by plain Levenshtein distance)."""
+    assert SpellingCorrector({"online": 3, "only": 9}).correct("onlien") == "online"
+
+
 def test_contractions_become_their_words() -> None:
     assert words("Which ones don't? I'm sure they can't") == ["which", "ones", "do", "not", "i", "am", "sure",
                                                                 "they", "can", "not"]

@@ -19,7 +19,7 @@ from typing import Any
 
 from nltk.stem.snowball import SnowballStemmer
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from . import datafiles
 from .budget import check_budget
@@ -253,7 +253,8 @@ class QueryExpander:
 class SpellingCorrector:
     """Maps an unknown query word to the closest known word when it is close enough.
 
-    Close enough: one edit for words of 4–6 letters, two for longer ones; shorter words are never
+    Close enough: one edit (a letter added, dropped, changed, or two swapped) for words of 4–6
+    letters, two for longer ones; shorter words are never
     corrected. Ties go to a word with the same first letter, then to the more frequent word. Runs
     of three or more equal letters are squeezed first ("sooo" → "soo"). A word with no close match
     is left alone, so gibberish stays unknown.
@@ -287,7 +288,7 @@ class SpellingCorrector:
         limit = 1 if len(squeezed) <= 6 else 2
         if len(squeezed) > self._longest + limit:
             return None  # longer than any known word can be with `limit` edits
-        matches = process.extract(squeezed, self._choices, scorer=Levenshtein.distance,
+        matches = process.extract(squeezed, self._choices, scorer=OSA.distance,
                                   score_cutoff=limit, limit=20)
         if not matches:
             return None
