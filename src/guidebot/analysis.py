@@ -254,10 +254,10 @@ class SpellingCorrector:
     """Maps an unknown query word to the closest known word when it is close enough.
 
     Close enough: one edit (a letter added, dropped, changed, or two swapped) for words of 4–6
-    letters, two for longer ones; shorter words are never
-    corrected. Ties go to a word with the same first letter, then to the more frequent word. Runs
-    of three or more equal letters are squeezed first ("sooo" → "soo"). A word with no close match
-    is left alone, so gibberish stays unknown.
+    letters, two for longer ones; shorter words are never corrected. Ties go to a word with the
+    same first letter, then to the more frequent word. Runs of three or more equal letters are
+    squeezed first ("sooo" → "soo"). A word with no close match is left alone, so gibberish stays
+    unknown.
     """
 
     def __init__(self, frequencies: Mapping[str, int], cache_bytes: int = 4 * 1024 * 1024) -> None:
