@@ -222,7 +222,14 @@ def _asked_for(ctx: Context, text: str, concepts: list[Concept]) -> Concept | No
 
 def _written_as_acronym(word: str, text: str) -> bool:
     """The user wrote the word with two capitals or more ("MSML", "MEng", "OMSCS"): a name."""
-    return any(sum(ch.isupper() for ch in token) >= 2 and token.casefold() == word for token in _written(text))
+    return word in _acronyms(text)
+
+
+@lru_cache(maxsize=16)
+def _acronyms(text: str) -> frozenset[str]:
+    """The words of a text written with two capitals or more, case-folded (once per text, not per word)."""
+    return frozenset(token.casefold() for token in _written(text)
+                     if not token.islower() and sum(ch.isupper() for ch in token) >= 2)
 
 
 def _looks_like_noise(word: str, text: str) -> bool:
