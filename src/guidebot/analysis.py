@@ -13,7 +13,7 @@ import re
 import sys
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -30,16 +30,28 @@ ANALYSIS_VERSION = "4"
 MAX_STEM_CACHE_BYTES = 48 * 1024 * 1024  # the stems of a 100,000-chunk vocabulary fit many times over
 MAX_STEMMED_WORD_CHARS = 40  # longer "words" (no English word is) are stemmed each time, never kept
 
+# Normalisation scans every character of the corpus at build time, and a regular expression that
+# starts with a letter class costs ~10 ns a character to scan for, one that starts with a literal
+# character under 1 ns. So each pass is either skipped when a substring that every match contains
+# is absent (str's `in` is faster still), or spelled to start with its rarest literal character,
+# its context before that character checked by a lookbehind (the same matches, the same text).
 _DOTTED_ACRONYM = re.compile(r"\b[A-Za-z]{1,2}\.(?:[A-Za-z]{1,2}\.)+(?![A-Za-z])")
-_LETTER_DASH_DIGIT = re.compile(r"\b([A-Za-z])-(\d)")
-_COUNTRY_US = re.compile(r"\bU\.?S\.?(?:A\.?)?(?![A-Za-z])")
-_POSSESSIVE = re.compile(r"['’]s\b")
+_DOTTED_HINT = re.compile(r"\.[A-Za-z]{1,2}\.")  # in every match of _DOTTED_ACRONYM
+# \b([A-Za-z])-(\d) → \1\2: the dash of a letter standing alone (no word character before it) before a digit
+_LETTER_DASH_DIGIT = re.compile(r"-(?<=(?<!\w)[A-Za-z]-)(?=\d)")
+_COUNTRY_US = re.compile(r"\bU\.?S\.?(?:A\.?)?(?![A-Za-z])")  # every match holds "US" or "U.S"
+_POSSESSIVE = re.compile(r"['’]s\b")  # every match holds "'s" or "’s"
 # Contractions become their words, so "doesn't" is "does not" (not a content word "doesn").
 _IRREGULAR_NOT = re.compile(r"\b(can|won|shan)['’]t\b", re.IGNORECASE)
 _NOT = re.compile(r"n['’]t\b", re.IGNORECASE)
-_CONTRACTED = re.compile(r"(?<=\w)['’](re|ve|ll|m|d)\b", re.IGNORECASE)
+_APOSTROPHE_T = ("'t", "'T", "’t", "’T")  # one is in every match of _IRREGULAR_NOT and _NOT
+# (?<=\w)['’](re|ve|ll|m|d)\b, starting at the apostrophe
+_CONTRACTED = re.compile(r"['’](?<=\w['’])(re|ve|ll|m|d)\b", re.IGNORECASE)
 _EXPANDED = {"re": " are", "ve": " have", "ll": " will", "m": " am", "d": " would"}
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
+# On ASCII text `[^\W_]+` is a run of letters and digits: every other character becomes a space and
+# str.split() cuts there (2× faster than findall, which matches one run at a time).
+_ASCII_NON_WORD_TO_SPACE = str.maketrans({chr(c): chr(c) if chr(c).isalnum() else " " for c in range(128)})
 _REPEATS = re.compile(r"(.)\1{2,}")
 
 
@@ -70,15 +82,20 @@ def _normalize(text: str) -> str:
     ascii_only = text.isascii()  # ASCII is already NFKC and NFKD and has no accents: skip both passes
     if not ascii_only:
         text = unicodedata.normalize("NFKC", text)
-    text = _COUNTRY_US.sub(" usa ", text)
-    text = _DOTTED_ACRONYM.sub(lambda m: m.group(0).replace(".", ""), text)
-    text = _LETTER_DASH_DIGIT.sub(r"\1\2", text)
+    if "US" in text or "U.S" in text:
+        text = _COUNTRY_US.sub(" usa ", text)
+    if _DOTTED_HINT.search(text):
+        text = _DOTTED_ACRONYM.sub(lambda m: m.group(0).replace(".", ""), text)
+    if "-" in text:
+        text = _LETTER_DASH_DIGIT.sub("", text)
     if "'" in text or "’" in text:
-        text = _IRREGULAR_NOT.sub(lambda m: {"can": "can not", "won": "will not", "shan": "shall not"}[
-            m.group(1).lower()], text)
-        text = _NOT.sub(" not", text)
+        if any(pair in text for pair in _APOSTROPHE_T):
+            text = _IRREGULAR_NOT.sub(lambda m: {"can": "can not", "won": "will not", "shan": "shall not"}[
+                m.group(1).lower()], text)
+            text = _NOT.sub(" not", text)
         text = _CONTRACTED.sub(lambda m: _EXPANDED[m.group(1).lower()], text)
-        text = _POSSESSIVE.sub("", text)
+        if "'s" in text or "’s" in text:
+            text = _POSSESSIVE.sub("", text)
     if ascii_only:
         return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
@@ -88,18 +105,32 @@ def _normalize(text: str) -> str:
 def words(text: str) -> list[str]:
     """Lowercase word tokens of `text`, stopwords included."""
     check_budget()  # a check point of every request's many passes over its text
-    return _WORD.findall(normalize(text))
+    return _tokens(normalize(text))
+
+
+def text_words(text: str) -> list[str]:
+    """`words(text)` for a text seen once (a chunk being indexed): not memoised, since keeping every
+    chunk's normalised text in the memo costs more than it could ever save, and no budget check."""
+    return _tokens(_normalize(text))
+
+
+def _tokens(normalized: str) -> list[str]:
+    if normalized.isascii():
+        return normalized.translate(_ASCII_NON_WORD_TO_SPACE).split()
+    return _WORD.findall(normalized)
 
 
 @dataclass
 class Analyzer:
-    """Turns text into index terms. One instance per process; the stem cache grows with the
-    vocabulary, up to MAX_STEM_CACHE_BYTES (then it starts again from the exceptions)."""
+    """Turns text into index terms. One instance per process; the stem cache and the term of each
+    word seen (`_terms`: its stem, or "" for a word that is no term) grow with the vocabulary, up to
+    MAX_STEM_CACHE_BYTES together (then both start again, the stems from the exceptions)."""
 
     stop: frozenset[str]
     _stems: dict[str, str]
     _stemmer: SnowballStemmer
     _stem_bytes: int = 0
+    _terms: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def create(cls) -> Analyzer:
@@ -112,11 +143,15 @@ class Analyzer:
             cached = self._stemmer.stem(word) if word.isalpha() else word
             if len(word) > MAX_STEMMED_WORD_CHARS:
                 return cached
-            self._stem_bytes += sys.getsizeof(word) + sys.getsizeof(cached) + 100  # 100: the dict slot
-            if self._stem_bytes > MAX_STEM_CACHE_BYTES:  # bounded: queries can bring endless new words
-                self._stems, self._stem_bytes = dict(stem_exceptions()), 0
+            self._charge(word, cached)
             self._stems[word] = cached
         return cached
+
+    def _charge(self, word: str, value: str) -> None:
+        """Count a new cache entry against the bound, starting both caches again when it is passed."""
+        self._stem_bytes += sys.getsizeof(word) + sys.getsizeof(value) + 100  # 100: the dict slot
+        if self._stem_bytes > MAX_STEM_CACHE_BYTES:  # bounded: queries can bring endless new words
+            self._stems, self._terms, self._stem_bytes = dict(stem_exceptions()), {}, 0
 
     def is_content(self, word: str) -> bool:
         return word not in self.stop and (len(word) > 1 or word.isdigit())
@@ -126,7 +161,31 @@ class Analyzer:
         return self.terms_of(words(text))
 
     def terms_of(self, tokens: Iterable[str]) -> list[str]:
-        """Index terms of word tokens (from `words`); the loop of indexing, so kept free of calls."""
+        """Index terms of word tokens (from `words`), the loop of indexing: each token's term is one
+        lookup in `_terms`, done by `map` (no Python code per token) when every word is known."""
+        tokens = tokens if isinstance(tokens, list) else list(tokens)
+        try:
+            return list(filter(None, map(self._terms.__getitem__, tokens)))
+        except KeyError:  # words not seen before: learn them, then look again
+            pass
+        for word in set(tokens).difference(self._terms):
+            self._learn(word)
+        try:
+            return list(filter(None, map(self._terms.__getitem__, tokens)))
+        except KeyError:  # a word that is not kept (too long, or the caches started again meanwhile)
+            return self._terms_one_by_one(tokens)
+
+    def _learn(self, word: str) -> None:
+        if word in self.stop or (len(word) == 1 and not word.isdigit()):
+            term = ""
+        else:
+            term = self.stem(word)
+            if not term or len(word) > MAX_STEMMED_WORD_CHARS:  # "" would read as "no term"; long: never kept
+                return
+        self._charge(word, term)
+        self._terms[word] = term
+
+    def _terms_one_by_one(self, tokens: Iterable[str]) -> list[str]:
         stop, stems, result = self.stop, self._stems, []
         for w in tokens:
             if w in stop or (len(w) == 1 and not w.isdigit()):

@@ -30,7 +30,7 @@ from importlib import resources
 from pathlib import Path
 
 from . import __version__, chunking
-from .analysis import ANALYSIS_VERSION, Analyzer, words
+from .analysis import ANALYSIS_VERSION, Analyzer, text_words, words
 from .chunking import Chunk, chunk_corpus
 from .chunking.table import ChunkTable
 from .corpus import Corpus, Document, load_corpus
@@ -141,12 +141,12 @@ def _analysed(documents: Sequence[Document], analyzer: Analyzer, progress: Progr
     heading_words: dict[tuple[str, str | None], list[str]] = {}
     tokens = []
     for n, chunk in enumerate(chunks, start=1):
-        text_words = words(chunk.text)
-        chunk_words.update(text_words)
+        chunk_text_words = text_words(chunk.text)
+        chunk_words.update(chunk_text_words)
         head = heading_words.get((chunk.title, chunk.section))
         if head is None:
             head = heading_words[(chunk.title, chunk.section)] = words(chunk.title) + words(chunk.section or "")
-        tokens.append(analyzer.terms_of(head + text_words))
+        tokens.append(analyzer.terms_of(head + chunk_text_words))
         if n % 20000 == 0:
             progress(f"analysed {n}/{len(chunks)} chunks")
     return chunks, tokens, chunk_words
