@@ -53,7 +53,7 @@ def blocks(text: str) -> Iterator[tuple[str | None, int, int]]:
     block_start: int | None = None
     position = 0
     for line in text.splitlines(keepends=True):
-        heading = HEADING.match(line.rstrip("\r\n"))
+        heading = HEADING.match(line.rstrip("\r\n")) if line[:1] == "#" else None
         blank = not line.strip()
         if (heading or blank) and block_start is not None:
             yield section, block_start, _rstrip_end(text, block_start, position)

@@ -6,7 +6,6 @@ lines that hard wrapping cut mid-sentence joined again. Spans are offsets into t
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -37,6 +36,10 @@ _MULTI_CHAR = rf"(?:-{{2,}}|\.{{2,}}|(?:\.{_S}){{2,}}\.)"
 _WORD_TOKEN = re.compile(rf"""{_MULTI_CHAR}|(?=[^("`{{\[:;&#*@)}}\]\-,]){_NS}+?(?={_S}|$|{_NON_WORD}|{_MULTI_CHAR}|"""
                          rf",(?=$|{_S}|{_NON_WORD}|{_MULTI_CHAR}))|{_NS}")
 _PERIOD_CONTEXT = re.compile(rf"[.?!](?=(?P<after_tok>{_NON_WORD}|{_S}+(?P<next_tok>{_NS}+)))")
+# The same, one pattern per mark: a pattern starting with a literal character is scanned for ~7×
+# faster than one starting with a class ([.?!]), and finditer tries it in C at each such character.
+_MARK_CONTEXT = {mark: re.compile(re.escape(mark) + _PERIOD_CONTEXT.pattern[len("[.?!]"):]) for mark in ".?!"}
+_CLOSING = frozenset("\"')]}\u2018\u2019\u201c\u201d\xab\xbb")  # what a match of _REALIGN starts with
 _REALIGN = re.compile(rf"""["')\]}}\u2018\u2019\u201c\u201d\xab\xbb]+?(?:{_S}+|(?=--)|$)""", re.MULTILINE)
 _ELLIPSIS = re.compile(r"\.\.+$")
 _NUMERIC = re.compile(r"^-?[\.,]?\d[\d,\.-]*\.?$")
@@ -76,7 +79,8 @@ def punkt_spans(text: str) -> list[Span]:
     for n, (start, end) in enumerate(slices):
         start += realign
         following = slices[n + 1] if n + 1 < len(slices) else None
-        closing = following and _REALIGN.match(text, following[0], following[1])
+        closing = following and text[following[0]:following[0] + 1] in _CLOSING \
+            and _REALIGN.match(text, following[0], following[1])
         if closing:  # a closing quote or bracket after the period belongs to this sentence
             spans.append((start, following[0] + len(closing.group(0).rstrip())))
             realign = closing.end() - following[0]
@@ -108,24 +112,16 @@ def _end_contexts(text: str) -> list[tuple[re.Match[str], str]]:
     return found
 
 
-def _candidates(text: str) -> Iterator[re.Match[str]]:
-    """The matches of _PERIOD_CONTEXT.finditer(text), found 3× faster: str.find jumps to each mark
-    (a regex scan costs ~20 ns a character) and the pattern is tried only there. Each match is one
-    character wide, so finditer reports every position where it matches, as this does."""
-    marks = [i for mark in ".?!" for i in _positions(text, mark)]
-    if "?" in text or "!" in text:
-        marks.sort()
-    for i in marks:
-        match = _PERIOD_CONTEXT.match(text, i)
-        if match is not None:
-            yield match
-
-
-def _positions(text: str, mark: str) -> Iterator[int]:
-    i = text.find(mark)
-    while i >= 0:
-        yield i
-        i = text.find(mark, i + 1)
+def _candidates(text: str) -> list[re.Match[str]]:
+    """The matches of _PERIOD_CONTEXT.finditer(text), found 2× faster: by finditer of a pattern per
+    mark that starts with the mark itself, the three merged by position when there are more than
+    periods. Each match is one character wide, so finditer reports every position where it
+    matches, as _PERIOD_CONTEXT's finditer does."""
+    if "?" not in text and "!" not in text:
+        return list(_MARK_CONTEXT["."].finditer(text))
+    matches = [match for pattern in _MARK_CONTEXT.values() for match in pattern.finditer(text)]
+    matches.sort(key=re.Match.start)
+    return matches
 
 
 def _is_break(mark: str, word: str, match: re.Match[str]) -> bool:
