@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import itertools
 import logging
 import os
 import pickle
@@ -28,6 +29,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+
+import numpy as np
 
 from . import __version__, chunking
 from .analysis import ANALYSIS_VERSION, Analyzer, text_words, words
@@ -108,18 +111,19 @@ def _collector_paused() -> Iterator[None]:
 def _build_index(corpus: Corpus, analyzer: Analyzer, progress: Progress) -> IndexedCorpus:
     shares = _shares(corpus.documents, _processes())
     if len(shares) == 1:
-        chunks, tokens, chunk_words = _analysed(corpus.documents, analyzer, progress)
+        analysed = _analysed(corpus.documents, analyzer, progress)
     else:
-        chunks, tokens, chunk_words = _analysed_in_parallel(shares, analyzer)
-        progress(f"split and analysed {len(corpus.documents)} documents ({len(chunks)} chunks) in {len(shares)} "
-                 f"processes")
+        analysed = _analysed_in_parallel(shares, analyzer)
+        progress(f"split and analysed {len(corpus.documents)} documents ({len(analysed.chunks)} chunks) in "
+                 f"{len(shares)} processes")
+    chunks = analysed.chunks
     progress(f"analysed {len(chunks)} chunks; building BM25 impacts")
-    bm25 = BM25.build(tokens)
+    bm25 = BM25.from_tokens(analysed.terms, analysed.token_terms, analysed.token_chunks, analysed.lengths)
     frequencies: Counter[str] = Counter()
     for doc in corpus.documents:
         frequencies.update(words(doc.title))
         frequencies.update(words(" ".join(doc.aliases)))
-    frequencies.update(chunk_words)
+    frequencies.update(dict(zip(analysed.words, analysed.word_counts.tolist(), strict=True)))
     for group in corpus.synonyms:
         frequencies.update(words(" ".join(group)))
     fingerprint = build_fingerprint(corpus.fingerprint)
@@ -128,48 +132,121 @@ def _build_index(corpus: Corpus, analyzer: Analyzer, progress: Progress) -> Inde
                          corpus.synonyms, fingerprint, version, corpus.profile)
 
 
-Analysed = tuple[list[Chunk], list[list[str]], Counter[str]]
+@dataclass
+class Analysed:
+    """The chunks of some documents and their words and index terms, as numbers.
+
+    `words` are the distinct words of the chunk texts (stopwords included) in order of first
+    appearance, `word_counts` how often each occurs; `terms` are the distinct index terms in order
+    of first appearance in the chunks' indexed text (title, section, text: `indexed_text`), the
+    order BM25 numbers them in. Every index term occurrence is one token: `token_terms` (its
+    position in `terms`) and `token_chunks` (its chunk's), in no particular order; `lengths` is
+    each chunk's number of tokens."""
+
+    chunks: list[Chunk]
+    words: list[str]
+    word_counts: np.ndarray
+    terms: list[str]
+    token_terms: np.ndarray
+    token_chunks: np.ndarray
+    lengths: np.ndarray
 
 
 def _analysed(documents: Sequence[Document], analyzer: Analyzer, progress: Progress = _silent) -> Analysed:
-    """The chunks of `documents`, each one's index terms, and how often each word occurs in them."""
+    """Chunk `documents` and analyse every chunk once: its words counted, its index terms numbered.
+
+    A chunk's text becomes word numbers by one dict lookup per word (`map`, no Python per word);
+    a word seen for the first time is numbered and its term found then, once per distinct word.
+    Terms are numbered when first met, heading before text, so their numbers are their order of
+    first appearance in the chunks' indexed text (the words of indexed_text(c) are exactly those
+    of its title, section and text, one after another)."""
     chunks = chunk_corpus(documents)
     progress(f"split {len(documents)} documents into {len(chunks)} chunks")
-    # Each chunk's text is tokenised once, for its index terms and for the word frequencies; the
-    # words of indexed_text(c) are exactly those of its title, section and text, one after another.
-    chunk_words: Counter[str] = Counter()
-    heading_words: dict[tuple[str, str | None], list[str]] = {}
-    tokens = []
+    word_numbers: dict[str, int] = {}
+    word_terms: list[int] = []  # the term number of each word, -1 for a word that is no term
+    term_numbers: dict[str, int] = {}
+    heading_terms: dict[tuple[str, str | None], list[int]] = {}
+    text_words_of: list[np.ndarray] = []
+    head_terms_of: list[list[int]] = []
+    number_of = word_numbers.__getitem__
+
+    def term_number(term: str) -> int:
+        return term_numbers.setdefault(term, len(term_numbers))
+
     for n, chunk in enumerate(chunks, start=1):
-        chunk_text_words = text_words(chunk.text)
-        chunk_words.update(chunk_text_words)
-        head = heading_words.get((chunk.title, chunk.section))
+        head = heading_terms.get((chunk.title, chunk.section))
         if head is None:
-            head = heading_words[(chunk.title, chunk.section)] = words(chunk.title) + words(chunk.section or "")
-        tokens.append(analyzer.terms_of(head + chunk_text_words))
+            head_words = text_words(chunk.title) + text_words(chunk.section or "")
+            head = heading_terms[(chunk.title, chunk.section)] = list(map(term_number, analyzer.terms_of(head_words)))
+        head_terms_of.append(head)
+        chunk_words = text_words(chunk.text)
+        try:
+            numbers = np.fromiter(map(number_of, chunk_words), np.int32, len(chunk_words))
+        except KeyError:  # words not seen before, numbered in order
+            for word in chunk_words:
+                if word not in word_numbers:
+                    word_numbers[word] = len(word_terms)
+                    term = analyzer.terms_of([word])
+                    word_terms.append(term_number(term[0]) if term else -1)
+            numbers = np.fromiter(map(number_of, chunk_words), np.int32, len(chunk_words))
+        text_words_of.append(numbers)
         if n % 20000 == 0:
             progress(f"analysed {n}/{len(chunks)} chunks")
-    return chunks, tokens, chunk_words
+    text = np.concatenate(text_words_of) if text_words_of else np.zeros(0, np.int32)
+    text_terms = np.array(word_terms, dtype=np.int32)[text] if len(word_terms) else np.zeros(0, np.int32)
+    text_chunks = np.repeat(np.arange(len(chunks), dtype=np.int32), [len(a) for a in text_words_of])
+    is_term = text_terms >= 0
+    head_terms = np.fromiter(itertools.chain.from_iterable(head_terms_of), np.int32)
+    head_chunks = np.repeat(np.arange(len(chunks), dtype=np.int32), [len(h) for h in head_terms_of])
+    token_chunks = np.concatenate([head_chunks, text_chunks[is_term]])
+    return Analysed(chunks, list(word_numbers), np.bincount(text, minlength=len(word_numbers)), list(term_numbers),
+                    np.concatenate([head_terms, text_terms[is_term]]), token_chunks,
+                    np.bincount(token_chunks, minlength=len(chunks)))
 
 
 def _analysed_in_parallel(shares: list[Sequence[Document]], analyzer: Analyzer) -> Analysed:
     """_analysed over consecutive shares of the documents, the first here and each other one in a
     fresh interpreter of its own (not fork: a server rebuilding has threads; not multiprocessing:
     it would re-run the caller's main script), joined in order, so that the result is exactly one
-    process's: same chunks, terms and word counts, in the same orders. A share whose process
-    cannot start or fails is done here instead."""
+    process's: same chunks, words, terms and counts, numbered in the same orders. A share whose
+    process cannot start or fails is done here instead."""
     helpers = [_Helper(share) for share in shares[1:]]
     try:
-        chunks, tokens, chunk_words = _analysed(shares[0], analyzer)
+        parts = [_analysed(shares[0], analyzer)]
         for helper, share in zip(helpers, shares[1:], strict=True):
-            more_chunks, more_tokens, more_words = helper.result() or _analysed(share, analyzer)
-            chunks += more_chunks
-            tokens += more_tokens
-            chunk_words.update(more_words)
+            parts.append(helper.result() or _analysed(share, analyzer))
     finally:
         for helper in helpers:
             helper.stop()
-    return chunks, tokens, chunk_words
+    return _joined(parts)
+
+
+def _joined(parts: list[Analysed]) -> Analysed:
+    """The analyses of consecutive shares as one: a later share's words and terms that an earlier
+    one has take the earlier number, its new ones are numbered after (their first appearance in the
+    whole corpus is in that share, in that share's order), its chunk positions shift past the
+    earlier chunks."""
+    chunks: list[Chunk] = []
+    word_numbers: dict[str, int] = {}
+    term_numbers: dict[str, int] = {}
+    counts: list[np.ndarray] = []
+    renumbered: list[tuple[np.ndarray, np.ndarray]] = []
+    for part in parts:
+        words_to = np.fromiter((word_numbers.setdefault(w, len(word_numbers)) for w in part.words), np.int64,
+                               len(part.words))
+        share_counts = np.zeros(len(word_numbers), dtype=np.int64)
+        share_counts[words_to] = part.word_counts  # a share's words are distinct
+        counts.append(share_counts)
+        terms_to = np.fromiter((term_numbers.setdefault(t, len(term_numbers)) for t in part.terms), np.int32,
+                               len(part.terms))
+        renumbered.append((terms_to[part.token_terms], part.token_chunks + np.int32(len(chunks))))
+        chunks += part.chunks
+    word_counts = np.zeros(len(word_numbers), dtype=np.int64)
+    for share_counts in counts:
+        word_counts[:len(share_counts)] += share_counts
+    return Analysed(chunks, list(word_numbers), word_counts, list(term_numbers),
+                    np.concatenate([t for t, _ in renumbered]), np.concatenate([c for _, c in renumbered]),
+                    np.concatenate([part.lengths for part in parts]))
 
 
 class _Helper:

@@ -57,22 +57,34 @@ class BM25:
 
     @classmethod
     def build(cls, documents: Sequence[Sequence[str]], params: BM25Params = BM25Params()) -> BM25:
-        """Impacts of every (term, passage) pair. Terms are numbered in order of first appearance;
-        the pairs are counted by sorting one key per token (term × passages + passage), not by a
-        Counter per passage (a Python loop over the 2.9 million pairs of 100,000 passages)."""
+        """Impacts of every (term, passage) pair, terms numbered in order of first appearance."""
         doc_count = len(documents)
         lengths = np.fromiter(map(len, documents), dtype=np.int64, count=doc_count)
-        avgdl = float(lengths.sum()) / doc_count if doc_count else 0.0
         flat = list(itertools.chain.from_iterable(documents))
         vocabulary = list(dict.fromkeys(flat))
         term_id = {term: i for i, term in enumerate(vocabulary)}.__getitem__
+        terms = np.fromiter(map(term_id, flat), dtype=np.int64, count=len(flat))
+        del flat
+        return cls.from_tokens(vocabulary, terms, np.repeat(np.arange(doc_count, dtype=np.int64), lengths), lengths,
+                               params)
+
+    @classmethod
+    def from_tokens(cls, vocabulary: list[str], terms: np.ndarray, passages_of: np.ndarray, lengths: np.ndarray,
+                    params: BM25Params = BM25Params()) -> BM25:
+        """Impacts from every token as numbers: `terms[i]` is token i's position in `vocabulary`,
+        `passages_of[i]` its passage's (tokens in any order); `lengths[p]` is passage p's token count.
+
+        The pairs are counted by sorting one key per token (term × passages + passage), not by a
+        Counter per passage (a Python loop over the 2.9 million pairs of 100,000 passages)."""
+        doc_count = len(lengths)
+        lengths = np.asarray(lengths, dtype=np.int64)
+        avgdl = float(lengths.sum()) / doc_count if doc_count else 0.0
         passages = max(doc_count, 1)
         # int32 keys when they fit (half the memory to touch: fresh pages are slow to fault in a VM)
         key_type = np.int32 if len(vocabulary) * passages < 2 ** 31 else np.int64
-        keys = np.fromiter(map(term_id, flat), dtype=key_type, count=len(flat))
-        del flat
+        keys = terms.astype(key_type)
         keys *= passages
-        keys += np.repeat(np.arange(doc_count, dtype=key_type), lengths)
+        keys += passages_of.astype(key_type, copy=False)
         keys.sort()
         starts = np.flatnonzero(_first_of_runs(keys))
         term_of, doc_of = np.divmod(keys[starts], passages)
