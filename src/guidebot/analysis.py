@@ -41,12 +41,14 @@ _DOTTED_HINT = re.compile(r"\.[A-Za-z]{1,2}\.")  # in every match of _DOTTED_ACR
 _LETTER_DASH_DIGIT = re.compile(r"-(?<=(?<!\w)[A-Za-z]-)(?=\d)")
 _COUNTRY_US = re.compile(r"\bU\.?S\.?(?:A\.?)?(?![A-Za-z])")  # every match holds "US" or "U.S"
 _POSSESSIVE = re.compile(r"['’]s\b")  # every match holds "'s" or "’s"
+_POSSESSIVE_ASCII = re.compile(r"'s\b")  # the same on ASCII text (no ’), starting at a literal
 # Contractions become their words, so "doesn't" is "does not" (not a content word "doesn").
 _IRREGULAR_NOT = re.compile(r"\b(can|won|shan)['’]t\b", re.IGNORECASE)
 _NOT = re.compile(r"n['’]t\b", re.IGNORECASE)
 _APOSTROPHE_T = ("'t", "'T", "’t", "’T")  # one is in every match of _IRREGULAR_NOT and _NOT
 # (?<=\w)['’](re|ve|ll|m|d)\b, starting at the apostrophe
 _CONTRACTED = re.compile(r"['’](?<=\w['’])(re|ve|ll|m|d)\b", re.IGNORECASE)
+_CONTRACTED_ASCII = re.compile(r"'(?<=\w')(re|ve|ll|m|d)\b", re.IGNORECASE)  # the same on ASCII text
 _EXPANDED = {"re": " are", "ve": " have", "ll": " will", "m": " am", "d": " would"}
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 # On ASCII text `[^\W_]+` is a run of letters and digits: every other character becomes a space and
@@ -93,9 +95,9 @@ def _normalize(text: str) -> str:
             text = _IRREGULAR_NOT.sub(lambda m: {"can": "can not", "won": "will not", "shan": "shall not"}[
                 m.group(1).lower()], text)
             text = _NOT.sub(" not", text)
-        text = _CONTRACTED.sub(lambda m: _EXPANDED[m.group(1).lower()], text)
+        text = (_CONTRACTED_ASCII if ascii_only else _CONTRACTED).sub(lambda m: _EXPANDED[m.group(1).lower()], text)
         if "'s" in text or "’s" in text:
-            text = _POSSESSIVE.sub("", text)
+            text = (_POSSESSIVE_ASCII if ascii_only else _POSSESSIVE).sub("", text)
     if ascii_only:
         return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())

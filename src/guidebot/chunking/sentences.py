@@ -45,7 +45,6 @@ _ELLIPSIS = re.compile(r"\.\.+$")
 _NUMERIC = re.compile(r"^-?[\.,]?\d[\d,\.-]*\.?$")
 _INITIAL = re.compile(r"[^\W\d]\.$")
 _WHITESPACE = " \t\n\r\x0b\x0c"  # string.whitespace, as Punkt looks back for the word before a period
-_OTHER_SPACES = "\t\n\r\x0b\x0c"  # looked for by str's `in`: 8× faster than a regex scan for the class
 
 
 @lru_cache(maxsize=1)
@@ -76,7 +75,7 @@ def punkt_spans(text: str) -> list[Span]:
     if not slices:
         return [(last_break, end)] if end > last_break else []
     slices.append((last_break, end))
-    if not any(text[start:start + 1] in _CLOSING for start, _end in slices[1:]):  # nothing to realign
+    if _CLOSING.isdisjoint([text[start:start + 1] for start, _end in slices[1:]]):  # nothing to realign
         return [(start, end) for start, end in slices if end > start]
     spans: list[Span] = []
     realign = 0
@@ -100,7 +99,8 @@ def _end_contexts(text: str) -> list[tuple[re.Match[str], str]]:
     whitespace, or to the previous candidate's word; a candidate inside the next one's word is skipped)."""
     found: list[tuple[re.Match[str], str]] = []
     body = text.rstrip("\n")
-    plain = not any(space in body for space in _OTHER_SPACES)  # spaces only: one rfind will do
+    # spaces only: one rfind will do (str's `in` is 8× faster than a regex scan for the class)
+    plain = not ("\t" in body or "\n" in body or "\r" in body or "\x0b" in body or "\x0c" in body)
     word_start, word_end, previous = 0, 0, None
     for match in _candidates(text):
         if plain:
