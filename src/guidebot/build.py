@@ -165,6 +165,7 @@ def _analysed(documents: Sequence[Document], analyzer: Analyzer, progress: Progr
     word_numbers: dict[str, int] = {}
     word_terms: list[int] = []  # the term number of each word, -1 for a word that is no term
     term_numbers: dict[str, int] = {}
+    title_terms: dict[str, list[int]] = {}  # a document's title, the same for all its chunks
     heading_terms: dict[tuple[str, str | None], list[int]] = {}
     text_words_of: list[np.ndarray] = []
     head_terms_of: list[list[int]] = []
@@ -175,9 +176,12 @@ def _analysed(documents: Sequence[Document], analyzer: Analyzer, progress: Progr
 
     for n, chunk in enumerate(chunks, start=1):
         head = heading_terms.get((chunk.title, chunk.section))
-        if head is None:
-            head_words = text_words(chunk.title) + text_words(chunk.section or "")
-            head = heading_terms[(chunk.title, chunk.section)] = list(map(term_number, analyzer.terms_of(head_words)))
+        if head is None:  # terms_of maps each word alone: the title's terms, then the section's
+            title = title_terms.get(chunk.title)
+            if title is None:
+                title = title_terms[chunk.title] = list(map(term_number, analyzer.terms_of(text_words(chunk.title))))
+            section = list(map(term_number, analyzer.terms_of(text_words(chunk.section or ""))))
+            head = heading_terms[(chunk.title, chunk.section)] = title + section
         head_terms_of.append(head)
         chunk_words = text_words(chunk.text)
         try:
@@ -194,14 +198,29 @@ def _analysed(documents: Sequence[Document], analyzer: Analyzer, progress: Progr
             progress(f"analysed {n}/{len(chunks)} chunks")
     text = np.concatenate(text_words_of) if text_words_of else np.zeros(0, np.int32)
     text_terms = np.array(word_terms, dtype=np.int32)[text] if len(word_terms) else np.zeros(0, np.int32)
-    text_chunks = np.repeat(np.arange(len(chunks), dtype=np.int32), [len(a) for a in text_words_of])
     is_term = text_terms >= 0
-    head_terms = np.fromiter(itertools.chain.from_iterable(head_terms_of), np.int32)
-    head_chunks = np.repeat(np.arange(len(chunks), dtype=np.int32), [len(h) for h in head_terms_of])
-    token_chunks = np.concatenate([head_chunks, text_chunks[is_term]])
+    text_lengths = np.fromiter(map(len, text_words_of), np.int64, len(chunks))
+    text_term_counts = _counts_in_runs(is_term, text_lengths)
+    head_lengths = np.fromiter(map(len, head_terms_of), np.int64, len(chunks))
+    everything = np.arange(len(chunks), dtype=np.int32)
+    token_chunks = np.concatenate([np.repeat(everything, head_lengths), np.repeat(everything, text_term_counts)])
+    token_terms = np.concatenate([np.fromiter(itertools.chain.from_iterable(head_terms_of), np.int32),
+                                  text_terms[is_term]])
     return Analysed(chunks, list(word_numbers), np.bincount(text, minlength=len(word_numbers)), list(term_numbers),
-                    np.concatenate([head_terms, text_terms[is_term]]), token_chunks,
-                    np.bincount(token_chunks, minlength=len(chunks)))
+                    token_terms, token_chunks, head_lengths + text_term_counts)
+
+
+def _counts_in_runs(flags: np.ndarray, run_lengths: np.ndarray) -> np.ndarray:
+    """How many of `flags` are true in each consecutive run of the given lengths (runs may be empty)."""
+    if not len(run_lengths):
+        return np.zeros(0, dtype=np.int64)
+    starts = np.zeros(len(run_lengths), dtype=np.int64)
+    np.cumsum(run_lengths[:-1], out=starts[1:])
+    padded = np.zeros(len(flags) + 1, dtype=np.int8)  # one more, so that a run may start at the end
+    padded[:-1] = flags
+    counts = np.add.reduceat(padded, starts, dtype=np.int64)
+    counts[run_lengths == 0] = 0  # reduceat gives an empty run the element at its start
+    return counts
 
 
 def _analysed_in_parallel(shares: list[Sequence[Document]], analyzer: Analyzer) -> Analysed:

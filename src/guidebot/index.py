@@ -86,15 +86,28 @@ class BM25:
         keys *= passages
         keys += passages_of.astype(key_type, copy=False)
         keys.sort()
+        tokens = len(keys)
         starts = np.flatnonzero(_first_of_runs(keys))
         term_of, doc_of = np.divmod(keys[starts], passages)
-        doc_of, tf_of = doc_of.astype(np.int32), np.diff(starts, append=len(keys)).astype(np.float64)
+        del keys
+        doc_of = doc_of.astype(np.int32, copy=False)
+        tf_of = np.empty(len(starts), dtype=np.float64)  # run lengths, written straight as floats
+        np.subtract(starts[1:], starts[:-1], out=tf_of[:-1])
+        if len(starts):
+            tf_of[-1] = tokens - starts[-1]
         df = np.bincount(term_of, minlength=len(vocabulary)).astype(np.float64)
         indptr = np.zeros(len(vocabulary) + 1, dtype=np.int64)
         np.cumsum(df.astype(np.int64), out=indptr[1:])
         idf = _okapi_idf(df, doc_count, params.epsilon)
         norm = params.k1 * (1.0 - params.b + params.b * lengths / avgdl) if avgdl else np.full(doc_count, params.k1)
-        impacts = idf[term_of] * (tf_of * (params.k1 + 1.0) / (tf_of + norm[doc_of]))
+        # idf[t] * (tf * (k1 + 1) / (tf + norm[d])), computed in place (the same operations, so the
+        # same bits: + and * are exact-commutative) to touch fewer fresh pages
+        impacts = tf_of * (params.k1 + 1.0)
+        denominator = norm[doc_of]
+        denominator += tf_of
+        impacts /= denominator
+        del denominator
+        impacts *= idf[term_of]
         return cls(vocabulary, indptr, doc_of, impacts, idf, doc_count)
 
     def term_idf(self, term: str) -> float | None:
