@@ -31,7 +31,10 @@ from pathlib import Path
 
 from . import __version__, chunking
 from .analysis import ANALYSIS_VERSION, Analyzer, words
-from .chunking import Chunk, chunk_corpus
+from .chunking import Chunk
+from .chunking.numbering import Analysed
+from .chunking.numbering import analysed as _analysed
+from .chunking.numbering import joined as _joined
 from .chunking.table import ChunkTable
 from .corpus import Corpus, Document, load_corpus
 from .errors import IndexFileError
@@ -108,18 +111,19 @@ def _collector_paused() -> Iterator[None]:
 def _build_index(corpus: Corpus, analyzer: Analyzer, progress: Progress) -> IndexedCorpus:
     shares = _shares(corpus.documents, _processes())
     if len(shares) == 1:
-        chunks, tokens, chunk_words = _analysed(corpus.documents, analyzer, progress)
+        analysed = _analysed(corpus.documents, analyzer, progress)
     else:
-        chunks, tokens, chunk_words = _analysed_in_parallel(shares, analyzer)
-        progress(f"split and analysed {len(corpus.documents)} documents ({len(chunks)} chunks) in {len(shares)} "
-                 f"processes")
+        analysed = _analysed_in_parallel(shares, analyzer)
+        progress(f"split and analysed {len(corpus.documents)} documents ({len(analysed.chunks)} chunks) in "
+                 f"{len(shares)} processes")
+    chunks = analysed.chunks
     progress(f"analysed {len(chunks)} chunks; building BM25 impacts")
-    bm25 = BM25.build(tokens)
+    bm25 = BM25.from_tokens(analysed.terms, analysed.token_terms, analysed.token_chunks, analysed.lengths)
     frequencies: Counter[str] = Counter()
     for doc in corpus.documents:
         frequencies.update(words(doc.title))
         frequencies.update(words(" ".join(doc.aliases)))
-    frequencies.update(chunk_words)
+    frequencies.update(dict(zip(analysed.words, analysed.word_counts.tolist(), strict=True)))
     for group in corpus.synonyms:
         frequencies.update(words(" ".join(group)))
     fingerprint = build_fingerprint(corpus.fingerprint)
@@ -128,48 +132,21 @@ def _build_index(corpus: Corpus, analyzer: Analyzer, progress: Progress) -> Inde
                          corpus.synonyms, fingerprint, version, corpus.profile)
 
 
-Analysed = tuple[list[Chunk], list[list[str]], Counter[str]]
-
-
-def _analysed(documents: Sequence[Document], analyzer: Analyzer, progress: Progress = _silent) -> Analysed:
-    """The chunks of `documents`, each one's index terms, and how often each word occurs in them."""
-    chunks = chunk_corpus(documents)
-    progress(f"split {len(documents)} documents into {len(chunks)} chunks")
-    # Each chunk's text is tokenised once, for its index terms and for the word frequencies; the
-    # words of indexed_text(c) are exactly those of its title, section and text, one after another.
-    chunk_words: Counter[str] = Counter()
-    heading_words: dict[tuple[str, str | None], list[str]] = {}
-    tokens = []
-    for n, chunk in enumerate(chunks, start=1):
-        text_words = words(chunk.text)
-        chunk_words.update(text_words)
-        head = heading_words.get((chunk.title, chunk.section))
-        if head is None:
-            head = heading_words[(chunk.title, chunk.section)] = words(chunk.title) + words(chunk.section or "")
-        tokens.append(analyzer.terms_of(head + text_words))
-        if n % 20000 == 0:
-            progress(f"analysed {n}/{len(chunks)} chunks")
-    return chunks, tokens, chunk_words
-
-
 def _analysed_in_parallel(shares: list[Sequence[Document]], analyzer: Analyzer) -> Analysed:
     """_analysed over consecutive shares of the documents, the first here and each other one in a
     fresh interpreter of its own (not fork: a server rebuilding has threads; not multiprocessing:
     it would re-run the caller's main script), joined in order, so that the result is exactly one
-    process's: same chunks, terms and word counts, in the same orders. A share whose process
-    cannot start or fails is done here instead."""
+    process's: same chunks, words, terms and counts, numbered in the same orders. A share whose
+    process cannot start or fails is done here instead."""
     helpers = [_Helper(share) for share in shares[1:]]
     try:
-        chunks, tokens, chunk_words = _analysed(shares[0], analyzer)
+        parts = [_analysed(shares[0], analyzer)]
         for helper, share in zip(helpers, shares[1:], strict=True):
-            more_chunks, more_tokens, more_words = helper.result() or _analysed(share, analyzer)
-            chunks += more_chunks
-            tokens += more_tokens
-            chunk_words.update(more_words)
+            parts.append(helper.result() or _analysed(share, analyzer))
     finally:
         for helper in helpers:
             helper.stop()
-    return chunks, tokens, chunk_words
+    return _joined(parts)
 
 
 class _Helper:

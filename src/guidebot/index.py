@@ -57,32 +57,44 @@ class BM25:
 
     @classmethod
     def build(cls, documents: Sequence[Sequence[str]], params: BM25Params = BM25Params()) -> BM25:
-        """Impacts of every (term, passage) pair. Terms are numbered in order of first appearance;
-        the pairs are counted by sorting one key per token (term × passages + passage), not by a
-        Counter per passage (a Python loop over the 2.9 million pairs of 100,000 passages)."""
-        doc_count = len(documents)
-        lengths = np.fromiter(map(len, documents), dtype=np.int64, count=doc_count)
-        avgdl = float(lengths.sum()) / doc_count if doc_count else 0.0
+        """Impacts of every (term, passage) pair, terms numbered in order of first appearance."""
+        lengths = np.fromiter(map(len, documents), dtype=np.int64, count=len(documents))
         flat = list(itertools.chain.from_iterable(documents))
         vocabulary = list(dict.fromkeys(flat))
-        term_id = {term: i for i, term in enumerate(vocabulary)}.__getitem__
+        terms = np.fromiter(map({term: i for i, term in enumerate(vocabulary)}.__getitem__, flat), np.int64, len(flat))
+        return cls.from_tokens(vocabulary, terms, np.repeat(np.arange(len(documents)), lengths), lengths, params)
+
+    @classmethod
+    def from_tokens(cls, vocabulary: list[str], terms: np.ndarray, passages_of: np.ndarray, lengths: np.ndarray,
+                    params: BM25Params = BM25Params()) -> BM25:
+        """Impacts from numbered tokens: `terms[i]` is token i's position in `vocabulary`, `passages_of[i]`
+        its passage's (any order); `lengths[p]` is passage p's token count. The pairs are counted by
+        sorting one key per token (term × passages + passage), not by a Counter per passage."""
+        doc_count = len(lengths)
+        lengths = np.asarray(lengths, dtype=np.int64)
+        avgdl = float(lengths.sum()) / doc_count if doc_count else 0.0
         passages = max(doc_count, 1)
         # int32 keys when they fit (half the memory to touch: fresh pages are slow to fault in a VM)
         key_type = np.int32 if len(vocabulary) * passages < 2 ** 31 else np.int64
-        keys = np.fromiter(map(term_id, flat), dtype=key_type, count=len(flat))
-        del flat
+        keys = terms.astype(key_type)
         keys *= passages
-        keys += np.repeat(np.arange(doc_count, dtype=key_type), lengths)
+        keys += passages_of.astype(key_type, copy=False)
         keys.sort()
         starts = np.flatnonzero(_first_of_runs(keys))
         term_of, doc_of = np.divmod(keys[starts], passages)
-        doc_of, tf_of = doc_of.astype(np.int32), np.diff(starts, append=len(keys)).astype(np.float64)
+        doc_of = doc_of.astype(np.int32, copy=False)
+        tf_of = np.empty(len(starts), dtype=np.float64)  # run lengths, written straight as floats
+        np.subtract(starts[1:], starts[:-1], out=tf_of[:-1])
+        tf_of[-1:] = len(keys) - starts[-1:]
         df = np.bincount(term_of, minlength=len(vocabulary)).astype(np.float64)
         indptr = np.zeros(len(vocabulary) + 1, dtype=np.int64)
         np.cumsum(df.astype(np.int64), out=indptr[1:])
         idf = _okapi_idf(df, doc_count, params.epsilon)
         norm = params.k1 * (1.0 - params.b + params.b * lengths / avgdl) if avgdl else np.full(doc_count, params.k1)
-        impacts = idf[term_of] * (tf_of * (params.k1 + 1.0) / (tf_of + norm[doc_of]))
+        # idf[t] * (tf * (k1 + 1) / (tf + norm[d])) in place: the same operations (+, * commute exactly)
+        impacts = tf_of * (params.k1 + 1.0)
+        impacts /= norm[doc_of] + tf_of
+        impacts *= idf[term_of]
         return cls(vocabulary, indptr, doc_of, impacts, idf, doc_count)
 
     def term_idf(self, term: str) -> float | None:

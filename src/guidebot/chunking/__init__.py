@@ -29,7 +29,7 @@ HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
 HEADING_LINE = re.compile(r"^#{1,6}[ \t]", re.MULTILINE)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Chunk:
     """A passage of one document: where it is, what it says, and where its sentences are."""
 
@@ -53,15 +53,18 @@ def blocks(text: str) -> Iterator[tuple[str | None, int, int]]:
     block_start: int | None = None
     position = 0
     for line in text.splitlines(keepends=True):
-        heading = HEADING.match(line.rstrip("\r\n"))
-        blank = not line.strip()
+        # A line is blank only if its first character is a space (most are not: no strip needed);
+        # a heading starts with '#' (no regex for the other lines).
+        indented = line[0].isspace()
+        heading = HEADING.match(line.rstrip("\r\n")) if line[0] == "#" else None
+        blank = indented and not line.strip()
         if (heading or blank) and block_start is not None:
             yield section, block_start, _rstrip_end(text, block_start, position)
             block_start = None
         if heading:
             section = heading.group(2).strip()
         elif not blank and block_start is None:
-            block_start = position + (len(line) - len(line.lstrip()))
+            block_start = position + (len(line) - len(line.lstrip()) if indented else 0)
         position += len(line)
     if block_start is not None:
         yield section, block_start, _rstrip_end(text, block_start, position)

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import re
 import sys
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -21,25 +20,19 @@ from nltk.stem.snowball import SnowballStemmer
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from . import datafiles
-from .budget import check_budget
-from .caches import ByteBoundedCache
+from .. import datafiles
+from ..budget import check_budget
+from ..caches import ByteBoundedCache
+from .normalizing import _NORMALIZED as _NORMALIZED  # the memo, for its bounds (tests, bench.hostile)
+from .normalizing import normalize as normalize
+from .normalizing import text_words as text_words
+from .normalizing import words as words
 
 # Bump when tokenisation, stopwords or stemming change: it invalidates every saved index.
 ANALYSIS_VERSION = "4"
 MAX_STEM_CACHE_BYTES = 48 * 1024 * 1024  # the stems of a 100,000-chunk vocabulary fit many times over
 MAX_STEMMED_WORD_CHARS = 40  # longer "words" (no English word is) are stemmed each time, never kept
 
-_DOTTED_ACRONYM = re.compile(r"\b[A-Za-z]{1,2}\.(?:[A-Za-z]{1,2}\.)+(?![A-Za-z])")
-_LETTER_DASH_DIGIT = re.compile(r"\b([A-Za-z])-(\d)")
-_COUNTRY_US = re.compile(r"\bU\.?S\.?(?:A\.?)?(?![A-Za-z])")
-_POSSESSIVE = re.compile(r"['’]s\b")
-# Contractions become their words, so "doesn't" is "does not" (not a content word "doesn").
-_IRREGULAR_NOT = re.compile(r"\b(can|won|shan)['’]t\b", re.IGNORECASE)
-_NOT = re.compile(r"n['’]t\b", re.IGNORECASE)
-_CONTRACTED = re.compile(r"(?<=\w)['’](re|ve|ll|m|d)\b", re.IGNORECASE)
-_EXPANDED = {"re": " are", "ve": " have", "ll": " will", "m": " am", "d": " would"}
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _REPEATS = re.compile(r"(.)\1{2,}")
 
 
@@ -53,53 +46,17 @@ def stem_exceptions() -> dict[str, str]:
     return dict(datafiles.pair_list("stem_exceptions.txt"))
 
 
-# One process-wide memo, since a message is normalised several times while it is answered (every
-# `words(text)` call). Bounded by bytes: a cached text costs what it holds, and 8,192 entries of
-# 36,000 characters each (2,000 × U+FDFA) once pinned ~600 MB.
-_NORMALIZED: ByteBoundedCache[str, str] = ByteBoundedCache(max_bytes=8 * 1024 * 1024,
-                                                           max_entry_bytes=512 * 1024)
-
-
-def normalize(text: str) -> str:
-    """Unicode-normalise, join dotted acronyms (U.S. → usa, Ph.D. → phd, F-1 → f1), expand
-    contractions (doesn't → does not, I'm → I am), drop possessives and accents."""
-    return _NORMALIZED.get_or_compute(text, _normalize)
-
-
-def _normalize(text: str) -> str:
-    ascii_only = text.isascii()  # ASCII is already NFKC and NFKD and has no accents: skip both passes
-    if not ascii_only:
-        text = unicodedata.normalize("NFKC", text)
-    text = _COUNTRY_US.sub(" usa ", text)
-    text = _DOTTED_ACRONYM.sub(lambda m: m.group(0).replace(".", ""), text)
-    text = _LETTER_DASH_DIGIT.sub(r"\1\2", text)
-    if "'" in text or "’" in text:
-        text = _IRREGULAR_NOT.sub(lambda m: {"can": "can not", "won": "will not", "shan": "shall not"}[
-            m.group(1).lower()], text)
-        text = _NOT.sub(" not", text)
-        text = _CONTRACTED.sub(lambda m: _EXPANDED[m.group(1).lower()], text)
-        text = _POSSESSIVE.sub("", text)
-    if ascii_only:
-        return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-def words(text: str) -> list[str]:
-    """Lowercase word tokens of `text`, stopwords included."""
-    check_budget()  # a check point of every request's many passes over its text
-    return _WORD.findall(normalize(text))
-
-
 @dataclass
 class Analyzer:
-    """Turns text into index terms. One instance per process; the stem cache grows with the
-    vocabulary, up to MAX_STEM_CACHE_BYTES (then it starts again from the exceptions)."""
+    """Turns text into index terms. One instance per process; the stem cache and the term of each
+    word seen (`_terms`: its stem, or "" for a word that is no term) grow with the vocabulary, up to
+    MAX_STEM_CACHE_BYTES together (then both start again, the stems from the exceptions)."""
 
     stop: frozenset[str]
     _stems: dict[str, str]
     _stemmer: SnowballStemmer
     _stem_bytes: int = 0
+    _terms: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def create(cls) -> Analyzer:
@@ -112,11 +69,15 @@ class Analyzer:
             cached = self._stemmer.stem(word) if word.isalpha() else word
             if len(word) > MAX_STEMMED_WORD_CHARS:
                 return cached
-            self._stem_bytes += sys.getsizeof(word) + sys.getsizeof(cached) + 100  # 100: the dict slot
-            if self._stem_bytes > MAX_STEM_CACHE_BYTES:  # bounded: queries can bring endless new words
-                self._stems, self._stem_bytes = dict(stem_exceptions()), 0
+            self._charge(word, cached)
             self._stems[word] = cached
         return cached
+
+    def _charge(self, word: str, value: str) -> None:
+        """Count a new cache entry against the bound, starting both caches again when it is passed."""
+        self._stem_bytes += sys.getsizeof(word) + sys.getsizeof(value) + 100  # 100: the dict slot
+        if self._stem_bytes > MAX_STEM_CACHE_BYTES:  # bounded: queries can bring endless new words
+            self._stems, self._terms, self._stem_bytes = dict(stem_exceptions()), {}, 0
 
     def is_content(self, word: str) -> bool:
         return word not in self.stop and (len(word) > 1 or word.isdigit())
@@ -126,7 +87,31 @@ class Analyzer:
         return self.terms_of(words(text))
 
     def terms_of(self, tokens: Iterable[str]) -> list[str]:
-        """Index terms of word tokens (from `words`); the loop of indexing, so kept free of calls."""
+        """Index terms of word tokens (from `words`), the loop of indexing: each token's term is one
+        lookup in `_terms`, done by `map` (no Python code per token) when every word is known."""
+        tokens = tokens if isinstance(tokens, list) else list(tokens)
+        try:
+            return list(filter(None, map(self._terms.__getitem__, tokens)))
+        except KeyError:  # words not seen before: learn them, then look again
+            pass
+        for word in set(tokens).difference(self._terms):
+            self._learn(word)
+        try:
+            return list(filter(None, map(self._terms.__getitem__, tokens)))
+        except KeyError:  # a word that is not kept (too long, or the caches started again meanwhile)
+            return self._terms_one_by_one(tokens)
+
+    def _learn(self, word: str) -> None:
+        if word in self.stop or (len(word) == 1 and not word.isdigit()):
+            term = ""
+        else:
+            term = self.stem(word)
+            if not term or len(word) > MAX_STEMMED_WORD_CHARS:  # "" would read as "no term"; long: never kept
+                return
+        self._charge(word, term)
+        self._terms[word] = term
+
+    def _terms_one_by_one(self, tokens: Iterable[str]) -> list[str]:
         stop, stems, result = self.stop, self._stems, []
         for w in tokens:
             if w in stop or (len(w) == 1 and not w.isdigit()):
