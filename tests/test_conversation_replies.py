@@ -221,6 +221,16 @@ def test_a_topic_notes_silence_is_filled_by_what_other_notes_say_of_that_topic(b
     assert all("F-1" in c.quote for c in reply.citations)
 
 
+def test_what_the_guide_mentions_is_a_list_only_when_it_asks_for_schools(bot: Guidebot) -> None:
+    """"the guide mention(s)" frames a question; it asks for the guide's list only when the thing
+    asked is a list noun ("universities") or nothing at all ("what does the guide list?")."""
+    industries = bot.chat("What industries does the guide mention for ML careers?")
+    assert industries.kind == "answer" and "healthcare" in industries.text
+    services = bot.chat("What support services does the guide mention?")
+    assert services.answered and "support services" in services.text
+    assert bot.chat("What does the guide list?").kind == "list"
+
+
 def test_a_bare_negation_asks_nothing(bot: Guidebot) -> None:
     """"Why not?" on its own: every sentence with "not" would have covered it."""
     reply = bot.chat("Why not?")

@@ -218,8 +218,10 @@ def is_list_question(d: Dialogue, text: str) -> bool:
     """Does the message ask about the corpus's entities as a set ("which universities ...")?"""
     lowered = text.lower()
     patterns = d.lexicon.patterns
-    if patterns["list_of_the_guide"].search(lowered):
-        return True
+    if patterns["list_of_the_guide"].search(lowered) and (
+            patterns["list_noun"].search(lowered)
+            or not [w for w in subject_words(d, text) if w not in d.lexicon.list_stop]):
+        return True  # "which schools does the guide mention?", not "what industries does it mention?"
     return bool(patterns["list_asker"].search(lowered)) and bool(patterns["list_noun"].search(lowered))
 
 
