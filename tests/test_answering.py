@@ -55,6 +55,24 @@ def test_a_question_for_a_score_is_not_answered_by_sentences_without_one(bot: Gu
     assert not reply.answered and reply.kind in ("partial", "abstain")
 
 
+def test_a_duration_needs_a_length_of_time_not_any_count(bot: Guidebot) -> None:
+    """"how long ..." is not answered by "one online class (or three credits) per term"."""
+    d = bot.dialogue
+    analysis = analyse_question(d, "how long does the I-20 take to get?", drop_words=d.lexicon.filler)
+    need = next(n for n in analysis.needs if n.kind == "duration")
+    assert need.met_by("up to 12 months of OPT") and need.met_by("a 12-month limit")
+    assert not need.met_by("the equivalent of three credits per term")
+
+
+def test_a_compound_is_not_covered_by_one_of_its_words(bot: Guidebot) -> None:
+    """"startup" sits next to "start" in vectors; an employer that is a startup is not asked by
+    sentences on when OPT work may start."""
+    d = bot.dialogue
+    analysis = analyse_question(d, "can my employer be a startup?", drop_words=d.lexicon.filler)
+    startup = next(c for c in analysis.concepts if c.word == "startup")
+    assert not startup.soft
+
+
 def test_longer_than_asks_for_durations(bot: Guidebot) -> None:
     reply = bot.chat("Is CMU's Applied Study variant longer than the regular MSML?")
     assert not reply.answered and reply.kind == "partial"

@@ -180,14 +180,18 @@ def _neighbour_stems(ctx: Context, word: str, text: str) -> list[tuple[str, floa
 
 
 def _prefixed(ctx: Context, word: str, near: str) -> bool:
-    """`word` is `near` with a prefix that changes its meaning ("reapply"/"apply", "unpaid"/"paid"):
-    close in vectors, not in what is asked."""
+    """`word` is `near` with a prefix that changes its meaning ("reapply"/"apply", "unpaid"/"paid"),
+    or `near` joined to another word ("startup"/"start", "workload"/"work"): close in vectors, not
+    in what is asked."""
     word, near = word.casefold(), near.casefold()
     stem = ctx.searcher.analyzer.stem
     for prefix in ctx.lexicon.meaning_prefixes:
         rest = word[len(prefix):].lstrip("-")
         if word.startswith(prefix) and len(rest) >= 3 and (stem(rest) == stem(near) or near.startswith(rest)):
             return True
+    if len(word) > len(near) + 1 and (word.startswith(near) or word.endswith(near)):
+        other = word[len(near):] if word.startswith(near) else word[:-len(near)]
+        return other.strip("-") in english_words()  # "up" in "startup"; not "s" or "ly"
     return False
 
 
