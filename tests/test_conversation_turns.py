@@ -84,6 +84,15 @@ def test_an_elliptical_follow_up_of_a_list_is_another_list(bot: Guidebot) -> Non
         != "list"
 
 
+def test_a_topic_referred_to_beside_a_new_university_stays_what_is_asked(bot: Guidebot) -> None:
+    """"What is the F-1 visa?" ... "So would Berkeley's MIDS work for that?": "that" is the F-1;
+    Berkeley's note must say something of it, not only describe the MIDS."""
+    history = history_of(bot, "What is the F-1 visa?", "Can I study online on it?")
+    assert resolve(bot.dialogue, "So would Berkeley's MIDS work for that?", history).focus == ("berkeley", "f1-visa")
+    reply = bot.chat("So would Berkeley's MIDS work for that?", history)
+    assert not reply.answered or any("F-1" in c.quote for c in reply.citations)
+
+
 def test_an_ordinal_refers_to_the_last_list_in_order(bot: Guidebot) -> None:
     history = history_of(bot, "Which universities are in California?")
     first = bot.chat("Which universities are in California?").citations[1].doc_id

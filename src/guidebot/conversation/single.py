@@ -58,6 +58,8 @@ def _answer_in_focus(d: Dialogue, resolved: Resolved, focus_docs: list[Document]
     # the rest of the question ("how do I apply") decides which sentences answer it, unless
     # nothing else is asked.
     implied = frozenset(words(" ".join(f"{doc.title} {' '.join(doc.aliases)}" for doc in subjects)))
+    # A topic carried over from the turn before ("... work for *that* [F-1]?") is searched for too.
+    implied |= frozenset(_names_of(_carried_topics(focus_docs, subjects, question)))
     analysis = analyse_question(d, question, drop_words=filler, corrections=resolved.corrections,
                                 implied_words=implied, as_written=resolved.text)
     if not analysis.concepts:  # "what is SEVIS?": the name is the subject after all
@@ -93,7 +95,15 @@ def _topics_addressed(d: Dialogue, analysis: QuestionAnalysis, picks: Sequence[C
         asked = [c for c in analysis.concepts if set(c.word.split()) & names]
         if asked and not any(c in p.covered for c in asked for p in picks):
             return False
+        if not asked and not any(_names_a_subject(d, p, [topic]) for p in picks):
+            return False  # carried over from the turn before: a cited sentence must still name it
     return True
+
+
+def _carried_topics(focus_docs: Sequence[Document], subjects: Sequence[Document], question: str) -> list[Document]:
+    """Topics in focus beside the university that the question does not name itself."""
+    asked = set(words(question))
+    return [doc for doc in focus_docs if doc not in subjects and not asked & set(words(" ".join(doc.aliases)))]
 
 
 def _general_instead(d: Dialogue, resolved: Resolved, subjects: list[Document], question: str) -> Reply:

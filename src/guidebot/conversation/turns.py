@@ -185,6 +185,12 @@ def _resolve_question(d: Dialogue, text: str, previous: Resolved | None,
         if not asks and previous is not None and previous.intent and has_subject(d, previous.intent):
             mode = "compare" if len(entities) >= 2 and previous.mode == "compare" else "single"
             return Resolved(text, tuple(entities), previous.intent, mode, corrections=corrections)
+        if previous is not None and previous.focus and pronoun.search(text) \
+                and all(entities_of.kind(e) == "program" for e in entities) \
+                and all(entities_of.kind(e) == "topic" for e in previous.focus):
+            # "What is the F-1 visa?" ... "So would Berkeley's MIDS work for that?": the topic
+            # goes on beside the university, which must answer it.
+            return Resolved(text, (*entities, *previous.focus), intent, "single", corrections=corrections)
         return Resolved(text, tuple(entities), intent, "single", corrections=corrections)
     if is_list:
         return Resolved(text, (), intent, "list", corrections=corrections)
