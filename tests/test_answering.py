@@ -73,6 +73,15 @@ def test_a_compound_is_not_covered_by_one_of_its_words(bot: Guidebot) -> None:
     assert not startup.soft
 
 
+@pytest.mark.parametrize(("question", "said"), [
+    ("Who is the UW MS in Artificial Intelligence and Machine Learning for Engineering meant for?",
+     "aimed at engineers"),
+    ("Who is the Berkeley MIDS designed for?", "working professionals")])
+def test_who_a_program_is_for_is_answered_by_whom_it_is_aimed_at(bot: Guidebot, question: str, said: str) -> None:
+    reply = bot.chat(question)
+    assert reply.answered and said in reply.text
+
+
 def test_longer_than_asks_for_durations(bot: Guidebot) -> None:
     reply = bot.chat("Is CMU's Applied Study variant longer than the regular MSML?")
     assert not reply.answered and reply.kind == "partial"
