@@ -82,6 +82,12 @@ def test_who_a_program_is_for_is_answered_by_whom_it_is_aimed_at(bot: Guidebot, 
     assert reply.answered and said in reply.text
 
 
+def test_valid_forever_asks_how_long(bot: Guidebot) -> None:
+    """"Are TOEFL scores valid forever?" is answered by how long they are valid."""
+    reply = bot.chat("Are TOEFL scores valid forever?")
+    assert reply.answered and "two years" in reply.text
+
+
 def test_longer_than_asks_for_durations(bot: Guidebot) -> None:
     reply = bot.chat("Is CMU's Applied Study variant longer than the regular MSML?")
     assert not reply.answered and reply.kind == "partial"
