@@ -82,6 +82,12 @@ def test_who_a_program_is_for_is_answered_by_whom_it_is_aimed_at(bot: Guidebot, 
     assert reply.answered and said in reply.text
 
 
+def test_whether_a_program_qualifies_is_asked_of_what_it_leads_to(bot: Guidebot) -> None:
+    """"qualify for" frames the question: UCSD's note says whether its online degree leads to an F-1."""
+    reply = bot.chat("Does UCSD's online data science master's qualify for an F-1 visa?")
+    assert reply.answered and "does not lead to an F-1 student visa" in reply.text
+
+
 def test_valid_forever_asks_how_long(bot: Guidebot) -> None:
     """"Are TOEFL scores valid forever?" is answered by how long they are valid."""
     reply = bot.chat("Are TOEFL scores valid forever?")
