@@ -73,6 +73,15 @@ def test_and_what_about_a_topic_after_a_university_asks_about_it_there(bot: Guid
     assert not reply.answered and "University of Washington" in reply.text
 
 
+def test_a_yes_no_question_about_every_program_is_not_a_list(bot: Guidebot) -> None:
+    """"Is the GRE policy the same for every program at one university?" asks whether a rule is
+    general; "do any universities offer online programs?" still asks for the list."""
+    assert resolve(bot.dialogue, "Is the GRE policy the same for every program at one university?").mode != "list"
+    reply = bot.chat("Is the GRE policy the same for every program at one university?")
+    assert "differ between programs at the same university" in reply.text
+    assert resolve(bot.dialogue, "Do any universities offer online programs?").mode == "list"
+
+
 def test_an_elliptical_follow_up_of_a_list_is_another_list(bot: Guidebot) -> None:
     history = history_of(bot, "Which universities are in the Midwest?")
     resolved = resolve(bot.dialogue, "And in California?", history)

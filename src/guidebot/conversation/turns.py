@@ -88,7 +88,8 @@ def resolve_turn(d: Dialogue, message: str, previous: Resolved | None, last_answ
         return replace(previous, mode="more" if previous.mode == "single" else previous.mode,
                        exclude=tuple(_quotes_in(last_answer)), corrections=corrections)
     is_list = is_list_question(d, text) and bool(lexicon.pattern("list").search(text)
-                                                 or lexicon.pattern("guide_word").search(text))
+                                                 or lexicon.pattern("guide_word").search(text)) \
+        and not lexicon.pattern("yes_no_about_every").search(text)
     if not is_list and previous is not None and previous.mode == "list":
         text, is_list = _list_continued(d, text)
     referred = _refers_to_listing(d, text, listing, is_list, corrections)
