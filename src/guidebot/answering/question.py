@@ -174,12 +174,12 @@ def _neighbour_stems(ctx: Context, word: str, text: str) -> list[tuple[str, floa
     for near, similarity in searcher.neighbours.of(word):
         near_stem = searcher.analyzer.stem(near)
         idf = searcher.idf(near_stem)
-        if idf is not None and similarity >= policy.neighbour_threshold and not _prefixed(ctx, word, near):
+        if idf is not None and similarity >= policy.neighbour_threshold and not _changes_meaning(ctx, word, near):
             found.append((near_stem, idf, similarity))
     return found
 
 
-def _prefixed(ctx: Context, word: str, near: str) -> bool:
+def _changes_meaning(ctx: Context, word: str, near: str) -> bool:
     """`word` is `near` with a prefix that changes its meaning ("reapply"/"apply", "unpaid"/"paid"),
     or `near` joined to another word ("startup"/"start", "workload"/"work"): close in vectors, not
     in what is asked."""
@@ -232,8 +232,7 @@ def _written_as_acronym(word: str, text: str) -> bool:
 @lru_cache(maxsize=16)
 def _acronyms(text: str) -> frozenset[str]:
     """The words of a text written with two capitals or more, case-folded (once per text, not per word)."""
-    return frozenset(token.casefold() for token in _written(text)
-                     if not token.islower() and sum(ch.isupper() for ch in token) >= 2)
+    return frozenset(token.casefold() for token in _written(text) if sum(ch.isupper() for ch in token) >= 2)
 
 
 def _looks_like_noise(word: str, text: str) -> bool:

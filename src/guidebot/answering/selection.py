@@ -111,17 +111,17 @@ def heading_answer(ctx: Context, analysis: QuestionAnalysis, positions: Sequence
         return []
     key = max(concepts, key=lambda c: c.distinctiveness)
     total = fsum(c.weight for c in concepts)
-    best: tuple[float, int] | None = None
+    best: tuple[float, int, frozenset[str]] | None = None
     for position in dict.fromkeys(positions):
         heading = ctx.searcher.context_terms(position)
         in_heading = [c for c in concepts if c.covered_by(heading)]
         share = fsum(c.weight for c in in_heading) / total
         if key in in_heading and share >= ctx.policy.heading_answer_share and (best is None or share > best[0]):
-            best = (share, position)
+            best = (share, position, heading)
     if best is None:
         return []
-    heading = ctx.searcher.context_terms(best[1])
-    return _opening(ctx, analysis, best[1], heading, {q.strip() for q in exclude})
+    _share, position, heading = best
+    return _opening(ctx, analysis, position, heading, {q.strip() for q in exclude})
 
 
 def _opening(ctx: Context, analysis: QuestionAnalysis, position: int, heading: frozenset[str],

@@ -57,9 +57,8 @@ def _answer_in_focus(d: Dialogue, resolved: Resolved, focus_docs: list[Document]
     # Inside a note about OPT every sentence is about OPT: the note's own name is implied, and
     # the rest of the question ("how do I apply") decides which sentences answer it, unless
     # nothing else is asked.
-    implied = frozenset(words(" ".join(f"{doc.title} {' '.join(doc.aliases)}" for doc in subjects)))
     # A topic carried over from the turn before ("... work for *that* [F-1]?") is searched for too.
-    implied |= frozenset(_names_of(_carried_topics(focus_docs, subjects, question)))
+    implied = frozenset(_names_of([*subjects, *_carried_topics(focus_docs, subjects, question)]))
     analysis = analyse_question(d, question, drop_words=filler, corrections=resolved.corrections,
                                 implied_words=implied, as_written=resolved.text)
     if not analysis.concepts:  # "what is SEVIS?": the name is the subject after all
@@ -91,7 +90,7 @@ def _topics_addressed(d: Dialogue, analysis: QuestionAnalysis, picks: Sequence[C
     """A topic named beside the university ("the GRE" in "Do I need the GRE for UW's PMP?") is what
     is asked about it: a cited sentence of the university's note must name it."""
     for topic in topics:
-        names = set(words(f"{topic.title} {' '.join(topic.aliases)}"))
+        names = set(_names_of([topic]))
         asked = [c for c in analysis.concepts if set(c.word.split()) & names]
         if asked and not any(c in p.covered for c in asked for p in picks):
             return False

@@ -127,9 +127,8 @@ def _without_origin(d: Dialogue, text: str) -> str:
         if not listed or d.entities.find(name):
             return match.group(0)
         return name[len(max(listed, key=len)):]  # "from india with 8.2 cgpa" keeps "with 8.2 cgpa"
-    text = d.lexicon.pattern("origin").sub(strip, text)
-    text_lower = d.lexicon.pattern("origin_lowercase").sub(strip_listed, text)
-    return " ".join(text_lower.split()) or text
+    stripped = d.lexicon.pattern("origin_lowercase").sub(strip_listed, d.lexicon.pattern("origin").sub(strip, text))
+    return " ".join(stripped.split()) or text
 
 
 def _refers_to_listing(d: Dialogue, text: str, listing: str, is_list: bool,
