@@ -175,6 +175,15 @@ def test_spelling_fixes_typos_but_never_real_words_or_unknown_names(bot: Guidebo
     assert correct_spelling(bot.dialogue, "tell me about it")[1] == ()
 
 
+def test_a_misspelt_framing_word_frames_the_question_instead_of_sinking_it(bot: Guidebot) -> None:
+    # "difference" is not a corpus word, so its typo had no corpus word to be corrected to and was
+    # taken for a subject the notes never mention: the covered question was refused.
+    fixed, corrections = correct_spelling(bot.dialogue, "whats the diffrence between opt and stem opt")
+    assert ("diffrence", "difference") in corrections
+    reply = bot.chat("whats the diffrence between opt and stem opt")
+    assert reply.answered and any(c.doc_id == "opt-stem-opt" for c in reply.citations)
+
+
 def test_the_shipped_answerability_model_knows_every_feature_and_a_fitted_coverage() -> None:
     from guidebot import datafiles
     from guidebot.answering.answerability import Features

@@ -5,7 +5,9 @@ then unknown words to the closest corpus word, never a real English word, and a 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
+from ..analysis import SpellingCorrector
 from ..budget import check_budget
 from .context import Context
 
@@ -40,6 +42,8 @@ def correct_spelling(ctx: Context, text: str) -> tuple[str, tuple[tuple[str, str
                 return token
             tried.add(word)
         fixed = searcher.speller.correct(word)
+        if fixed is None:  # "diffrence": a framing word misspelt frames the question all the same
+            fixed = _framing_speller(ctx.lexicon.filler).correct(word)
         if fixed is None or fixed == word:
             return token
         looks_like_name = token[0].isupper() and match.start() > 0 and not token.isupper()
@@ -50,3 +54,9 @@ def correct_spelling(ctx: Context, text: str) -> tuple[str, tuple[tuple[str, str
 
     corrected = _TOKEN.sub(fix, text)
     return corrected, tuple(corrections)
+
+
+@lru_cache(maxsize=4)
+def _framing_speller(framing: frozenset[str]) -> SpellingCorrector:
+    """Corrects to the lexicon's framing words, for words the corpus speller cannot place."""
+    return SpellingCorrector({word: 1 for word in framing if word.isalpha()})
