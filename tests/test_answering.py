@@ -113,6 +113,18 @@ def test_a_verdict_between_options_is_not_answered_by_facts_about_them(bot: Guid
     assert "better" in reply.text
 
 
+@pytest.mark.parametrize("question", ["is ucsd a good school for ml", "is cmu good for machine learning",
+                                      "how good is the georgia tech omscs", "Is the UIUC MCS a good program?"])
+def test_a_verdict_on_quality_is_not_answered_by_facts_about_the_program(bot: Guidebot, question: str) -> None:
+    reply = bot.chat(question)
+    assert not reply.answered and reply.kind == "partial" and "rankings" in reply.text
+
+
+def test_whom_a_program_suits_and_a_good_fit_are_still_answered(bot: Guidebot) -> None:
+    assert bot.chat("is the uw pmp good for working professionals").answered
+    assert bot.chat("Is ML a good fit if I love coding and maths?").answered
+
+
 def test_a_comparison_without_a_verdict_still_answers_from_each_note(bot: Guidebot) -> None:
     reply = bot.chat("compare CMU and MIT")
     assert reply.answered and {c.doc_id for c in reply.citations} == {"cmu", "mit"}
