@@ -183,3 +183,10 @@ def test_a_lowercase_origin_is_only_dropped_when_it_is_a_listed_name(bot: Guideb
 def test_a_school_not_covered_is_still_named_when_it_is_the_subject(bot: Guidebot) -> None:
     reply = bot.chat("Is Purdue good for an ML master's?")
     assert not reply.answered and "Purdue" in reply.text
+
+
+def test_how_long_does_it_last_is_answered_by_the_durations_of_the_topic_in_focus(bot: Guidebot) -> None:
+    # "last" is how the question asks for a length of time, not a word the note must use.
+    reply = bot.chat("how long does it last", history_of(bot, "what is opt"))
+    assert reply.answered and "12 months" in reply.text
+    assert not bot.chat("how long does the uw pmp last").answered  # the note gives no length
