@@ -303,3 +303,20 @@ def test_the_word_vectors_load_in_the_background_so_a_paraphrase_does_not_wait(b
     thread.join(timeout=120)
     assert not thread.is_alive() and semantic._load_model.cache_info().currsize == 1
     assert bot.searcher.neighbours.of("paid")  # neighbours answer at once from the loaded model
+
+
+def test_available_only_frames_a_question(bot: Guidebot) -> None:
+    # "available" was the rarest word of the question, so the reply quoted scholarships "available
+    # to international students" instead of the Caltech note's sentence on its master's.
+    reply = bot.chat("is caltech cs master's available for international students")
+    assert reply.answered and reply.citations[0].doc_id == "caltech"
+    assert "no standalone master's" in reply.text
+
+
+def test_a_program_name_typed_in_lowercase_is_still_a_name(bot: Guidebot) -> None:
+    # The corpus writes MSIS as a name, so "msis" is one too: what is asked about it ("online")
+    # must be cited, as it must for "MSIS".
+    assert bot.dialogue.searcher.written_as_name("msis")
+    assert not bot.dialogue.searcher.written_as_name("online")
+    for question in ("is arizona msis available online", "is arizona MSIS available online"):
+        assert not bot.chat(question).answered, question

@@ -8,6 +8,7 @@ Answering asks it for term weights (`idf`) and hits; only this module touches `B
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
@@ -23,6 +24,8 @@ from .index import IndexedCorpus
 from .semantic import Neighbours, SentenceMeaning
 
 MAX_QUERY_CORRECTIONS = 16  # distinct unknown words of one query that spelling correction looks up
+NAME_SAMPLE = 8  # chunks looked at to tell whether the corpus writes a word as a name
+MAX_NAME_FORMS = 50_000  # words whose written form is remembered
 
 
 class Scored(NamedTuple):
@@ -69,6 +72,7 @@ class Searcher:
         self._sentence_terms: dict[int, tuple[frozenset[str], ...]] = {}
         self._context_terms: dict[int, frozenset[str]] = {}
         self._title_index: dict[str, list[int]] | None = None  # title term -> documents, built on first use
+        self._name_forms: dict[str, bool] = {}  # word -> the corpus writes it as a name (bounded)
         self._lock = threading.Lock()
 
     @property
@@ -123,6 +127,26 @@ class Searcher:
             self._title_index = index
         positions = sorted({p for term in terms for p in index.get(term, ())})
         return [self.indexed.documents[p] for p in positions]
+
+    def written_as_name(self, word: str) -> bool:
+        """Does the corpus write this word as a name ("MSIS", "OMSCS": two capitals or more) wherever
+        the first chunks that use it do? Then "msis" typed in lowercase is that name all the same.
+        Checked once per word, on at most `NAME_SAMPLE` chunks."""
+        cached = self._name_forms.get(word)
+        if cached is not None:
+            return cached
+        term_id = self._bm25.term_ids.get(self.analyzer.stem(word))
+        found = False
+        if term_id is not None and word.isalnum():
+            lo, hi = int(self._bm25.indptr[term_id]), int(self._bm25.indptr[term_id + 1])
+            pattern = re.compile(rf"(?<![^\W_]){re.escape(word)}(?![^\W_])", re.IGNORECASE)
+            forms = [m.group(0) for position in self._bm25.postings[lo:min(hi, lo + NAME_SAMPLE)]
+                     for m in pattern.finditer(self.chunks[int(position)].text)]
+            found = bool(forms) and all(sum(ch.isupper() for ch in form) >= 2 for form in forms)
+        with self._lock:
+            if len(self._name_forms) < MAX_NAME_FORMS:
+                self._name_forms[word] = found
+        return found
 
     def is_known_word(self, word: str) -> bool:
         """A word the corpus uses, a stopword or an English word: never spelling-corrected."""

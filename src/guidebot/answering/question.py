@@ -161,7 +161,8 @@ def _word_concept(ctx: Context, word: str, text: str) -> Concept | None:
         return Concept(word, concept_stems, max(weight, ctx.policy.min_concept_weight), False, None, alternatives,
                        rarity=english_rarity(word), own=own)
     return Concept(word, concept_stems, max(weight, ctx.policy.min_concept_weight), True, None, alternatives,
-                   rarity=english_rarity(word), own=own, name=_written_as_acronym(word, text))
+                   rarity=english_rarity(word), own=own,
+                   name=_written_as_acronym(word, text) or searcher.written_as_name(word))
 
 
 def _neighbour_stems(ctx: Context, word: str, text: str) -> list[tuple[str, float, float]]:
