@@ -6,11 +6,14 @@ sentence that answers was picked. Neighbours come from WordLlama's static token 
 256-dimensional weights ship inside its wheel (loaded from the installed package, never
 downloaded): the cosine similarity of the word's embedding to each corpus word's.
 
-Chosen by measurement over the gold set's tune split (see README, "How answers are built"): WordNet
-from Debian's wordnet-base cannot be opened by nltk's reader as shipped (no `lexnames` file, and
-the reader refuses files outside its data path), and a word-level WordLlama neighbour at cosine
-≥ 0.6 maps most paraphrase words to the corpus word a person would (paid → pay, undergrad →
-undergraduates, borrow → loan, nearest → closest) while unrelated words stay below it.
+Chosen by measurement over the gold set's tune split (see README, "How answers are built"): a
+word-level WordLlama neighbour at cosine ≥ 0.6 maps most paraphrase words to the corpus word a
+person would (paid → pay, undergrad → undergraduates, borrow → loan, nearest → closest) while
+unrelated words stay below it. WordNet (Debian's wordnet-base, read by nltk's reader once its
+folder is on nltk's data path and the `lexnames` file the package lacks is supplied) was measured
+as a second source: its synonyms, derived forms and next broader or narrower words that the corpus
+uses, kept at WordLlama cosine ≥ 0.3 or 0.4, passed no more gold cases (bench/RESULTS.md, 2026-12-01
+third session), and it costs 2.6 s and ~115 MB to open, so it is not used.
 
 Work is bounded: the corpus vocabulary is embedded once per index, on first use; each asked word
 is embedded once and its neighbours are kept in a bounded cache.
