@@ -92,3 +92,9 @@ def test_expansion_and_phrase_matches_equal_a_scan_of_every_rule() -> None:
                     expected.append((start, start + len(phrase), phrase))
                     taken |= span
         assert [m[:3] for m in expander.phrase_matches(terms)] == sorted(expected), query
+
+
+def test_the_country_typed_in_lowercase_is_the_country_and_the_pronoun_stays_a_pronoun() -> None:
+    assert words("how to get funding for ms in us")[-1] == "usa"
+    assert words("In the us?") == ["in", "the", "usa"]
+    assert words("tell us about it") == ["tell", "us", "about", "it"]
