@@ -320,3 +320,9 @@ def test_a_program_name_typed_in_lowercase_is_still_a_name(bot: Guidebot) -> Non
     assert not bot.dialogue.searcher.written_as_name("online")
     for question in ("is arizona msis available online", "is arizona MSIS available online"):
         assert not bot.chat(question).answered, question
+
+
+def test_a_duration_in_the_question_is_what_is_asked_not_a_word_to_cover(bot: Guidebot) -> None:
+    reply = bot.chat("is stem opt 3 years")
+    assert reply.answered and "36 months" in reply.text
+    assert not bot.chat("Do I need 2 years of work experience for the Stanford MSCS?").answered

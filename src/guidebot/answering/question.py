@@ -85,6 +85,11 @@ def analyse_question(ctx: Context, text: str, drop_words: Iterable[str] = (),
     implied = {w.casefold() for w in implied_words}
     # The lexicon's framing words are stored case-folded: only other word sets need folding.
     drop = (drop_words if drop_words is lexicon.filler else frozenset(w.casefold() for w in drop_words)) | implied
+    needs = find_needs(ctx, text)
+    if needs and any(ch.isdigit() for ch in needs[0].phrase):
+        # "is STEM OPT 3 years?": the figure is what is asked for (the need), not a word to cover;
+        # "up to 36 months" answers it.
+        drop = drop | frozenset(analyzer.content_words(needs[0].phrase))
     content = analyzer.content_words(text)
     stems = [analyzer.stem(w) for w in content if w not in drop or w in implied]
     concepts, in_phrase = _phrase_concepts(ctx, content, drop)
@@ -112,7 +117,7 @@ def analyse_question(ctx: Context, text: str, drop_words: Iterable[str] = (),
             for term, weight in searcher.expander.expand([analyzer.stem(word)]).added.items():
                 weights.setdefault(term, weight * ctx.policy.filler_weight)
     _add_intent_hints(ctx, text, concepts, weights)
-    return QuestionAnalysis(tuple(concepts), weights, find_needs(ctx, text), tuple(_unknown_names(written, unknown)),
+    return QuestionAnalysis(tuple(concepts), weights, needs, tuple(_unknown_names(written, unknown)),
                             corrections, bool(lexicon.pattern("definition_question").match(text)),
                             bool(lexicon.pattern("wants_pointer").search(text)), _asked_for(ctx, text, concepts))
 
