@@ -98,3 +98,9 @@ def test_the_country_typed_in_lowercase_is_the_country_and_the_pronoun_stays_a_p
     assert words("how to get funding for ms in us")[-1] == "usa"
     assert words("In the us?") == ["in", "the", "usa"]
     assert words("tell us about it") == ["tell", "us", "about", "it"]
+
+
+def test_a_single_letter_joined_by_a_dash_is_one_word_but_a_possessive_is_not() -> None:
+    assert words("what is e-verify") == ["what", "is", "everify"]
+    assert words("E-Verify and e-mail") == ["everify", "and", "email"]
+    assert words("a master's-only program") == ["a", "master", "only", "program"]

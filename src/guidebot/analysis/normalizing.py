@@ -20,6 +20,8 @@ _DOTTED_ACRONYM = re.compile(r"\b[A-Za-z]{1,2}\.(?:[A-Za-z]{1,2}\.)+(?![A-Za-z])
 _DOTTED_HINT = re.compile(r"\.[A-Za-z]{1,2}\.")  # in every match of _DOTTED_ACRONYM
 # \b([A-Za-z])-(\d) → \1\2: the dash of a letter standing alone (no word character before it) before a digit
 _LETTER_DASH_DIGIT = re.compile(r"-(?<=(?<!\w)[A-Za-z]-)(?=\d)")
+# The same before a word: "E-Verify" → everify, "e-mail" → email (else "verify" alone is searched for)
+_LETTER_DASH_WORD = re.compile(r"-(?<=(?<![\w'’])[A-Za-z]-)(?=[A-Za-z]{2})")  # not "master's-only"
 _COUNTRY_US = re.compile(r"\bU\.?S\.?(?:A\.?)?(?![A-Za-z])")  # every match holds "US" or "U.S"
 # "study in us", "the us": the country typed in lowercase, not the pronoun (which follows a verb).
 _COUNTRY_US_LOWER = re.compile(r"\b(in|the|from|across) us\b", re.IGNORECASE)
@@ -47,7 +49,7 @@ _NORMALIZED: ByteBoundedCache[str, str] = ByteBoundedCache(max_bytes=8 * 1024 * 
 
 
 def normalize(text: str) -> str:
-    """Unicode-normalise, join dotted acronyms (U.S. → usa, Ph.D. → phd, F-1 → f1), expand
+    """Unicode-normalise, join dotted acronyms (U.S. → usa, Ph.D. → phd, F-1 → f1, E-Verify → everify), expand
     contractions (doesn't → does not, I'm → I am), drop possessives and accents."""
     return _NORMALIZED.get_or_compute(text, _normalize)
 
@@ -63,7 +65,7 @@ def _normalize(text: str) -> str:
     if _DOTTED_HINT.search(text):
         text = _DOTTED_ACRONYM.sub(lambda m: m.group(0).replace(".", ""), text)
     if "-" in text:
-        text = _LETTER_DASH_DIGIT.sub("", text)
+        text = _LETTER_DASH_WORD.sub("", _LETTER_DASH_DIGIT.sub("", text))
     if "'" in text or "’" in text:
         if any(pair in text for pair in _APOSTROPHE_T):
             text = _IRREGULAR_NOT.sub(lambda m: {"can": "can not", "won": "will not", "shan": "shall not"}[
