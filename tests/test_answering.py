@@ -326,3 +326,17 @@ def test_a_duration_in_the_question_is_what_is_asked_not_a_word_to_cover(bot: Gu
     reply = bot.chat("is stem opt 3 years")
     assert reply.answered and "36 months" in reply.text
     assert not bot.chat("Do I need 2 years of work experience for the Stanford MSCS?").answered
+
+
+def test_e_verify_is_found_as_one_word_not_as_the_verify_of_where_to_verify(bot: Guidebot) -> None:
+    # "e" was dropped as noise and "verify" alone matched the "Where to verify" headings.
+    reply = bot.chat("what is e-verify")
+    assert reply.answered and "E-Verify" in reply.citations[0].quote
+
+
+def test_what_an_abbreviation_stands_for_is_asked_like_what_it_is(bot: Guidebot) -> None:
+    # "stand" had matched the guide's "stand out" as much as "dso" matched the F-1 note.
+    for question in ("what does dso stand for", "what is dso short for"):
+        reply = bot.chat(question)
+        assert reply.answered and all(c.doc_id != "guide" for c in reply.citations), question
+        assert "designated school official" in reply.text

@@ -86,10 +86,7 @@ def analyse_question(ctx: Context, text: str, drop_words: Iterable[str] = (),
     # The lexicon's framing words are stored case-folded: only other word sets need folding.
     drop = (drop_words if drop_words is lexicon.filler else frozenset(w.casefold() for w in drop_words)) | implied
     needs = find_needs(ctx, text)
-    if needs and any(ch.isdigit() for ch in needs[0].phrase):
-        # "is STEM OPT 3 years?": the figure is what is asked for (the need), not a word to cover;
-        # "up to 36 months" answers it.
-        drop = drop | frozenset(analyzer.content_words(needs[0].phrase))
+    drop = drop | _framing_of(ctx, text, needs)
     content = analyzer.content_words(text)
     stems = [analyzer.stem(w) for w in content if w not in drop or w in implied]
     concepts, in_phrase = _phrase_concepts(ctx, content, drop)
@@ -120,6 +117,17 @@ def analyse_question(ctx: Context, text: str, drop_words: Iterable[str] = (),
     return QuestionAnalysis(tuple(concepts), weights, needs, tuple(_unknown_names(written, unknown)),
                             corrections, bool(lexicon.pattern("definition_question").match(text)),
                             bool(lexicon.pattern("wants_pointer").search(text)), _asked_for(ctx, text, concepts))
+
+
+def _framing_of(ctx: Context, text: str, needs: Sequence[Need]) -> frozenset[str]:
+    """Words that say how the question asks, not what about: a framing phrase ("what does DSO
+    *stand for*?") and a figure the question holds ("is STEM OPT *3 years*?": what is asked for, the
+    need, which "up to 36 months" answers; not words a sentence must repeat)."""
+    content_words = ctx.searcher.analyzer.content_words
+    found = [w for m in ctx.lexicon.pattern("framing_phrase").finditer(text) for w in content_words(m.group(0))]
+    if needs and any(ch.isdigit() for ch in needs[0].phrase):
+        found += content_words(needs[0].phrase)
+    return frozenset(found)
 
 
 def _phrase_concepts(ctx: Context, content: list[str], drop: set[str]) -> tuple[list[Concept], set[int]]:
