@@ -190,3 +190,12 @@ def test_how_long_does_it_last_is_answered_by_the_durations_of_the_topic_in_focu
     reply = bot.chat("how long does it last", history_of(bot, "what is opt"))
     assert reply.answered and "12 months" in reply.text
     assert not bot.chat("how long does the uw pmp last").answered  # the note gives no length
+
+
+def test_counts_and_ordinals_refer_to_what_was_said_and_need_not_be_cited(bot: Guidebot) -> None:
+    history = history_of(bot, "tell me about cmu")
+    assert bot.chat("what are the two ml masters there", history).answered
+    reply = bot.chat("which one has an internship", history)
+    assert reply.answered and "internship" in reply.text and reply.citations[0].doc_id == "cmu"
+    # "first" alone is no subject: the STEM OPT note's "first 12 months" does not answer this.
+    assert not bot.chat("what should i do first", history_of(bot, "i want to study ml in the us")).answered
