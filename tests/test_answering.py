@@ -114,7 +114,8 @@ def test_a_verdict_between_options_is_not_answered_by_facts_about_them(bot: Guid
 
 
 @pytest.mark.parametrize("question", ["is ucsd a good school for ml", "is cmu good for machine learning",
-                                      "how good is the georgia tech omscs", "Is the UIUC MCS a good program?"])
+                                      "how good is the georgia tech omscs", "Is the UIUC MCS a good program?",
+                                      "is caltech good"])
 def test_a_verdict_on_quality_is_not_answered_by_facts_about_the_program(bot: Guidebot, question: str) -> None:
     reply = bot.chat(question)
     assert not reply.answered and reply.kind == "partial" and "rankings" in reply.text
