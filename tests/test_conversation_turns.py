@@ -199,3 +199,11 @@ def test_counts_and_ordinals_refer_to_what_was_said_and_need_not_be_cited(bot: G
     assert reply.answered and "internship" in reply.text and reply.citations[0].doc_id == "cmu"
     # "first" alone is no subject: the STEM OPT note's "first 12 months" does not answer this.
     assert not bot.chat("what should i do first", history_of(bot, "i want to study ml in the us")).answered
+
+
+def test_it_after_a_list_of_one_university_is_that_university(bot: Guidebot) -> None:
+    history = history_of(bot, "which universities are in illinois")
+    more = bot.chat("tell me more about it", history)
+    assert more.kind == "answer" and {c.doc_id for c in more.citations} == {"uiuc"}
+    online = bot.chat("does it have an online option", history)
+    assert online.answered and online.citations[0].doc_id == "uiuc" and "Online MCS" in online.text

@@ -82,6 +82,7 @@ def resolve_turn(d: Dialogue, message: str, previous: Resolved | None, last_answ
     text = lexicon.pattern("courtesy_suffix").sub("", text).strip() or text
     text = _without_origin(d, text)
     text, corrections = correct_spelling(d, text)
+    previous = _only_one_listed(d, text, previous, last_answer)
     if lexicon.pattern("more").match(text):
         if previous is None:
             return Resolved(text, mode="single", corrections=corrections)
@@ -98,6 +99,17 @@ def resolve_turn(d: Dialogue, message: str, previous: Resolved | None, last_answ
     if lexicon.pattern("in_general").search(text):
         previous = None  # "in general, ..." lets go of the university in focus
     return _resolve_question(d, text, previous, corrections, is_list)
+
+
+def _only_one_listed(d: Dialogue, text: str, previous: Resolved | None, last_answer: str) -> Resolved | None:
+    """A list that named one university makes it the focus of "tell me more about *it*" and "does
+    *it* have ...": there is only one thing "it" can be."""
+    if previous is None or previous.mode != "list" or not d.lexicon.pattern("pronoun").search(text):
+        return previous
+    named = list(dict.fromkeys(_named_programs(d, last_answer)))
+    if len(named) != 1:
+        return previous
+    return Resolved(previous.text, (named[0],), "", "single", corrections=previous.corrections)
 
 
 def _list_continued(d: Dialogue, text: str) -> tuple[str, bool]:
