@@ -341,3 +341,10 @@ def test_what_an_abbreviation_stands_for_is_asked_like_what_it_is(bot: Guidebot)
         reply = bot.chat(question)
         assert reply.answered and all(c.doc_id != "guide" for c in reply.citations), question
         assert "designated school official" in reply.text
+
+
+@pytest.mark.parametrize("question", ["is Berkeley's MS in ML real?",
+                                      "Frankly the guide seems outdated, is Berkeley's MS in ML real?"])
+def test_doubting_the_guide_is_answered_by_the_notes_correction_of_it(bot: Guidebot, question: str) -> None:
+    reply = bot.chat(question)
+    assert reply.answered and any("claim" in c.quote for c in reply.citations), question
