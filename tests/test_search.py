@@ -64,7 +64,7 @@ def test_search_within_no_or_unknown_documents_is_empty(many_notes: Guidebot, tm
     assert many_notes.searcher.top(weights, 5, doc_ids=["no-such-note"]) == []
 
 
-@pytest.mark.parametrize("limit", [0, 1, 4096])
+@pytest.mark.parametrize("limit", [0, 1, 256])
 def test_search_within_few_chunks_by_dicts_equals_the_array_path(many_notes: Guidebot, limit: int,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """Scored by dict lookups (few chunks, terms of few postings), by numpy (`FEW_CHUNKS` 0), or

@@ -27,7 +27,7 @@ MAX_QUERY_CORRECTIONS = 16  # distinct unknown words of one query that spelling 
 # A search within at most this many chunks (a note or two) is scored with plain dict lookups: numpy's
 # per-call overhead (five or six calls per term) was most of its cost, ~75 µs per answer.
 FEW_CHUNKS = 256
-TERM_MAP_POSTINGS = 4096  # a term with more postings is looked up with numpy instead of a dict
+TERM_MAP_POSTINGS = 256  # a term with more postings is looked up with numpy instead (dicts stay cheap to build)
 TERM_MAP_BYTES = 8 * 1024 * 1024  # the dicts of chunk -> impact kept, least recently used forgotten
 
 
