@@ -348,3 +348,21 @@ def test_what_an_abbreviation_stands_for_is_asked_like_what_it_is(bot: Guidebot)
 def test_doubting_the_guide_is_answered_by_the_notes_correction_of_it(bot: Guidebot, question: str) -> None:
     reply = bot.chat(question)
     assert reply.answered and any("claim" in c.quote for c in reply.citations), question
+
+
+def test_a_sentence_without_any_covering_term_covers_no_concept(bot: Guidebot) -> None:
+    """The shortcut of sentence selection: outside the terms `_covering_terms` gathers, no concept
+    is covered; with an empty synonym (which covers anything) there is no shortcut."""
+    from guidebot.answering.question import Concept
+    from guidebot.answering.selection import _covering_terms
+    searcher = bot.searcher
+    for question in ("Does CMU require the GRE?", "machine learning masters funding", "where is it located"):
+        concepts = analyse_question(bot.dialogue, question).concepts
+        universe = _covering_terms(concepts)
+        assert universe is not None
+        for position in range(len(searcher.chunks)):
+            for terms in (*searcher.sentence_terms(position), searcher.context_terms(position)):
+                if universe.isdisjoint(terms):
+                    assert not any(c.covered_by(terms) for c in concepts)
+    anything = Concept("x", frozenset({"x"}), 1.0, True, alternatives=(frozenset(),))
+    assert anything.covered_by(frozenset({"y"})) and _covering_terms([anything]) is None

@@ -62,3 +62,23 @@ def test_search_within_no_or_unknown_documents_is_empty(many_notes: Guidebot, tm
     weights = many_notes.searcher.query_weights("machine learning")
     assert many_notes.searcher.top(weights, 5, doc_ids=[]) == []
     assert many_notes.searcher.top(weights, 5, doc_ids=["no-such-note"]) == []
+
+
+@pytest.mark.parametrize("limit", [0, 1, 256])
+def test_search_within_few_chunks_by_dicts_equals_the_array_path(many_notes: Guidebot, limit: int,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Scored by dict lookups (few chunks, terms of few postings), by numpy (`FEW_CHUNKS` 0), or
+    falling back to numpy for a term with too many postings (`TERM_MAP_POSTINGS` 0 or 1): equal
+    floats, equal order, with weights other than 1 too."""
+    from guidebot import search
+    searcher = Searcher(many_notes.indexed)
+    documents = list(searcher.indexed.documents)
+    for query in QUERIES:
+        weights = {term: weight * 2.5 for term, weight in searcher.query_weights(query).items()}
+        for ids in ([d.id for d in documents[:1]], [d.id for d in documents[3:9]]):
+            allowed = [i for d in ids for i in searcher.chunks_of(d)]
+            monkeypatch.setattr(search, "TERM_MAP_POSTINGS", limit)
+            fast = searcher.top(weights, 8, doc_ids=ids)
+            monkeypatch.setattr(search, "FEW_CHUNKS", 0)
+            assert fast == searcher.top(weights, 8, doc_ids=ids) == dense_top(searcher, weights, 8, allowed)
+            monkeypatch.undo()

@@ -151,3 +151,19 @@ def test_index_removes_the_temporary_files_of_crashed_builds(tmp_path: Path) -> 
     result = run_index(tmp_path / "index.gbi")
     assert result.returncode == 0, result.stderr
     assert not crashed.exists() and running.exists() and load_index(tmp_path / "index.gbi").chunks
+
+
+def test_serving_collects_cyclic_garbage_less_often_and_leaves_a_collector_turned_off_alone() -> None:
+    import gc
+
+    from guidebot.service.startup import GC_YOUNGEST_THRESHOLD, tune_interpreter
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(700, 10, 10)
+        tune_interpreter()
+        assert gc.get_threshold() == (GC_YOUNGEST_THRESHOLD, 10, 10)
+        gc.set_threshold(0, 10, 10)
+        tune_interpreter()
+        assert gc.get_threshold() == (0, 10, 10)
+    finally:
+        gc.set_threshold(*before)

@@ -48,23 +48,27 @@ def _candidates(ctx: Context, analysis: QuestionAnalysis, hits: Sequence[Scored]
     policy, searcher = ctx.policy, ctx.searcher
     negation, pointer = ctx.lexicon.pattern("negation"), ctx.lexicon.pattern("pointer_sentence")
     top_score = hits[0][1] or 1.0
+    universe = _covering_terms(analysis.concepts)
     found: list[tuple[float, Candidate]] = []
     for rank, (chunk_index, score) in enumerate(hits):
         check_budget()
         chunk = searcher.chunks[chunk_index]
         context_terms = searcher.context_terms(chunk_index)
-        in_context = frozenset(c for c in analysis.concepts if c.covered_by(context_terms))
+        in_context = frozenset(c for c in analysis.concepts if c.covered_by(context_terms)) \
+            if universe is None or not universe.isdisjoint(context_terms) else frozenset()
         rank_factor = policy.rank_floor + (1 - policy.rank_floor) * (score / top_score)
         for sentence_index, terms in enumerate(searcher.sentence_terms(chunk_index)):
+            if universe is not None and universe.isdisjoint(terms):
+                continue  # no term any concept could be covered by: nothing covered
+            covered = frozenset(c for c in analysis.concepts if c.covered_by(terms))
+            if not covered:
+                continue
             start, end = chunk.sentences[sentence_index]
             text = chunk.text[start:end]
             if text.strip() in excluded or (skip_negative and negation.search(text)):
                 continue
             if not analysis.wants_pointer and pointer.match(text):
                 continue  # "Check the official site ..." answers only "where can I find ..."
-            covered = frozenset(c for c in analysis.concepts if c.covered_by(terms))
-            if not covered:
-                continue
             context = in_context - covered
             relevance = (fsum(c.weight for c in covered)
                          + policy.context_credit * fsum(c.weight for c in context)) * rank_factor
@@ -73,6 +77,19 @@ def _candidates(ctx: Context, analysis: QuestionAnalysis, hits: Sequence[Scored]
             found.append((relevance, Candidate(chunk_index, sentence_index, rank, rank_factor, covered, context,
                                                text, (chunk.start, start))))
     return found
+
+
+def _covering_terms(concepts: Sequence[Concept]) -> frozenset[str] | None:
+    """Every term that can make `Concept.covered_by` true for one of the concepts (its stems, its
+    own terms, its synonyms' terms): a sentence with none of them covers nothing, which one set
+    test says (most sentences of the passages retrieved; four `covered_by` calls each before).
+    None when a concept has an empty synonym, which covers any sentence."""
+    universe: set[str] = set()
+    for concept in concepts:
+        if any(not alternative for alternative in concept.alternatives):
+            return None
+        universe.update(concept.stems, concept.own or (), *concept.alternatives)
+    return frozenset(universe)
 
 
 _LIST_MARKER = re.compile(r"^[ \t]*(?:[-*+•]|\d+[.)])[ \t]+$")
