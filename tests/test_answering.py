@@ -366,3 +366,10 @@ def test_a_sentence_without_any_covering_term_covers_no_concept(bot: Guidebot) -
                     assert not any(c.covered_by(terms) for c in concepts)
     anything = Concept("x", frozenset({"x"}), 1.0, True, alternatives=(frozenset(),))
     assert anything.covered_by(frozenset({"y"})) and _covering_terms([anything]) is None
+
+
+def test_a_rules_can_change_so_check_line_points_but_does_not_answer(bot: Guidebot) -> None:
+    # "F-1 rules can change, so check ..." shares "change" with the question and answered it.
+    assert not bot.chat("can i change universities after getting f1").answered
+    pointer = bot.chat("where can i check the f1 rules")
+    assert pointer.answered and "Study in the States" in pointer.text
