@@ -106,7 +106,7 @@ def test_how_much_of_a_score_is_a_question_for_a_score_not_a_sum(bot: Guidebot) 
 
 @pytest.mark.parametrize("question", ["is toefl or ielts better for usa grad school??",
                                       "Which is better, CMU or Stanford?", "Is the GRE worth it?",
-                                      "What's the best city for ML jobs?"])
+                                      "What's the best city for ML jobs?", "should i take the gre or not"])
 def test_a_verdict_between_options_is_not_answered_by_facts_about_them(bot: Guidebot, question: str) -> None:
     reply = bot.chat(question)
     assert not reply.answered and reply.kind == "partial"
