@@ -8,17 +8,23 @@ A shared 2-vCPU machine moves a single figure by ±30%, so the verdict is read f
 rounds: each round runs every server once per mix (the order reversed every other round, so
 neither recording state always goes first), and each round gives its own on/off ratio from two
 cells seconds apart; the report is the median of those per-round ratios with their quartiles and
-range. The servers share one CPU and the load generator (and this process) the others
-(sched_setaffinity), so the writer thread's work takes CPU from the chat path rather than from
-an idle core, and wrk never competes with the server it measures. Beside throughput, the server's
-CPU time per request (all its threads, from /proc, read after the writer has emptied its queue)
-is the steadier measure: what recording costs the server itself. `--baseline SRC` also runs a
-second version of the code (another checkout's src/, e.g. main's) in the same rounds, so before
-and after are measured side by side. Afterwards it checks that every turn reached the database.
+range. The rounds are spread over several sets of fresh server processes (`--instances`), since
+one process can run a few per cent faster than another of the same code, and every server runs
+with the same PYTHONHASHSEED. The servers share one CPU and the load generator (and this process)
+the others (sched_setaffinity), so the writer thread's work takes CPU from the chat path rather
+than from an idle core, and wrk never competes with the server it measures. Beside throughput,
+the server's CPU time per request (all its threads, from /proc, read after the writer has emptied
+its queue) is the steadier measure: what recording costs the server itself. `--paired` loads
+each version's two servers at the same time instead (each by its own wrk), so that whatever else
+the machine is doing falls on both alike: the tightest CPU ratio, though then the two share the
+CPU and throughput follows CPU. `--baseline NAME=SRC` also runs other versions of the code
+(another checkout's src/, e.g. main's) in the same rounds, so before and after are measured side
+by side. Afterwards it checks that every turn reached the database.
 
-    .venv/bin/python -m bench.recording                         # 32 connections, 12 rounds x 3 s per cell
-    .venv/bin/python -m bench.recording --baseline ../main/src  # the same, beside another version
-    .venv/bin/python -m bench.recording --quick                 # 8 connections, 2 rounds of 1 s
+    .venv/bin/python -m bench.recording                              # 32 connections, 12 rounds x 3 s, 3 instances
+    .venv/bin/python -m bench.recording --baseline main=../main/src  # the same, beside another version
+    .venv/bin/python -m bench.recording --paired                     # on and off loaded together
+    .venv/bin/python -m bench.recording --quick                      # 8 connections, 2 rounds of 1 s
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ import platform
 import statistics
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,9 +56,14 @@ DRAIN_SECONDS = 30.0
 class Server:
     version: str  # "this", or a baseline's name
     recording: str  # "on" | "off"
-    base: str
-    pid: int
+    src: Path | None  # what PYTHONPATH names (None: this checkout's, as inherited)
+    base: str = ""  # the current process's URL and pid
+    pid: int = 0
     cells: dict[str, list[dict[str, float]]] = field(default_factory=dict)  # per mix, one per round
+
+    @property
+    def name(self) -> str:
+        return f"{self.version}-{self.recording}"  # also its folder (index, log, load scripts)
 
 
 def cpu_seconds(pid: int, tid: int | None = None) -> float:
@@ -90,62 +102,89 @@ def drain(base: str) -> dict[str, object]:
     return health
 
 
-def measure(srv: Server, mix: str, payloads: object, connections: int, seconds: float, workdir: Path) -> None:
+def measure(group: list[Server], mix: str, payloads: object, connections: int, seconds: float,
+            workdir: Path) -> None:
+    """One cell for each server of `group`, loaded at the same time (each by its own generator)."""
     load = run_wrk if WRK else run_async_client
-    before, loop_before = cpu_seconds(srv.pid), cpu_seconds(srv.pid, srv.pid)
-    cell = load(srv.base, "/api/chat", connections, seconds, workdir, payloads)  # type: ignore[arg-type]
-    if srv.recording == "on":
-        drain(srv.base)
-    requests = max(cell["requests"], 1)
-    cell["cpu_us"] = (cpu_seconds(srv.pid) - before) * 1e6 / requests
-    cell["loop_us"] = (cpu_seconds(srv.pid, srv.pid) - loop_before) * 1e6 / requests
-    srv.cells.setdefault(mix, []).append(cell)
+    before = [(cpu_seconds(s.pid), cpu_seconds(s.pid, s.pid)) for s in group]
+    with ThreadPoolExecutor(len(group)) as pool:
+        cells = list(pool.map(lambda s: load(s.base, "/api/chat", connections, seconds, workdir / s.name, payloads),
+                              group))  # type: ignore[arg-type]
+    for srv in group:
+        if srv.recording == "on":
+            drain(srv.base)
+    for srv, cell, (cpu, loop) in zip(group, cells, before, strict=True):
+        requests = max(cell["requests"], 1)
+        cell["cpu_us"] = (cpu_seconds(srv.pid) - cpu) * 1e6 / requests
+        cell["loop_us"] = (cpu_seconds(srv.pid, srv.pid) - loop) * 1e6 / requests
+        srv.cells.setdefault(mix, []).append(cell)
 
 
-def start_servers(stack: ExitStack, workdir: Path, versions: dict[str, Path | None],
-                  server_cpus: set[int] | None) -> list[Server]:
+def make_servers(workdir: Path, versions: dict[str, Path | None]) -> list[Server]:
+    """Each version's recording and non-recording server, with its own index folder (built once)."""
     servers = []
     for version, src in versions.items():
         for recording in ("on", "off"):
-            folder = workdir / f"{version}-{recording}"
-            folder.mkdir()
-            build_and_save(ROOT / "corpus", folder / "index.gbi")
-            env = {"GUIDEBOT_SECRET": "bench-secret-0123456789abcdef0123"} if recording == "on" else \
-                {"GUIDEBOT_DATABASE_URL": "none"}
-            if src is not None:
-                env["PYTHONPATH"] = str(src)
-            base, pid = stack.enter_context(server(folder / "index.gbi", 1, extra_env=env))
-            pin(pid, server_cpus)
-            servers.append(Server(version, recording, base, pid))
+            srv = Server(version, recording, src)
+            (workdir / srv.name).mkdir()
+            build_and_save(ROOT / "corpus", workdir / srv.name / "index.gbi")
+            servers.append(srv)
     return servers
 
 
+def start(stack: ExitStack, srv: Server, workdir: Path, server_cpus: set[int] | None) -> None:
+    """A fresh process for `srv` (the same index and database folder as its earlier ones)."""
+    env = {"GUIDEBOT_SECRET": "bench-secret-0123456789abcdef0123"} if srv.recording == "on" else \
+        {"GUIDEBOT_DATABASE_URL": "none"}
+    env["PYTHONHASHSEED"] = "0"  # the same dict layouts in every server: one less difference between them
+    if srv.src is not None:
+        env["PYTHONPATH"] = str(srv.src)
+    srv.base, srv.pid = stack.enter_context(server(workdir / srv.name / "index.gbi", 1, extra_env=env))
+    pin(srv.pid, server_cpus)
+
+
 def run(connections: int, seconds: float, rounds: int, workdir: Path, baselines: dict[str, Path] | None = None,
-        pin_cpus: bool = True, mixes: tuple[str, ...] = MIXES) -> dict[str, object]:
+        pin_cpus: bool = True, mixes: tuple[str, ...] = MIXES, paired: bool = False,
+        instances: int = 1) -> dict[str, object]:
+    """`rounds` rounds, spread over `instances` sets of fresh server processes: a process's own
+    speed (where its memory landed) differs from another's by a few per cent, as much as what is
+    measured, so the verdict must not rest on one process per server."""
     server_cpus, load_cpus = split_cpus(pin_cpus)
     if load_cpus is not None:
         os.sched_setaffinity(0, load_cpus)  # this process and the load generators it starts
     versions: dict[str, Path | None] = {"this": None, **(baselines or {})}
     load_before = os.getloadavg()[0]
-    with ExitStack() as stack:
-        servers = start_servers(stack, workdir, versions, server_cpus)
-        bodies = chat_bodies(servers[0].base)
-        for srv in servers[1:]:
-            chat_bodies(srv.base)  # the same replies in every server's cache
-        payloads = {"chat mix": [b for _label, b in bodies]}
-        if "distinct" in mixes:
-            payloads["distinct"] = distinct_load(servers[0].base)  # type: ignore[assignment]
-        for n in range(rounds):
-            for mix in mixes:
-                for srv in (servers if n % 2 == 0 else servers[::-1]):
-                    measure(srv, mix, payloads[mix], connections, seconds, workdir)
-        recorded = [drain(srv.base) for srv in servers if srv.recording == "on"]
+    servers = make_servers(workdir, versions)
+    groups = [servers[i:i + 2] for i in range(0, len(servers), 2)] if paired else [[s] for s in servers]
+    payloads: dict[str, object] = {}
+    totals = {srv.version: {"written": 0, "dropped": 0} for srv in servers if srv.recording == "on"}
+    recorded: dict[str, dict[str, object]] = {}
+    shares = [rounds // instances + (k < rounds % instances) for k in range(instances)]
+    done = 0
+    for share in shares:
+        with ExitStack() as stack:
+            for srv in servers:
+                start(stack, srv, workdir, server_cpus)
+                bodies = chat_bodies(srv.base)  # the same replies in every server's cache
+            payloads.setdefault("chat mix", [b for _label, b in bodies])
+            if "distinct" in mixes and "distinct" not in payloads:
+                payloads["distinct"] = distinct_load(servers[0].base)
+            for _ in range(share):
+                for mix in mixes:
+                    for group in (groups if done % 2 == 0 else groups[::-1]):
+                        measure(group, mix, payloads[mix], connections, seconds, workdir)
+                done += 1
+            for srv in servers:
+                if srv.recording == "on":
+                    recorded[srv.version] = health = drain(srv.base)
+                    for key in ("written", "dropped"):
+                        totals[srv.version][key] += int(health[key])  # type: ignore[call-overload]
     results: dict[str, object] = {
-        "connections": connections, "seconds": seconds, "rounds": rounds, "generator": "wrk" if WRK else "httpx",
+        "connections": connections, "seconds": seconds, "rounds": rounds, "instances": instances,
+        "generator": "wrk" if WRK else "httpx", "paired": paired,
         "pinned": {"servers": sorted(server_cpus), "load": sorted(load_cpus)} if server_cpus and load_cpus else None,
         "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],
-        "recording": {srv.version: health for srv, health in
-                      zip([s for s in servers if s.recording == "on"], recorded, strict=True)}}
+        "recording": {version: {**health, **totals[version]} for version, health in recorded.items()}}
     for mix in mixes:
         results[mix] = {version: summarize(*(s for s in servers if s.version == version), mix=mix)
                         for version in versions}
@@ -186,8 +225,10 @@ def print_report(results: dict[str, object], mixes: tuple[str, ...]) -> None:
     pinned = results["pinned"]
     print(f"{time.strftime('%Y-%m-%d')} · {platform.node()} · {platform.processor() or platform.machine()} · "
           f"{results['generator']}, {results['connections']} connections, {results['rounds']} rounds x "
-          f"{results['seconds']:g} s per cell · servers on CPU {pinned['servers'] if pinned else 'any'}, "
-          f"load on {pinned['load'] if pinned else 'any'} · load average "
+          f"{results['seconds']:g} s per cell over {results['instances']} sets of processes · "
+          f"servers on CPU {pinned['servers'] if pinned else 'any'}, "
+          f"load on {pinned['load'] if pinned else 'any'} · "
+          f"{'on and off loaded together' if results['paired'] else 'one server loaded at a time'} · load average "
           f"{results['load_average'][0]} → {results['load_average'][1]}\n")  # type: ignore[index]
     print("| mix | code | recording | requests/s | p99 | server CPU per request | of it the event loop's thread "
           "| non-2xx |\n| --- | --- | --- | --- | --- | --- | --- | --- |")
@@ -222,13 +263,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline", action="append", default=[], metavar="[NAME=]SRC",
                         help="another checkout's src/ to measure beside this one (repeatable)")
     parser.add_argument("--mix", choices=(*MIXES, "both"), default="both")
+    parser.add_argument("--instances", type=int, help="fresh server processes this many times in the run")
     parser.add_argument("--no-pin", action="store_true", help="let the servers and wrk share every CPU")
+    parser.add_argument("--paired", action="store_true",
+                        help="load each version's on and off servers at the same time (CPU per request only)")
     args = parser.parse_args(argv)
-    connections, seconds, rounds = (8, 1, 2) if args.quick else (32, 3, 12)
+    connections, seconds, rounds, instances = (8, 1, 2, 1) if args.quick else (32, 3, 12, 3)
     mixes = MIXES if args.mix == "both" else (args.mix,)
     with tempfile.TemporaryDirectory(prefix="guidebot-bench-recording-") as tmp:
         results = run(connections, args.seconds or seconds, args.rounds or rounds, Path(tmp),
-                      baselines(args.baseline), not args.no_pin, mixes)
+                      baselines(args.baseline), not args.no_pin, mixes, args.paired, args.instances or instances)
     if args.json:
         print(json.dumps(results, indent=2))
     else:
