@@ -60,3 +60,10 @@ def test_hostile_quick_keeps_benign_users_served_beside_attackers() -> None:
     assert [t["target"].split(":")[0] for t in report["targets"]] == [
         "benign p99 with hostile clients <= 3x unloaded", "0 benign errors", "server RSS bounded"]
     assert report["targets"][1]["met"]  # counts only: the p99 and RSS targets are judged in bench/RESULTS.md
+
+
+def test_recording_quick_measures_both_mixes_with_recording_on_and_off_in_one_run() -> None:
+    out = run_bench("bench.recording", 180)
+    assert "| chat mix | this | on |" in out and "| distinct | this | off |" in out
+    assert "Per-round on/off ratios" in out and "throughput" in out and "server CPU per request" in out
+    assert "0 dropped, 0 queued" in out

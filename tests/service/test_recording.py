@@ -233,7 +233,7 @@ def test_a_reply_given_for_different_messages_records_each_message_as_asked() ->
     recorder = Recorder(None, None, "all", 90)
     asked = ["what is the fee at standford? mail me at a@b.org", "fee at stanfrod, call 555-987-6543"]
     for _ in range(2):
-        first, second = (recorder.turn_event((b"\x00" * 12, 1.0, message, facts, "v1", 0.001)) for message in asked)
+        first, second = (recorder.turn_event((b"\x00" * 12, 1.0, message, facts, "v1", 0.001))[3] for message in asked)
         assert first.question == "what is the fee at standford? mail me at [email]"
         assert second.question == "fee at stanfrod, call [phone]"
         assert first.corrections == (("standford", "stanford"),) and second.corrections == (("stanfrod", "stanford"),)

@@ -252,3 +252,32 @@ def test_postgres_going_away_and_coming_back_loses_no_event(postgres) -> None:
     check = Store(url)
     assert check.count("turns") == 101 and writer.dropped == 0
     check.close()
+
+
+def test_a_record_shared_by_many_turns_writes_each_as_its_own_row_in_any_store(store: Store, tmp_path) -> None:
+    """The writer hands the store (turn id, time, latency, record) with one record per reply and
+    message; each turn is still its own row, the same as a `TurnEvent` with those fields, and a
+    record written to two stores (0/1 on SQLite, booleans on PostgreSQL) is right in both."""
+    from guidebot.service.store import TurnRecord
+
+    record = TurnRecord("partial", False, 0.25, "v9", (Cited("cmu", "Location", "cmu-1"),), ((None, "stanford"),),
+                        "not_in_note", "cmu", "tuition", "how much is it? [phone]", None)
+    now = time.time()
+    other = Store(f"sqlite:///{tmp_path / 'other.db'}")
+    other.migrate()
+    try:
+        for target in (store, other, store):
+            base = target.count("turns")
+            target.write([(f"r{base + i:05d}", now + i, 0.5 + i, record) for i in range(60)])
+            target.write([turn(f"e{base}", now, kind="partial", answered=False, confidence=0.25,
+                               index_version="v9", latency_ms=0.5, citations=record.citations,
+                               corrections=record.corrections, reason="not_in_note", subject="cmu", need="tuition",
+                               question="how much is it? [phone]")])
+            expected = target.turn(f"e{base}")
+            assert expected is not None and expected["answered"] is False
+            for i in range(60):
+                row = target.turn(f"r{base + i:05d}")
+                assert row == {**expected, "id": f"r{base + i:05d}", "ts": now + i, "latency_ms": 0.5 + i}
+        assert {r["section"]: r["citations"] for r in store.cited_sections(now - DAY)}["Location"] == 122
+    finally:
+        other.close()

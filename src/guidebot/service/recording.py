@@ -5,9 +5,10 @@ The chat route calls `learn(payload, reply)` when it computes a reply and `respo
 every reply it sends; `respond` signs a new reply id, queues a small tuple (`QueuedTurn`: the
 turn id, time, message, the reply's facts, index version, latency) for the background writer
 (store/writer.py) and returns the payload with the id added. The writer thread turns each tuple
-into a `TurnEvent` (`turn_event`: what to keep of the question, scrubbing, corrections, worked
-out once per reply and message and kept on the reply's facts) just before writing it, so the
-chat path does no more per turn than signing and appending. Nothing
+into what the store writes (`turn_event`): the turn's id, time and latency, and a `TurnRecord` of
+the rest (what to keep of the question, scrubbing, corrections), made once per reply and message
+and kept on the reply's facts, so that a reply served again costs the writer one small tuple and
+the chat path no more per turn than signing and appending. Nothing
 here waits for the database. Which question text is kept follows GUIDEBOT_STORE_QUESTIONS
 (privacy.py); what the reply says about itself (why it did not answer, the corrections) is read by reasons.py.
 `Recorder.disabled()` (GUIDEBOT_DATABASE_URL=none) sends replies as they are.
@@ -28,15 +29,14 @@ from ..settings import Settings
 from .privacy import keeps_question, scrub
 from .reasons import ReplyReader, as_typed
 from .replyids import ReplyIds, answer_digest, load_secret
-from .store import Cited, Event, Store, TurnEvent
+from .store import Cited, Event, Store, TurnRecord
+from .store.rows import Turn
 from .store.writer import EventWriter
 
 log = logging.getLogger("guidebot.recording")
 FACTS_KEPT = 4096  # distinct replies whose facts are kept (the reply cache holds 2048 per index)
 
 
-# What a turn keeps of the student's words: (corrections, question, answer, subject).
-Kept = tuple[tuple[tuple[str | None, str], ...], str | None, str | None, str | None]
 MESSAGES_KEPT = 32  # per reply: a cached reply is mostly given for the same few messages
 
 
@@ -59,8 +59,8 @@ class TurnFacts:
     focus_subject: str | None  # the documents in focus only: what GUIDEBOT_STORE_QUESTIONS=none keeps
     answer_hash: bytes  # for the reply id's digest of question and answer
     scrubbed_answer: str | None = None  # scrub(answer), made by the writer thread the first time it is kept
-    # What the writer thread kept of each message this reply was given for (see `Recorder.turn_event`).
-    kept: dict[str, Kept] = field(default_factory=dict)
+    # What the writer thread records for each message this reply was given for (`Recorder.turn_event`).
+    kept: dict[str, TurnRecord] = field(default_factory=dict)
 
 
 # What the chat path queues per turn: (turn id as bytes, time, message, facts, index version, seconds taken).
@@ -146,22 +146,20 @@ class Recorder:
 
     # ------------------------------------------------------------------------ building events
 
-    def turn_event(self, item: QueuedTurn | Event) -> Event:
-        """The event recorded for a queued turn (run by the writer thread; events pass as they are)."""
+    def turn_event(self, item: QueuedTurn | Event) -> Turn | Event:
+        """What is written for a queued turn (run by the writer thread; events pass as they are):
+        (turn id, time, latency in ms, the record its reply and message share)."""
         if not isinstance(item, tuple):
             return item
         turn, now, message, facts, version, seconds = item
-        kept = facts.kept.get(message)
-        if kept is None:  # a reply served from the cache comes again and again with the same message
+        record = facts.kept.get(message)
+        if record is None or record.index_version != version:  # a cached reply comes again and again
             if len(facts.kept) >= MESSAGES_KEPT:
                 facts.kept.clear()
-            kept = facts.kept[message] = self._kept(message, facts)
-        corrections, question, answer, subject = kept
-        return TurnEvent(turn.hex(), now, facts.kind, facts.answered, facts.confidence, version,
-                         round(seconds * 1000, 3), facts.citations, corrections, facts.reason, subject, facts.need,
-                         question, answer)
+            record = facts.kept[message] = self._record(message, facts, version)
+        return (turn.hex(), now, round(seconds * 1000, 3), record)
 
-    def _kept(self, message: str, facts: TurnFacts) -> Kept:
+    def _record(self, message: str, facts: TurnFacts, version: str) -> TurnRecord:
         """What of a message (and of the reply given for it) a turn keeps, under GUIDEBOT_STORE_QUESTIONS."""
         keep = keeps_question(self.store_questions, facts.answered, facts.kind)
         user_words = self.store_questions != "none"
@@ -173,8 +171,9 @@ class Recorder:
             answer = facts.scrubbed_answer
             if answer is None:
                 answer = facts.scrubbed_answer = scrub(facts.answer)
-        return (corrections, scrub(message) if keep else None, answer,
-                facts.subject if user_words else facts.focus_subject)
+        return TurnRecord(facts.kind, facts.answered, facts.confidence, version, facts.citations, corrections,
+                          facts.reason, facts.subject if user_words else facts.focus_subject, facts.need,
+                          scrub(message) if keep else None, answer)
 
     def _keep(self, payload: bytes, facts: TurnFacts) -> None:
         self._facts[payload] = facts

@@ -1,7 +1,9 @@
 """What is recorded: one `TurnEvent` per chat reply and one `FeedbackEvent` per rating, as plain
-frozen dataclasses that travel from the request to the background writer. Building them (what
-to keep of a question, scrubbing) is the recorder's job (service/recording.py); writing them is
-the store's."""
+dataclasses that travel from the request to the background writer. The recorder hands the
+writer a chat turn in a cheaper form: (turn id, time, latency, `TurnRecord`), the record being
+everything else the turn records, made once per reply and message and shared by every turn
+that gave that reply to that message (store/rows.py). Building them (what to keep of a question,
+scrubbing) is the recorder's job (service/recording.py); writing them is the store's."""
 
 from __future__ import annotations
 
@@ -47,6 +49,26 @@ class TurnEvent:
     need: str | None = None
     question: str | None = None
     answer: str | None = None
+
+
+@dataclass(slots=True)
+class TurnRecord:
+    """What a turn records besides its id, time and latency: the same for every turn that got
+    this reply for this message. `stored` is the store's ready-to-bind form of it (store/rows.py),
+    made the first time it is written. Nothing else changes a record once made."""
+
+    kind: str
+    answered: bool
+    confidence: float
+    index_version: str
+    citations: tuple[Cited, ...] = ()
+    corrections: tuple[tuple[str | None, str], ...] = ()
+    reason: str | None = None
+    subject: str | None = None
+    need: str | None = None
+    question: str | None = None
+    answer: str | None = None
+    stored: tuple[object, str, tuple[object, ...]] | None = None
 
 
 @dataclass(slots=True)

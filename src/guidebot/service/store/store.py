@@ -5,18 +5,17 @@ background writer (writer.py) calls `write`, the report (service/report.py) call
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import chain, compress
-from operator import itemgetter
+from itertools import chain
 from typing import Any
 
 import orjson
 from sqlalchemy import Engine, and_, delete, func, select
 
 from .database import migrate, open_engine
-from .events import Cited, Event, TurnEvent, day_of
+from .events import Event, FeedbackEvent, TurnEvent, day_of
+from .rows import TURN_COLUMNS, Turn, TurnRows, as_turn
 from .schema import citation_counts, feedback, turns
 
 
@@ -37,12 +36,10 @@ class Store:
         self.engine: Engine = open_engine(url)
         self.backend = self.engine.dialect.name  # sqlite | postgresql
         mark = "?" if self.engine.dialect.paramstyle == "qmark" else "%s"
-        self._mark = mark
         # SQLite's driver binds True and None through its adapter look-up (~0.8 us each, with
         # the GIL held, against 0.05 us for an int): `answered` goes to it as the 0/1 it stores
-        # anyway, and NULLs as literals in the SQL (below); PostgreSQL's booleans stay booleans.
-        self._answered = int if self.backend == "sqlite" else bool
-        self._turn_shapes: dict[tuple[bool, ...], tuple[Callable[[tuple[Any, ...]], tuple[Any, ...]] | None, str]] = {}
+        # anyway, and NULLs as literals in the SQL (rows.py); PostgreSQL's booleans stay booleans.
+        self._turn_rows = TurnRows(mark, int if self.backend == "sqlite" else bool)
         self._inserts = {name: (f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ",
                                 f"({', '.join([mark] * len(columns))})", len(columns), tail)
                          for name, table, columns, tail in (
@@ -55,69 +52,32 @@ class Store:
     def close(self) -> None:
         self.engine.dispose()
 
-    def write(self, events: Sequence[Event]) -> None:
-        """Insert a batch in one transaction: all of it or (on an error) none of it.
+    def write(self, events: Sequence[Event | Turn]) -> None:
+        """Insert a batch in one transaction: all of it or (on an error) none of it. A chat turn
+        may come as a `TurnEvent` or as the writer thread's (turn id, time, latency, record).
 
         The writer thread shares the GIL (and, on a small machine, the CPUs) with the chat path,
-        so rows go to the driver as plain tuples (no per-row work in SQLAlchemy), 50 rows per
-        INSERT statement (the driver releases the GIL once per statement, and each time must win
-        it back from the busy event loop: a row per statement made chat 20-40% slower), with a
-        turn's NULLs written into the SQL rather than bound (`_by_shape`), and citations are
-        counted here, one upserted row per day and section, not inserted one by one."""
-        turn_rows, feedback_rows = [], []
-        same_citations: Counter[tuple[str, int]] = Counter()  # a reply's citations tuple recurs with it
-        cited_by_id: dict[int, tuple[Cited, ...]] = {}
-        cited_json: dict[int, str] = {}  # and is encoded once per batch
+        so rows go to the driver as plain tuples built from each record's template (rows.py: no
+        per-row work in SQLAlchemy, a turn's NULLs written into the SQL rather than bound), 50 rows
+        per INSERT statement (the driver releases the GIL once per statement, and each time must
+        win it back from the busy event loop: a row per statement made chat 20-40% slower), and
+        citations are counted here, one upserted row per day and section, not inserted one by one."""
+        turns, feedback_rows = [], []
         for e in events:
-            day = day_of(e.ts)
-            if isinstance(e, TurnEvent):
-                cited = None
-                if e.citations:
-                    key = id(e.citations)
-                    same_citations[(day, key)] += 1
-                    if key not in cited_by_id:
-                        cited_by_id[key] = e.citations
-                        cited_json[key] = orjson.dumps(e.citations).decode()
-                    cited = cited_json[key]
-                turn_rows.append(self._turn_row(e, day, cited))
+            if type(e) is tuple:
+                turns.append(e)
+            elif isinstance(e, TurnEvent):
+                turns.append(as_turn(e))
             else:
-                feedback_rows.append((e.turn_id, e.ts, day, e.rating, e.comment, e.question, e.answer))
-        counted: Counter[tuple[str, str, str]] = Counter()
-        for (day, key), n in same_citations.items():
-            for c in cited_by_id[key]:
-                counted[(day, c.doc_id, c.section or "")] += n
-        count_rows = [(*key, n) for key, n in sorted(counted.items())]  # sorted: the same lock order everywhere
+                assert isinstance(e, FeedbackEvent)
+                feedback_rows.append((e.turn_id, e.ts, day_of(e.ts), e.rating, e.comment, e.question, e.answer))
+        groups, count_rows = self._turn_rows.group(turns)
         with self.engine.begin() as conn:
-            for one_row, rows in self._by_shape(turn_rows).items():
+            for one_row, rows in groups.items():
                 self._insert(conn, "turns", rows, one_row)
             for name, rows in (("feedback", feedback_rows), ("counts", count_rows)):
                 if rows:
                     self._insert(conn, name, rows)
-
-    def _turn_row(self, e: TurnEvent, day: str, citations: str | None) -> tuple[Any, ...]:
-        return (e.turn_id, e.ts, day, e.kind, self._answered(e.answered), e.confidence, e.index_version,
-                e.latency_ms, orjson.dumps(e.corrections).decode() if e.corrections else None, e.reason, e.subject,
-                e.need, e.question, e.answer, citations)
-
-    def _by_shape(self, rows: list[tuple[Any, ...]]) -> dict[str, list[tuple[Any, ...]]]:
-        """Turn rows grouped by which of their nullable columns are NULL, each group with the
-        placeholders of one row (NULL written in the SQL where the value is None) and its rows
-        without those values. Turns have no order (their key is the turn id): grouping them
-        changes nothing stored. A batch of replies has a few such shapes, so a few SQL texts."""
-        groups: dict[str, list[tuple[Any, ...]]] = {}
-        shapes = self._turn_shapes
-        for row in rows:
-            corrections, reason, subject, need, question, answer, citations = _nullable(row)
-            key = (corrections is None, reason is None, subject is None, need is None, question is None,
-                   answer is None, citations is None)  # spelled out: 4x cheaper than a generator
-            shape = shapes.get(key)
-            if shape is None:
-                keep = (True,) * TURN_NULLABLE_FROM + tuple(not null for null in key)
-                one_row = "(" + ", ".join(self._mark if k else "NULL" for k in keep) + ")"
-                shape = shapes[key] = (itemgetter(*compress(range(len(keep)), keep)) if any(key) else None, one_row)
-            values, one_row = shape
-            groups.setdefault(one_row, []).append(row if values is None else values(row))
-        return groups
 
     def _insert(self, conn: Any, name: str, rows: list[tuple[Any, ...]], one_row: str | None = None) -> None:
         """Rows as multi-row INSERTs of ROWS_PER_STATEMENT rows, sent as one executemany, then the
@@ -225,13 +185,8 @@ class Store:
 
 ROWS_PER_STATEMENT = 50  # x 15 columns: far under SQLite's 32766 parameters and PostgreSQL's 65535
 LARGEST_REMAINDER = 32  # what is left under ROWS_PER_STATEMENT goes in statements of 32, 16, 8, 4, 2, 1 rows
-TURN_COLUMNS = ("id", "ts", "day", "kind", "answered", "confidence", "index_version", "latency_ms", "corrections",
-                "reason", "subject", "need", "question", "answer", "citations")
 FEEDBACK_COLUMNS = ("turn_id", "ts", "day", "rating", "comment", "question", "answer")
 COUNT_COLUMNS = ("day", "doc_id", "section", "citations")
 COUNT_UPSERT = (" ON CONFLICT (day, doc_id, section) DO UPDATE SET citations = "
                 "guidebot_citation_counts.citations + excluded.citations")  # SQLite 3.24+, PostgreSQL 9.5+
 
-
-TURN_NULLABLE_FROM = TURN_COLUMNS.index("corrections")  # this column and every one after it may be NULL
-_nullable = itemgetter(*range(TURN_NULLABLE_FROM, len(TURN_COLUMNS)))

@@ -1,18 +1,19 @@
 """`EventWriter`: the bounded in-memory queue between the chat path and the database, and the
 background thread that writes it in batches.
 
-`put` never blocks and never touches the database: it appends to a queue under a lock, or,
-when `capacity` events are already waiting, drops the event and counts it. What is queued may be
-an `Event` or anything `prepare` turns into one: the recorder queues a small tuple per chat turn
-and the writer thread builds the event from it as it takes a batch (service/recording.py). The writer thread
-migrates the schema on start, then writes up to `batch_size` events per transaction every
-`interval` seconds (sooner when a batch is full); few, large batches keep its share of the GIL,
-which it shares with the chat path, small (see Store.write). When the database is down or refuses a batch
-for a transient reason (connection lost, locked, timed out), the batch is kept and retried with
-a growing pause (up to `max_backoff`); new events keep queueing meanwhile, up to `capacity`.
-A batch the database rejects for what it holds (not transient) is dropped and counted, so one
-bad row cannot block everything behind it. It also runs the retention purge, at start and
-hourly. `close` flushes what is queued (for up to `timeout` seconds) and stops the thread.
+`put` never blocks and never touches the database: it appends to a queue under a lock, or, when
+`capacity` events are already waiting, drops the event and counts it. What is queued may be an
+`Event` or anything `prepare` turns into one (or into a turn tuple, store/rows.py): the recorder
+queues a small tuple per chat turn and the writer thread prepares it as it takes a batch
+(service/recording.py). The writer thread migrates the schema on start, then writes up to
+`batch_size` events per transaction every `interval` seconds (sooner when a batch is full); few,
+large batches keep its share of the GIL, which it shares with the chat path, small (see
+Store.write). When the database is down or refuses a batch for a transient reason (connection lost,
+locked, timed out), the batch is kept and retried with a growing pause (up to `max_backoff`); new
+events keep queueing meanwhile, up to `capacity`. A batch the database rejects for what it holds
+(not transient) is dropped and counted, so one bad row cannot block everything behind it. It also
+runs the retention purge, at start and hourly. `close` flushes what is queued (for up to `timeout`
+seconds) and stops the thread.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from typing import Any
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from .events import Event
+from .rows import Turn
 from .store import Store
 
 log = logging.getLogger("guidebot.store")
@@ -44,7 +46,7 @@ def transient(exc: BaseException) -> bool:
 class EventWriter:
     def __init__(self, store: Store, capacity: int = 10000, batch_size: int = 1000, interval: float = 0.5,
                  max_backoff: float = 2.0, retention_days: int = 0,
-                 prepare: Callable[[Any], Event] | None = None) -> None:
+                 prepare: Callable[[Any], Event | Turn] | None = None) -> None:
         self.store = store
         self.prepare = prepare
         self.capacity = capacity
@@ -53,7 +55,7 @@ class EventWriter:
         self.max_backoff = max_backoff
         self.retention_days = retention_days
         self._queue: deque[Any] = deque()  # events, or what `prepare` makes one of
-        self._pending: list[Event] = []  # the batch being written (or retried), prepared
+        self._pending: list[Any] = []  # the batch being written (or retried), prepared
         self._lock = threading.Lock()  # `put` takes it directly: a Condition's `with` runs Python code
         self._cond = threading.Condition(self._lock)
         self._stop = False
