@@ -373,3 +373,11 @@ def test_a_rules_can_change_so_check_line_points_but_does_not_answer(bot: Guideb
     assert not bot.chat("can i change universities after getting f1").answered
     pointer = bot.chat("where can i check the f1 rules")
     assert pointer.answered and "Study in the States" in pointer.text
+
+
+def test_a_loan_question_is_not_answered_by_the_finance_industry(bot: Guidebot) -> None:
+    # "financing" in the loan synonyms stemmed like "finance", so the guide's "industries, including
+    # healthcare, finance" led the answer.
+    reply = bot.chat("can I get a loan as an international student")
+    assert reply.answered and all("industries" not in c.quote for c in reply.citations)
+    assert "loans" in reply.citations[0].quote
