@@ -381,3 +381,11 @@ def test_a_loan_question_is_not_answered_by_the_finance_industry(bot: Guidebot) 
     reply = bot.chat("can I get a loan as an international student")
     assert reply.answered and all("industries" not in c.quote for c in reply.citations)
     assert "loans" in reply.citations[0].quote
+
+
+def test_get_alone_never_stands_for_admission(bot: Guidebot) -> None:
+    # "get in" was an admission synonym; without its stopword it was "get", which every sentence
+    # saying "get" then covered.
+    analysis = analyse_question(bot.dialogue, "what are the admission requirements")
+    admission = next(c for c in analysis.concepts if c.word.startswith("admission"))
+    assert frozenset({"get"}) not in admission.alternatives
