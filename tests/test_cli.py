@@ -52,6 +52,14 @@ def test_index_check_validates_without_writing(tmp_path: Path) -> None:
     assert not (tmp_path / "x.gbi").exists()
 
 
+def test_index_warns_of_a_synonym_phrase_that_matches_as_one_everyday_word(corpus_copy: Path) -> None:
+    synonyms = corpus_copy / "synonyms.yaml"
+    synonyms.write_text(synonyms.read_text(encoding="utf-8") + "  - [admission, get in]\n", encoding="utf-8")
+    result = run("index", "--check", "--corpus", str(corpus_copy))
+    assert result.returncode == 0 and "corpus OK" in result.stdout
+    assert "'get in' is matched as 'get' alone" in result.stderr
+
+
 def test_ask_prints_answer_with_sources(tmp_path: Path) -> None:
     result = run("ask", "What are the admission requirements?", "--index", str(tmp_path / "i.gbi"))
     assert result.returncode == 0, result.stderr

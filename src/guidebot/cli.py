@@ -102,6 +102,7 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
         corpus = load_corpus(settings.corpus_dir)
         print(f"corpus OK: {len(corpus.documents)} documents, {len(corpus.synonyms)} synonym groups "
               f"in {settings.corpus_dir}")
+        _warn_reduced_synonyms(corpus.synonyms)
         return 0
     print(f"indexing {settings.corpus_dir} ...", file=sys.stderr)
     remove_stale_temporaries(settings.index_path)
@@ -113,7 +114,17 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
         raise IndexWriteError(str(settings.index_path), exc.strerror or str(exc)) from None
     print(f"built {settings.index_path}: {report.documents} documents, {report.chunks} chunks, "
           f"{report.vocabulary} terms in {report.seconds:.2f} s")
+    _warn_reduced_synonyms(_indexed.synonyms)
     return 0
+
+
+def _warn_reduced_synonyms(groups: Sequence[Sequence[str]]) -> None:
+    """Tell the maintainer which synonym phrases match as one everyday word ("get in" → "get")."""
+    from .analysis import Analyzer, reduced_members
+
+    for member, word in reduced_members(Analyzer.create(), groups):
+        print(f"warning: synonyms.yaml: {member!r} is matched as {word!r} alone (its other words are "
+              f"stopwords), so any sentence saying {word!r} counts as this group", file=sys.stderr)
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:

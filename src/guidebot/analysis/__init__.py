@@ -148,6 +148,20 @@ PhraseMatch = tuple[int, int, tuple[str, ...], tuple[frozenset[str], ...]]
 Rule = tuple[tuple[str, ...], tuple[str, ...], float]
 
 
+def reduced_members(analyzer: Analyzer, groups: Iterable[Sequence[str]]) -> list[tuple[str, str]]:
+    """Synonym members of several words that analysis reduces to one term ("get in" → "get": its
+    stopword dropped), each with that term's word: every sentence with the word then matches the
+    group, which is seldom what a maintainer meant. `guidebot index` warns of them."""
+    found = []
+    for group in groups:
+        for member in group:
+            tokens = words(member)
+            terms = analyzer.terms_of(tokens)
+            if len(tokens) > 1 and len(terms) == 1:
+                found.append((member, next(t for t in tokens if analyzer.is_content(t))))
+    return found
+
+
 class QueryExpander:
     """Adds the other members of a synonym group (or an alias's full name) when a query uses one.
 
