@@ -57,7 +57,7 @@ def test_index_warns_of_a_synonym_phrase_that_matches_as_one_everyday_word(corpu
     synonyms.write_text(synonyms.read_text(encoding="utf-8") + "  - [admission, get in]\n", encoding="utf-8")
     result = run("index", "--check", "--corpus", str(corpus_copy))
     assert result.returncode == 0 and "corpus OK" in result.stdout
-    assert "'get in' is matched as 'get' alone" in result.stderr
+    assert "note: synonyms.yaml: 'get in' is matched as 'get' alone" in result.stderr
 
 
 def test_ask_prints_answer_with_sources(tmp_path: Path) -> None:
