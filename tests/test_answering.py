@@ -381,3 +381,8 @@ def test_get_alone_never_stands_for_admission(bot: Guidebot) -> None:
     analysis = analyse_question(bot.dialogue, "what are the admission requirements")
     admission = next(c for c in analysis.concepts if c.word.startswith("admission"))
     assert frozenset({"get"}) not in admission.alternatives
+
+
+def test_who_runs_a_test_is_answered_by_who_administers_it(bot: Guidebot) -> None:
+    reply = bot.chat("Who runs the GRE?")
+    assert reply.answered and "ETS" in reply.text
