@@ -102,7 +102,7 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
         corpus = load_corpus(settings.corpus_dir)
         print(f"corpus OK: {len(corpus.documents)} documents, {len(corpus.synonyms)} synonym groups "
               f"in {settings.corpus_dir}")
-        _warn_reduced_synonyms(corpus.synonyms)
+        _note_reduced_synonyms(corpus.synonyms)
         return 0
     print(f"indexing {settings.corpus_dir} ...", file=sys.stderr)
     remove_stale_temporaries(settings.index_path)
@@ -117,7 +117,7 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _warn_reduced_synonyms(groups: Sequence[Sequence[str]]) -> None:
+def _note_reduced_synonyms(groups: Sequence[Sequence[str]]) -> None:
     """Tell the maintainer which synonym phrases match as one word ("get in" → "get"), on `index
     --check` only: some are meant ("stand out" is found by "stand"), and a build need not repeat them."""
     from .analysis import Analyzer, reduced_members

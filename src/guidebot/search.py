@@ -229,7 +229,7 @@ class Searcher:
             for j, position in enumerate(positions):
                 impact = impacts.get(position)
                 if impact is not None:
-                    scores[j] += impact * weight if weight != 1.0 else impact
+                    scores[j] += impact * weight
         order = sorted(range(len(positions)), key=lambda j: (-scores[j], positions[j]))[:k]
         return [Scored(positions[j], scores[j]) for j in order if scores[j] > 0]
 

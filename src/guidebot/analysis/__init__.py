@@ -151,7 +151,7 @@ Rule = tuple[tuple[str, ...], tuple[str, ...], float]
 def reduced_members(analyzer: Analyzer, groups: Iterable[Sequence[str]]) -> list[tuple[str, str]]:
     """Synonym members of several words that analysis reduces to one term ("get in" → "get": its
     stopword dropped), each with that term's word: every sentence with the word then matches the
-    group, which is seldom what a maintainer meant. `guidebot index` warns of them."""
+    group, which may not be what a maintainer meant. `guidebot index --check` lists them."""
     found = []
     for group in groups:
         for member in group:
