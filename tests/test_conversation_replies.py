@@ -255,3 +255,24 @@ def test_a_list_besides_some_universities_lists_the_others(bot: Guidebot) -> Non
 def test_according_to_the_notes_is_not_a_filter_of_the_list(bot: Guidebot) -> None:
     reply = bot.chat("Which programs are STEM-designated according to the notes?")
     assert reply.kind == "list" and "arizona" in {c.doc_id for c in reply.citations}
+
+
+def test_a_topic_named_by_one_of_its_parts_is_not_answered_by_what_is_said_of_the_whole(bot: Guidebot) -> None:
+    """"Who gives the I-20?": the F-1 note's alias "I-20" names a part of it. Its note never says
+    "gives", and the OPT note's "gives eligible F-1 students 24 more months" says nothing of the
+    form: an honest partial, not that sentence as the answer."""
+    reply = bot.chat("who gives the I-20")
+    assert not reply.answered and reply.kind == "partial"
+    assert all("I-20" in c.quote for c in reply.citations)
+    assert bot.chat("who issues the I-20").answered  # the note's own word does find it
+
+
+def test_a_partial_reply_says_what_the_note_does_say_without_the_specific(bot: Guidebot) -> None:
+    """"How much is the SEVIS fee?": the note gives no amount, so the reply is partial, and it
+    still cites what the note says of the fee (who pays it, and when) rather than nothing."""
+    reply = bot.chat("How much is the SEVIS fee?")
+    assert not reply.answered and reply.kind == "partial" and "don't know" in reply.text
+    assert reply.citations and all("SEVIS fee" in c.quote for c in reply.citations)
+    assert "What is known:" in reply.text
+    chances = bot.chat("what are my chances at mit")  # the student's own chances: nothing to cite
+    assert not chances.answered and not chances.citations

@@ -72,7 +72,8 @@ def _answer_in_focus(d: Dialogue, resolved: Resolved, focus_docs: list[Document]
     picks = select_sentences(d, analysis, hits, exclude=resolved.exclude)
     unmet = needs_unmet(analysis, picks)
     if unmet is not None:
-        return partial(d, resolved, subjects, describe_need(d, unmet), unmet.kind)
+        return partial(d, resolved, subjects, describe_need(d, unmet), unmet.kind,
+                       **_known_instead(d, analysis, picks, unmet))
     decision = decide(analysis, picks, policy, in_focus=True)
     topics = [doc for doc in focus_docs if doc not in subjects]
     if decision.answered and _topics_addressed(d, analysis, picks, topics):
@@ -83,6 +84,19 @@ def _answer_in_focus(d: Dialogue, resolved: Resolved, focus_docs: list[Document]
             return compose(d, resolved, analysis, [closest], coverage(analysis, [closest], policy),
                            probability=decide(analysis, [closest], policy, in_focus=True).probability)
     return _general_instead(d, resolved, subjects, question)
+
+
+def _known_instead(d: Dialogue, analysis: QuestionAnalysis, picks: Sequence[Candidate],
+                   unmet: Need) -> dict[str, object]:
+    """What the partial reply can still cite when the notes lack the specific asked: the picked
+    sentences, when they would answer the question but for the specific (its key word cited and
+    enough of it covered, more than a name); nothing for a question about the student's chances."""
+    if unmet.kind == "personal" or not any(not c.name for p in picks for c in p.covered):
+        return {}  # "how long is the CMU MSML?" is not told by a sentence that only names it
+    if not grounded(replace(analysis, needs=()), picks, coverage(analysis, picks, d.policy),
+                    d.policy.answer_threshold):
+        return {}
+    return {"general": arrange(d, list(picks)[:d.policy.partial_general_sentences]), "known": True}
 
 
 def _topics_addressed(d: Dialogue, analysis: QuestionAnalysis, picks: Sequence[Candidate],
@@ -121,7 +135,8 @@ def _general_instead(d: Dialogue, resolved: Resolved, subjects: list[Document], 
                if d.searcher.chunks[hit.position].doc_id not in subject_ids][:policy.top_k_passages]
     ranked = ranked_sentences(d, analysis, general, exclude=resolved.exclude)
     if topics_only:  # only what is said of the topic answers for it
-        ranked = [pick for pick in ranked if _names_a_subject(d, pick, subjects)]
+        names = _part_names_asked(d, subjects, question)
+        ranked = [pick for pick in ranked if _names_a_subject(d, pick, subjects, names)]
     general_picks = arrange(d, ranked)
     general_cover = coverage(analysis, general_picks, policy)
     if not grounded(analysis, general_picks, general_cover, policy.fallback_threshold):
@@ -139,11 +154,32 @@ def _names_of(docs: Sequence[Document]) -> tuple[str, ...]:
     return tuple(words(" ".join(f"{doc.title} {' '.join(doc.aliases)}" for doc in docs)))
 
 
-def _names_a_subject(d: Dialogue, pick: Candidate, subjects: Sequence[Document]) -> bool:
-    """Does the sentence name one of the subjects, by one of its aliases (or its whole title), its
-    words in a row ("student visa", not "students ... visa restrictions")?"""
+def _part_names_asked(d: Dialogue, subjects: Sequence[Document], question: str) -> list[str] | None:
+    """The aliases the question named its topic by that name a part of it, not the whole: words
+    not in the note's title ("I-20" of the note "F-1 student visa basics", where "F1" and "student
+    visa" name the whole). A general answer must name that part: "who gives the I-20?" is not
+    answered by what "gives" F-1 students. None when the question used the topic's own name."""
     terms = d.searcher.analyzer.terms
-    names = [tuple(terms(name)) for doc in subjects for name in (doc.aliases or (doc.title,))]
+    asked = terms(question)
+    parts = []
+    for doc in subjects:
+        title = set(terms(doc.title))
+        for alias in doc.aliases:
+            name = terms(alias)
+            if name and not set(name) <= title and any(asked[i:i + len(name)] == name
+                                                        for i in range(len(asked) - len(name) + 1)):
+                parts.append(alias)
+    return parts or None
+
+
+def _names_a_subject(d: Dialogue, pick: Candidate, subjects: Sequence[Document],
+                     names_asked: Sequence[str] | None = None) -> bool:
+    """Does the sentence name one of the subjects, by one of its aliases (or its whole title), or
+    by one of `names_asked` when given, its words in a row ("student visa", not "students ... visa
+    restrictions")?"""
+    terms = d.searcher.analyzer.terms
+    names = [tuple(terms(name)) for name in names_asked] if names_asked else \
+        [tuple(terms(name)) for doc in subjects for name in (doc.aliases or (doc.title,))]
     said = terms(pick.text)
     return any(said[i:i + len(name)] == list(name) for name in names if name
                for i in range(len(said) - len(name) + 1))
