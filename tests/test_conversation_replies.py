@@ -276,3 +276,21 @@ def test_a_partial_reply_says_what_the_note_does_say_without_the_specific(bot: G
     assert "What is known:" in reply.text
     chances = bot.chat("what are my chances at mit")  # the student's own chances: nothing to cite
     assert not chances.answered and not chances.citations
+
+
+@pytest.mark.parametrize("question", ["universities in california",
+                                      "I want to study in California, what are my options?"])
+def test_the_universities_of_a_place_are_a_list_without_which(bot: Guidebot, question: str) -> None:
+    """Asked for by a list noun and a place the notes' universities are in, it is the list of
+    them, not one sentence (it was Berkeley alone) or F-1 sentences on 'study'."""
+    reply = bot.chat(question)
+    assert reply.answered and reply.kind == "list"
+    assert {c.doc_id for c in reply.citations} == {"berkeley", "caltech", "stanford", "ucsd"}
+
+
+def test_a_place_list_its_notes_are_silent_on_is_partial_for_those_universities(bot: Guidebot) -> None:
+    """No California note says whether it requires the GRE: the reply is about those four, partial,
+    not the GRE note's general sentences as if they answered."""
+    reply = bot.chat("Do universities in California require the GRE?")
+    assert not reply.answered and reply.kind == "partial"
+    assert "Stanford University" in reply.text and "https://ucsd.edu/" in reply.text

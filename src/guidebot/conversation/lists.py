@@ -21,7 +21,7 @@ from .context import Dialogue
 from .overview import answer_overview
 from .replies import join, partial
 from .single import answer_single
-from .turns import Resolved, has_subject
+from .turns import Resolved, has_subject, in_places_named
 
 
 def answer_list(d: Dialogue, resolved: Resolved) -> Reply:
@@ -63,7 +63,9 @@ def answer_list(d: Dialogue, resolved: Resolved) -> Reply:
     else:  # a note that denies it is no member, whatever else it says
         items = [pick for doc_id, pick in affirms.items() if pick is not None and denies[doc_id] is None]
     if not items:
-        return answer_single(d, replace(resolved, mode="single"))
+        # "Do universities in California require the GRE?" and no California note says: about them.
+        place = [doc_id for doc_id in in_places_named(d, resolved.text) if doc_id in affirms]
+        return answer_single(d, replace(resolved, mode="single", focus=tuple(place) or resolved.focus))
     parts, citations = cite(d, items)
     lead = d.lexicon.reply("list_lead", count=len(items))
     blocks = (paragraph(Segment(lead)), Block("list", cited(citations)))

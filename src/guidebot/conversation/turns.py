@@ -88,9 +88,9 @@ def resolve_turn(d: Dialogue, message: str, previous: Resolved | None, last_answ
             return Resolved(text, mode="single", corrections=corrections)
         return replace(previous, mode="more" if previous.mode == "single" else previous.mode,
                        exclude=tuple(_quotes_in(last_answer)), corrections=corrections)
-    is_list = is_list_question(d, text) and bool(lexicon.pattern("list").search(text)
-                                                 or lexicon.pattern("guide_word").search(text)) \
-        and not lexicon.pattern("yes_no_about_every").search(text)
+    is_list = (is_list_question(d, text) and bool(lexicon.pattern("list").search(text)
+                                                  or lexicon.pattern("guide_word").search(text))
+               or _asks_by_place(d, text)) and not lexicon.pattern("yes_no_about_every").search(text)
     if not is_list and previous is not None and previous.mode == "list":
         text, is_list = _list_continued(d, text)
     referred = _refers_to_listing(d, text, listing, is_list, corrections)
@@ -241,6 +241,27 @@ def is_list_question(d: Dialogue, text: str) -> bool:
             or not [w for w in subject_words(d, text) if w not in d.lexicon.list_stop]):
         return True  # "which schools does the guide mention?", not "what industries does it mention?"
     return bool(patterns["list_asker"].search(lowered)) and bool(patterns["list_noun"].search(lowered))
+
+
+def _asks_by_place(d: Dialogue, text: str) -> bool:
+    """"Universities in California?", "I want to study in California, what are my options?": the
+    entities of a place one of them is in (a note's city or state), asked for by a list noun and
+    naming none of them, are a list even without "which"."""
+    if not d.lexicon.pattern("list_noun").search(text.lower()) or _named_programs(d, text):
+        return False
+    return bool(in_places_named(d, text))
+
+
+def in_places_named(d: Dialogue, text: str) -> list[str]:
+    """The program notes whose city or state the text names ("in California": four of them)."""
+    said = words(text)
+
+    def named(place: str | None) -> bool:
+        name = words(place) if place else []
+        return bool(name) and any(said[i:i + len(name)] == name for i in range(len(said) - len(name) + 1))
+
+    return [doc.id for doc in d.searcher.indexed.documents
+            if doc.kind == "program" and (named(doc.city) or named(doc.state))]
 
 
 def _quotes_in(answer_text: str) -> list[str]:
