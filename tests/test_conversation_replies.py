@@ -294,3 +294,14 @@ def test_a_place_list_its_notes_are_silent_on_is_partial_for_those_universities(
     reply = bot.chat("Do universities in California require the GRE?")
     assert not reply.answered and reply.kind == "partial"
     assert "Stanford University" in reply.text and "https://ucsd.edu/" in reply.text
+
+
+@pytest.mark.parametrize("question, lead", [
+    ("Is CMU's ML master's a STEM program?", "is a STEM program"),
+    ("is the uiuc mcs online available for international students to get a visa", "F-1 student visa"),
+])
+def test_the_sentence_that_says_all_of_it_leads_the_answer(bot: Guidebot, question: str, lead: str) -> None:
+    """Sentences of a note are read in order, but the one that says everything the others say of
+    the question comes first: the reply opens with what was asked, not with how applicants apply."""
+    reply = bot.chat(question)
+    assert reply.answered and lead in reply.citations[0].quote

@@ -211,11 +211,22 @@ def ranked_sentences(ctx: Context, analysis: QuestionAnalysis, hits: Sequence[Sc
 
 def arrange(ctx: Context, picks: list[Candidate]) -> list[Candidate]:
     """Picked sentences as an answer reads them: a lead-in's list items after it; documents in the
-    order retrieval ranked their passages (the best passage first), each in reading order."""
+    order retrieval ranked their passages (the best passage first), each in reading order, except
+    that a sentence of the first document saying all the others say of the question leads when the
+    first does not ("Is CMU's ML master's a STEM program?" opens with "Carnegie Mellon says that
+    its Master's in Machine Learning is a STEM program", not with how applicants apply)."""
     picks = _with_list_items(ctx, picks, ctx.policy.max_chars)
     chunks = ctx.searcher.chunks
     doc_rank: dict[str, int] = {}
     for pick in picks:
         doc_id = chunks[pick.chunk_index].doc_id
         doc_rank[doc_id] = min(doc_rank.get(doc_id, pick.rank), pick.rank)
-    return sorted(picks, key=lambda c: (doc_rank[chunks[c.chunk_index].doc_id], c.position))
+    ordered = sorted(picks, key=lambda c: (doc_rank[chunks[c.chunk_index].doc_id], c.position))
+    if len(ordered) < 2:
+        return ordered
+    said = frozenset().union(*(p.covered for p in ordered))
+    first_doc = chunks[ordered[0].chunk_index].doc_id
+    whole = next((p for p in ordered if p.covered >= said and chunks[p.chunk_index].doc_id == first_doc), None)
+    if whole is None or ordered[0].covered >= said:
+        return ordered
+    return [whole, *(p for p in ordered if p is not whole)]
