@@ -305,3 +305,14 @@ def test_the_sentence_that_says_all_of_it_leads_the_answer(bot: Guidebot, questi
     the question comes first: the reply opens with what was asked, not with how applicants apply."""
     reply = bot.chat(question)
     assert reply.answered and lead in reply.citations[0].quote
+
+
+@pytest.mark.parametrize("question, quoted", [
+    ("what is the cip code and why does it matter", "CIP code"),
+    ("what happens after i get my i20", "Form I-20"),
+])
+def test_words_that_frame_a_question_do_not_sink_it(bot: Guidebot, question: str, quoted: str) -> None:
+    """'why does it matter', 'what happens after': words the corpus never uses, but framing, not
+    what is asked; they weighed as much as the corpus's rarest word and the question was refused."""
+    reply = bot.chat(question)
+    assert reply.answered and quoted in reply.citations[0].quote
