@@ -207,3 +207,39 @@ def test_it_after_a_list_of_one_university_is_that_university(bot: Guidebot) -> 
     assert more.kind == "answer" and {c.doc_id for c in more.citations} == {"uiuc"}
     online = bot.chat("does it have an online option", history)
     assert online.answered and online.citations[0].doc_id == "uiuc" and "Online MCS" in online.text
+
+
+def test_tell_me_more_after_an_overview_reads_on_instead_of_repeating_it(bot: Guidebot) -> None:
+    """"Tell me about CMU", "tell me more", "more": each reply goes on through the note; none
+    repeats a sentence an earlier one of the run quoted (the overview used to come back whole)."""
+    history = history_of(bot, "tell me about cmu")
+    seen = {c.quote for c in bot.chat("tell me about cmu").citations}
+    for message in ("tell me more", "more"):
+        reply = bot.chat(message, history)
+        quotes = {c.quote for c in reply.citations}
+        assert reply.answered and quotes and not quotes & seen
+        assert all(c.doc_id == "cmu" for c in reply.citations)
+        seen |= quotes
+        history += [Turn("user", message), Turn("assistant", reply.text)]
+
+
+def test_tell_me_more_after_an_answer_that_named_one_university_is_about_it(bot: Guidebot) -> None:
+    history = history_of(bot, "which universities have a phd in ml", "which one is in atlanta")
+    reply = bot.chat("tell me more", history)
+    assert reply.answered and {c.doc_id for c in reply.citations} == {"georgia-tech"}
+
+
+def test_an_ordinal_beside_a_topic_asks_about_the_topic_there(bot: Guidebot) -> None:
+    """"Does the first one need the GRE?" after a list: about the first university listed (whose
+    note is silent: partial), not the GRE note's general rule as the answer."""
+    history = history_of(bot, "which universities are in california", "which of them have an online program")
+    first = bot.chat("which of them have an online program", history[:2]).citations[0].doc_id
+    resolved = resolve(bot.dialogue, "does the first one need the gre", history)
+    assert resolved.focus == (first, "gre")
+    reply = bot.chat("does the first one need the gre", history)
+    assert not reply.answered and reply.kind == "partial"
+
+
+def test_being_interested_in_a_university_asks_about_it(bot: Guidebot) -> None:
+    reply = bot.chat("i'm interested in cmu")
+    assert reply.answered and reply.citations[0].doc_id == "cmu"

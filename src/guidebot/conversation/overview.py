@@ -45,14 +45,16 @@ def document_named(d: Dialogue, analysis: QuestionAnalysis) -> Document | None:
 
 def answer_overview(d: Dialogue, resolved: Resolved, docs: Sequence[Document], closing: bool = False) -> Reply:
     """A question that only names a university or topic ("tell me about CMU"): its note's opening
-    (or, `closing`, its last sentences: "what is the guide's conclusion?")."""
+    (or, `closing`, its last sentences: "what is the guide's conclusion?"). After "tell me more",
+    the sentences already quoted are skipped: the note's next ones follow."""
     policy = d.policy
+    said = {" ".join(q.split()) for q in resolved.exclude}
     per_doc = policy.overview_sentences if len(docs) == 1 else policy.overview_sentences_each
     parts: list[str] = []
     citations: list[Citation] = []
     for doc in docs[:policy.overview_documents]:
         sentences = (_closing_sentences(d, doc.id, per_doc) if closing
-                     else _opening_sentences(d, doc.id, per_doc, skip_negative=len(docs) > 1))
+                     else _opening_sentences(d, doc.id, per_doc, skip_negative=len(docs) > 1, said=said))
         for chunk_index, quote in sentences:
             n = len(citations) + 1
             citations.append(citation_for(d.searcher.chunks[chunk_index], quote, n))
@@ -74,12 +76,13 @@ def _closing_sentences(d: Dialogue, doc_id: str, count: int) -> list[tuple[int, 
     return found[::-1]
 
 
-def _opening_sentences(d: Dialogue, doc_id: str, count: int, skip_negative: bool) -> list[tuple[int, str]]:
+def _opening_sentences(d: Dialogue, doc_id: str, count: int, skip_negative: bool,
+                       said: set[str] | frozenset[str] = frozenset()) -> list[tuple[int, str]]:
     negation = d.lexicon.pattern("overview_negation")
     found: list[tuple[int, str]] = []
     for chunk_index in d.searcher.chunks_of(doc_id):
         for quote in d.searcher.chunks[chunk_index].sentence_texts():
-            if skip_negative and negation.search(quote):
+            if skip_negative and negation.search(quote) or " ".join(quote.split()) in said:
                 continue
             found.append((chunk_index, quote))
             if len(found) >= count:

@@ -32,7 +32,10 @@ def answer_single(d: Dialogue, resolved: Resolved) -> Reply:
         reply = _answer_in_focus(d, resolved, focus_docs, question)
         return reply if reply.answered else _answer_general(d, resolved, _framed(d, resolved.text))
     if focus_docs:
-        return _answer_in_focus(d, resolved, focus_docs, question)
+        reply = _answer_in_focus(d, resolved, focus_docs, question)
+        if resolved.mode == "more" and not reply.answered:  # nothing more on that: more about it
+            return answer_overview(d, resolved, focus_docs)
+        return reply
     return _answer_general(d, resolved, _framed(d, question))
 
 

@@ -50,19 +50,23 @@ def resolve(d: Dialogue, message: str, history: Sequence[Turn] = ()) -> Resolved
     Only the last `policy.recent_turns` turns can steer a follow-up (this also bounds the work), and
     each earlier turn is resolved once per distinct prefix (memoised on the dialogue)."""
     previous: Resolved | None = None
-    last_assistant = listing = ""
+    last_assistant = listing = said = ""
+    asked_more = False
     for turn in history[-d.policy.recent_turns:]:
         check_budget()
         if turn.role == "user" and turn.content.strip():
+            asked_more = bool(d.lexicon.pattern("more").match(" ".join(turn.content.split())))
             resolved_turn = d.resolved.get_or_compute(
                 (turn.content, previous, listing), lambda key: resolve_turn(d, key[0], key[1], "", key[2]))
             if resolved_turn.mode != "smalltalk":
                 previous = resolved_turn
         elif turn.role == "assistant":
             last_assistant = turn.content
+            # "more", and "more" again: what the answers since the first of them said
+            said = f"{said} {turn.content}" if asked_more else turn.content
             if len(_named_programs(d, turn.content)) >= 2:
                 listing = turn.content  # the last answer that named several universities
-    return resolve_turn(d, message, previous, last_assistant, listing)
+    return resolve_turn(d, message, previous, last_assistant, listing, said)
 
 
 def _named_programs(d: Dialogue, text: str) -> list[str]:
@@ -70,9 +74,10 @@ def _named_programs(d: Dialogue, text: str) -> list[str]:
 
 
 def resolve_turn(d: Dialogue, message: str, previous: Resolved | None, last_answer: str,
-                 listing: str = "") -> Resolved:
-    """One message against the previous resolved turn, the text of the last answer, and of the
-    last answer that named several universities (what "the second one" refers to)."""
+                 listing: str = "", said: str = "") -> Resolved:
+    """One message against the previous resolved turn, the text of the last answer, of the last
+    answer that named several universities (what "the second one" refers to), and of the answers
+    since a run of "tell me more" began (what another "more" must not repeat)."""
     lexicon = d.lexicon
     text = " ".join(message.split())
     talk = smalltalk_reply(lexicon, text)
@@ -86,8 +91,10 @@ def resolve_turn(d: Dialogue, message: str, previous: Resolved | None, last_answ
     if lexicon.pattern("more").match(text):
         if previous is None:
             return Resolved(text, mode="single", corrections=corrections)
-        return replace(previous, mode="more" if previous.mode == "single" else previous.mode,
-                       exclude=tuple(_quotes_in(last_answer)), corrections=corrections)
+        named = list(dict.fromkeys(_named_programs(d, last_answer)))
+        focus = previous.focus or (tuple(named) if len(named) == 1 else ())  # "which one is in Atlanta?" named it
+        return replace(previous, mode="more" if previous.mode == "single" else previous.mode, focus=focus,
+                       exclude=tuple(_quotes_in(said or last_answer)), corrections=corrections)
     is_list = (is_list_question(d, text) and bool(lexicon.pattern("list").search(text)
                                                   or lexicon.pattern("guide_word").search(text))
                or _asks_by_place(d, text)) and not lexicon.pattern("yes_no_about_every").search(text)
@@ -147,8 +154,10 @@ def _refers_to_listing(d: Dialogue, text: str, listing: str, is_list: bool,
                        corrections: tuple[tuple[str, str], ...]) -> Resolved | None:
     """"the second one", "which of them ...": the universities the last listing named, in order."""
     lexicon = d.lexicon
-    if not listing or d.entities.find(text):
+    if not listing or _named_programs(d, text):
         return None
+    # "Does the first one need the GRE?": the GRE is asked about there.
+    topics = tuple(e for e in d.entities.find(text) if d.entities.kind(e) == "topic")
     named = _named_programs(d, listing)
     intent = lexicon.pattern("ordinal").sub("", text)
     if lexicon.pattern("among_them").search(text) and lexicon.pattern("list_asker").search(text.lower()):
@@ -161,7 +170,7 @@ def _refers_to_listing(d: Dialogue, text: str, listing: str, is_list: bool,
     if position is None or abs(position) > len(named) and position != -1:
         return None
     chosen = named[-1] if position == -1 else named[position - 1]
-    return Resolved(text, (chosen,), intent, "single", corrections=corrections)
+    return Resolved(text, (chosen, *topics), intent, "single", corrections=corrections)
 
 
 def _resolve_question(d: Dialogue, text: str, previous: Resolved | None,
