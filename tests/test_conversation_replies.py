@@ -316,3 +316,11 @@ def test_words_that_frame_a_question_do_not_sink_it(bot: Guidebot, question: str
     what is asked; they weighed as much as the corpus's rarest word and the question was refused."""
     reply = bot.chat(question)
     assert reply.answered and quoted in reply.citations[0].quote
+
+
+@pytest.mark.parametrize("question", ["where can i double check opt rules", "where can i verify the f1 rules"])
+def test_where_to_check_is_answered_by_the_notes_pointer_to_the_official_sites(bot: Guidebot, question: str) -> None:
+    """A note's "rules can change, so check ..." line answers only a question for where to check;
+    "double" in "double check" is not a word the corpus lacks."""
+    reply = bot.chat(question)
+    assert reply.answered and "check" in reply.citations[0].quote and "https://" in reply.citations[0].quote
