@@ -387,3 +387,22 @@ def test_get_alone_never_stands_for_admission(bot: Guidebot) -> None:
 def test_who_runs_a_test_is_answered_by_who_administers_it(bot: Guidebot) -> None:
     reply = bot.chat("Who runs the GRE?")
     assert reply.answered and "ETS" in reply.text
+
+
+def test_how_much_of_something_not_money_is_not_a_question_for_costs(bot: Guidebot) -> None:
+    """"How much OPT do I get?" asks for an amount (a figure), not tuition or fees; "how much time"
+    asks for a duration, which the OPT note's "up to 12 months" gives."""
+    amount = bot.chat("how much opt do i get for a masters")
+    assert "fees" not in amount.text and "tuition" not in amount.text
+    assert not amount.answered or any(ch.isdigit() for c in amount.citations for ch in c.quote)
+    duration = bot.chat("how much time does opt last")
+    assert duration.answered and any("12 months" in c.quote for c in duration.citations)
+    assert "fees" in bot.chat("how much is the sevis fee").text
+
+
+@pytest.mark.parametrize("question, quoted", [("can i skip the english test", "waive the English test"),
+                                              ("is the gre required everywhere", "Some US graduate programs")])
+def test_everyday_words_for_a_waiver_or_for_all_programs(bot: Guidebot, question: str, quoted: str) -> None:
+    """'skip' a test is to have it waived; 'everywhere' frames the question like 'every' and 'all'."""
+    reply = bot.chat(question)
+    assert reply.answered and any(quoted in c.quote for c in reply.citations)

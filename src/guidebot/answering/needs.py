@@ -32,7 +32,7 @@ class Need:
 # Which lexicon pattern shows that a sentence holds each kind of specific. Scores, GPAs and rates
 # are written in digits (not F-1, I-20); durations as "12 months", "two years"; counts as a number.
 _EVIDENCE = {"money": "money", "date": "date", "score": "figure", "duration": "time_span", "count": "number",
-             "judgement": "judgement"}
+             "amount": "figure", "judgement": "judgement"}
 
 
 def find_needs(ctx: Context, text: str) -> tuple[Need, ...]:
