@@ -133,3 +133,18 @@ def test_guide_list_names_are_found_exactly_by_the_index(bot: Guidebot) -> None:
     tokens = words("Carnegie Mellon University, the University of Michigan and UIUC; not carnegie melon")
     assert matcher.named_in(tokens) == {d for p, d in matcher.patterns if contains(tokens, p)} == \
         {"cmu", "umich", "uiuc"}
+
+
+def test_a_name_only_one_universitys_note_uses_names_that_university(bot: Guidebot) -> None:
+    """"OMSCS", "PMP", "MSML" are written only in one note: they name its university, so "is the
+    omscs stem" is about Georgia Tech (whose note is silent: partial), not the STEM OPT note's
+    general sentences. The name stays what is asked ("what is the pmp" is the PMP, not UW's
+    overview), a list asked by such a name is still a list, and a name several notes use (EECS,
+    MIT's and Berkeley's) names none."""
+    entities = bot.dialogue.entities
+    assert entities.find("is the omscs stem")[0] == "georgia-tech"
+    assert entities.find("what is the pmp") == ["uw"] and entities.find("is eecs hard") == []
+    reply = bot.chat("is the omscs stem")
+    assert not reply.answered and "Georgia Institute of Technology" in reply.text
+    assert "Professional Master's Program (PMP)" in bot.chat("what is the pmp").citations[0].quote
+    assert bot.chat("Which universities offer a Master of Computer Science (MCS)?").kind == "list"

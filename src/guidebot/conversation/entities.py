@@ -50,6 +50,11 @@ class EntityMatcher:
                 tokens = tuple(words(name))
                 if tokens:
                     self.patterns.append((tokens, doc.id))
+        known = {pattern for pattern, _doc in self.patterns}
+        # A program's own name ("PMP") finds its university but stays what is asked about: never stripped.
+        derived = [(name, doc_id) for name, doc_id in _program_names(searcher) if name not in known]
+        self._program_names = {name for name, _doc in derived}
+        self.patterns += derived
         self.patterns.sort(key=lambda p: -len(p[0]))
         uses = Counter(word for pattern, _doc in self.patterns for word in set(pattern))
         anchored: dict[str, list[tuple[int, int]]] = {}  # anchor word → (pattern number, position)
@@ -187,11 +192,13 @@ class EntityMatcher:
                     return True
         return False
 
-    def find(self, text: str, states_are_filters: bool = False) -> list[str]:
-        """Documents named in `text`, in order of mention, each once."""
+    def find(self, text: str, states_are_filters: bool = False, program_names: bool = True) -> list[str]:
+        """Documents named in `text`, in order of mention, each once; without `program_names`, not
+        those named only by a program's name ("which universities offer an MCS?" is a list)."""
         seen: list[str] = []
-        for _start, _end, doc_id in self.spans(text, states_are_filters):
-            if doc_id not in seen:
+        tokens = words(text) if not program_names else []
+        for start, end, doc_id in self.spans(text, states_are_filters):
+            if doc_id not in seen and (program_names or tuple(tokens[start:end]) not in self._program_names):
                 seen.append(doc_id)
         return seen
 
@@ -199,7 +206,8 @@ class EntityMatcher:
         """`text` without the words that name universities (so an intent can be borrowed for another).
         Topic names stay: "what is OPT?" is about OPT, and its words are what to search for."""
         tokens = words(text)
-        spans = [(a, b, d) for a, b, d in self.spans(text, states_are_filters) if self.kind(d) == "program"]
+        spans = [(a, b, d) for a, b, d in self.spans(text, states_are_filters)
+                 if self.kind(d) == "program" and tuple(tokens[a:b]) not in self._program_names]
         keep = [t for i, t in enumerate(tokens) if not any(a <= i < b for a, b, _ in spans)]
         return " ".join(keep)
 
@@ -222,6 +230,29 @@ class EntityMatcher:
                     and not searcher.speller.correct(word) and not any(word in f.split() for f in found):
                 found.append(match.group(0))
         return [_display_name(text, name) for name in found]
+
+
+_NAME_WORD = re.compile(r"\b[A-Za-z]*[A-Z][A-Za-z]*[A-Z][A-Za-z]*\b")
+
+
+def _program_names(searcher: Searcher) -> list[tuple[tuple[str, ...], str]]:
+    """Names that one university's note alone uses, written with two capitals or more and not an
+    English word ("OMSCS", "MSML", "PMP"): they name that university ("is the OMSCS STEM?" is about
+    Georgia Tech, not the STEM OPT note). Found through the index: a word whose chunks all belong
+    to that note."""
+    kinds = tuple({doc.kind for doc in searcher.indexed.documents})
+    english = english_words()
+    found: dict[str, str | None] = {}
+    for doc in searcher.indexed.documents:
+        if doc.kind != "program":
+            continue
+        for match in _NAME_WORD.finditer(doc.text):
+            word = match.group(0).lower()
+            if word in found or len(word) < 3 or word in english or not word.isalpha():
+                continue
+            using = searcher.documents_matching({searcher.analyzer.stem(word): 1.0}, kinds)
+            found[word] = doc.id if [d.id for d in using] == [doc.id] else None
+    return [((word,), doc_id) for word, doc_id in found.items() if doc_id is not None]
 
 
 def _names_match(tokens: Sequence[str], pattern: Sequence[str]) -> bool:

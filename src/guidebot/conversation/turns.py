@@ -179,7 +179,7 @@ def _resolve_question(d: Dialogue, text: str, previous: Resolved | None,
     each a case of how students follow up, in the order they must be tried."""
     lexicon, entities_of = d.lexicon, d.entities
     pronoun, elliptical_pattern = lexicon.pattern("pronoun"), lexicon.pattern("elliptical")
-    entities = entities_of.find(text, states_are_filters=is_list)
+    entities = entities_of.find(text, states_are_filters=is_list, program_names=not is_list)
     intent = elliptical_pattern.sub("", entities_of.strip(text, states_are_filters=is_list)).strip()
     elliptical = bool(elliptical_pattern.match(text))
     asks = has_subject(d, intent)
