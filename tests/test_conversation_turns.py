@@ -243,3 +243,12 @@ def test_an_ordinal_beside_a_topic_asks_about_the_topic_there(bot: Guidebot) -> 
 def test_being_interested_in_a_university_asks_about_it(bot: Guidebot) -> None:
     reply = bot.chat("i'm interested in cmu")
     assert reply.answered and reply.citations[0].doc_id == "cmu"
+
+
+@pytest.mark.parametrize("typed, meant", [("tel me abt georgia tech", "tell me about georgia tech"),
+                                          ("can i wrk on f1", "can i work on f1")])
+def test_chat_shorthand_reads_as_the_words_it_stands_for(bot: Guidebot, typed: str, meant: str) -> None:
+    """Shorthand too short for spelling correction ("tel", "abt", "wrk") is read as what it means:
+    the reply is the one the spelled-out question gets (it was a partial reply / the I-20 overview)."""
+    assert bot.chat(typed).citations == bot.chat(meant).citations
+    assert bot.chat(typed).answered
