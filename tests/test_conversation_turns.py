@@ -252,3 +252,30 @@ def test_chat_shorthand_reads_as_the_words_it_stands_for(bot: Guidebot, typed: s
     the reply is the one the spelled-out question gets (it was a partial reply / the I-20 overview)."""
     assert bot.chat(typed).citations == bot.chat(meant).citations
     assert bot.chat(typed).answered
+
+
+def test_which_one_after_a_list_asks_among_the_listed(bot: Guidebot) -> None:
+    """"Which one is cheapest?" after a list is about the universities it listed: the honest
+    partial on costs for them (it abstained, as if nothing had been listed)."""
+    history = history_of(bot, "which universities offer online degrees")
+    listed = {c.doc_id for c in bot.chat("which universities offer online degrees").citations}
+    resolved = resolve(bot.dialogue, "which one is cheapest", history)
+    assert resolved.mode == "list" and set(resolved.focus) == listed
+    reply = bot.chat("which one is cheapest", history)
+    assert reply.kind == "partial" and "fees" in reply.text
+
+
+def test_tell_me_more_after_a_list_of_one_reads_on_about_it(bot: Guidebot) -> None:
+    history = history_of(bot, "which universities are in illinois")
+    said = {c.quote for c in bot.chat("which universities are in illinois").citations}
+    reply = bot.chat("tell me more", history)
+    assert reply.answered and {c.doc_id for c in reply.citations} == {"uiuc"}
+    assert not {c.quote for c in reply.citations} & said
+
+
+@pytest.mark.parametrize("question", ["tell me about the universities", "the schools?"])
+def test_nothing_but_a_list_noun_asks_for_the_guides_list(bot: Guidebot, question: str) -> None:
+    reply = bot.chat(question)
+    assert reply.kind == "list" and len(reply.citations) == 11
+    history = history_of(bot, "tell me about cmu")  # with a university in focus, its programs
+    assert all(c.doc_id == "cmu" for c in bot.chat("what are the programs", history).citations)

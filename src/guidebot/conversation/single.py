@@ -28,13 +28,14 @@ def answer_single(d: Dialogue, resolved: Resolved) -> Reply:
     question = resolved.intent if resolved.focus else resolved.text
     if focus_docs and not has_subject(d, question):
         return answer_overview(d, resolved, focus_docs)
-    if focus_docs and resolved.tentative:
-        reply = _answer_in_focus(d, resolved, focus_docs, question)
-        return reply if reply.answered else _answer_general(d, resolved, _framed(d, resolved.text))
     if focus_docs:
         reply = _answer_in_focus(d, resolved, focus_docs, question)
-        if resolved.mode == "more" and not reply.answered:  # nothing more on that: more about it
+        if reply.answered:
+            return reply
+        if resolved.mode == "more":  # nothing more on that: more about what is in focus
             return answer_overview(d, resolved, focus_docs)
+        if resolved.tentative:
+            return _answer_general(d, resolved, _framed(d, resolved.text))
         return reply
     return _answer_general(d, resolved, _framed(d, question))
 

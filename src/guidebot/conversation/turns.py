@@ -92,12 +92,14 @@ def resolve_turn(d: Dialogue, message: str, previous: Resolved | None, last_answ
         if previous is None:
             return Resolved(text, mode="single", corrections=corrections)
         named = list(dict.fromkeys(_named_programs(d, last_answer)))
-        focus = previous.focus or (tuple(named) if len(named) == 1 else ())  # "which one is in Atlanta?" named it
-        return replace(previous, mode="more" if previous.mode == "single" else previous.mode, focus=focus,
+        one = tuple(named) if len(named) == 1 else ()  # "which one is in Atlanta?" named it
+        mode = "more" if previous.mode == "single" or previous.mode == "list" and one else previous.mode
+        return replace(previous, mode=mode, focus=one if previous.mode == "list" and one else previous.focus or one,
                        exclude=tuple(_quotes_in(said or last_answer)), corrections=corrections)
     is_list = (is_list_question(d, text) and bool(lexicon.pattern("list").search(text)
                                                   or lexicon.pattern("guide_word").search(text))
-               or _asks_by_place(d, text)) and not lexicon.pattern("yes_no_about_every").search(text)
+               or _asks_by_place(d, text) or _asks_for_them_all(d, text, previous)) \
+        and not lexicon.pattern("yes_no_about_every").search(text)
     if not is_list and previous is not None and previous.mode == "list":
         text, is_list = _list_continued(d, text)
     referred = _refers_to_listing(d, text, listing, is_list, corrections)
@@ -261,6 +263,15 @@ def _asks_by_place(d: Dialogue, text: str) -> bool:
     return bool(in_places_named(d, text))
 
 
+def _asks_for_them_all(d: Dialogue, text: str, previous: Resolved | None) -> bool:
+    """"Tell me about the universities", "the schools?": nothing but a list noun, with nothing in
+    focus, asks for the guide's list (after "tell me about CMU", "what are the programs?" is CMU's)."""
+    asked = subject_words(d, text)
+    noun = d.lexicon.pattern("list_noun")
+    return bool(asked) and all(noun.fullmatch(w) for w in asked) and not d.entities.find(text) \
+        and (previous is None or not previous.focus)
+
+
 def in_places_named(d: Dialogue, text: str) -> list[str]:
     """The program notes whose city or state the text names ("in California": four of them)."""
     said = words(text)
@@ -274,4 +285,7 @@ def in_places_named(d: Dialogue, text: str) -> list[str]:
 
 
 def _quotes_in(answer_text: str) -> list[str]:
-    return [s.strip() for s in re.split(r"\s*\[\d+\]\s*", answer_text) if s.strip()]
+    """The quoted sentences of an answer: the text before each [n], and after a lead-in's colon
+    ("1 of the universities ... match, according to their notes: <quote> [1]")."""
+    parts = [s.strip() for s in re.split(r"\s*\[\d+\]\s*", answer_text) if s.strip()]
+    return parts + [p.split(": ", 1)[1] for p in parts if ": " in p]
