@@ -54,9 +54,9 @@ def test_earlier_turns_are_resolved_once_per_distinct_prefix(bot, monkeypatch) -
     calls: list[str] = []
     resolve_turn = turns.resolve_turn
 
-    def counting(d, message, previous, last, listing=""):  # type: ignore[no-untyped-def]
+    def counting(d, message, previous, last, listing="", said=""):  # type: ignore[no-untyped-def]
         calls.append(message)
-        return resolve_turn(d, message, previous, last, listing)
+        return resolve_turn(d, message, previous, last, listing, said)
 
     monkeypatch.setattr(turns, "resolve_turn", counting)
     history = [Turn("user", "Tell me about Stanford"), Turn("assistant", "Stanford University is ..."),
