@@ -148,3 +148,13 @@ def test_a_name_only_one_universitys_note_uses_names_that_university(bot: Guideb
     assert not reply.answered and "Georgia Institute of Technology" in reply.text
     assert "Professional Master's Program (PMP)" in bot.chat("what is the pmp").citations[0].quote
     assert bot.chat("Which universities offer a Master of Computer Science (MCS)?").kind == "list"
+
+
+@pytest.mark.parametrize("question", ["what is the umich msds like", "what is the MSDS at umich"])
+def test_an_acronym_is_not_taken_for_another_universitys_program(bot: Guidebot, question: str) -> None:
+    """"msds" beside UMich is not a misspelt "mids" (Berkeley's MIDS) nor a misspelt "MSIS"
+    (Arizona's): acronyms are matched exactly, and a word without a vowel is never corrected to a
+    name. The reply stays about Michigan."""
+    reply = bot.chat(question)
+    assert "Michigan" in reply.text and "Berkeley" not in reply.text and "Arizona" not in reply.text
+    assert not reply.corrections

@@ -14,12 +14,16 @@ from .context import Context
 _TOKEN = re.compile(r"[^\W_]+(?:'[a-z]+)?")
 
 
+_VOWELS = frozenset("aeiouy")
+
+
 def correct_spelling(ctx: Context, text: str) -> tuple[str, tuple[tuple[str, str], ...]]:
     """The text with unknown words replaced by the closest known word, and the corrections made.
 
     A capitalised word in mid-sentence is taken for a name: it is only corrected to a word of a
     university's or document's name ("Standford" → "stanford"), never to an ordinary word, so an
-    unknown university ("Purdue") stays unknown.
+    unknown university ("Purdue") stays unknown. A word in capitals is an acronym, left as typed,
+    and one without a vowel is never corrected to a name ("msds" is no misspelt "mids").
     """
     corrections: list[tuple[str, str]] = []
     searcher = ctx.searcher
@@ -32,8 +36,8 @@ def correct_spelling(ctx: Context, text: str) -> tuple[str, tuple[tuple[str, str
         word = token.casefold()
         if word in shorthand:
             return shorthand[word]
-        if len(word) < 4 or not word.isalpha():
-            return token
+        if len(word) < 4 or not word.isalpha() or token.isupper():
+            return token  # too short to judge, or an acronym ("MSDS"): not a misspelt word
         check_budget()
         if searcher.is_known_word(word):
             return token
@@ -47,8 +51,9 @@ def correct_spelling(ctx: Context, text: str) -> tuple[str, tuple[tuple[str, str
         if fixed is None or fixed == word:
             return token
         looks_like_name = token[0].isupper() and match.start() > 0 and not token.isupper()
-        if looks_like_name and fixed not in names:
-            return token
+        if looks_like_name and fixed not in names or not _VOWELS.intersection(word) and (
+                fixed in names or searcher.written_as_name(fixed)):
+            return token  # nor is a word without a vowel a misspelt name: "msds" is no "mids"
         corrections.append((word, fixed))
         return fixed
 

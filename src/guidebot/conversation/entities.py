@@ -63,7 +63,9 @@ class EntityMatcher:
             anchored.setdefault(pattern[position], []).append((number, position))
         self._anchored = anchored
         self._anchor_words = list(anchored)
-        self._fuzzy = FuzzyWords(self._anchor_words, _allowed_edits)
+        # Program names are acronyms: matched exactly ("MSDS" is not Arizona's "MSIS" misspelt).
+        exact = {name[0] for name in self._program_names}
+        self._fuzzy = FuzzyWords([w for w in self._anchor_words if w not in exact], _allowed_edits)
         by_length: dict[int, set[tuple[str, ...]]] = {}
         for name in lexicon.not_covered:
             by_length.setdefault(len(name), set()).add(name)
