@@ -67,7 +67,8 @@ def test_another_school_containing_a_covered_name_is_not_that_university(bot: Gu
 
 def spans_by_trying_every_name(matcher: EntityMatcher, text: str, states_are_filters: bool = False) -> list:
     """What the name index must find: each name (longest first) at each position, a typo allowed
-    when one word of the window matches exactly or looks like a misspelling."""
+    when one word of the window matches exactly or looks like a misspelling, except in a program's
+    name found in the notes ("OMSCS"), which must match exactly."""
     tokens = [matcher.lexicon.name_abbreviations.get(t, t) for t in words(text)]
     typo = [not matcher.searcher.is_known_word(t) and t.isalpha() and len(t) >= 4 for t in tokens]
     spans, taken = [], [False] * len(tokens)
@@ -75,6 +76,8 @@ def spans_by_trying_every_name(matcher: EntityMatcher, text: str, states_are_fil
         n = len(pattern)
         for i in range(len(tokens) - n + 1):
             if any(taken[i:i + n]) or not any(tokens[i + k] == pattern[k] or typo[i + k] for k in range(n)):
+                continue
+            if pattern in matcher._program_names and tuple(tokens[i:i + n]) != pattern:
                 continue
             if _names_match(tokens[i:i + n], pattern) and \
                     not matcher._is_state_mention(tokens, i, n, doc_id, states_are_filters) and \
