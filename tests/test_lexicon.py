@@ -40,6 +40,21 @@ def test_a_corpus_without_a_profile_answers_with_domain_free_texts(tmp_path: Pat
         assert "machine learning" not in text and "universit" not in text and "guide" not in text
 
 
+def test_partial_replies_name_what_is_missing_in_the_corpus_own_terms(tmp_path: Path) -> None:
+    """Without a profile a missing price is "prices, fees or costs" (not the shipped guide's
+    "tuition"), a missing figure names no GPA; durations in minutes are found; a profile renames
+    what is missing through its replies."""
+    bot = Guidebot(build_index(load_corpus(recipe_corpus(tmp_path / "c"))))
+    price = bot.chat("how much does bread flour cost?")
+    assert price.kind == "partial" and "prices, fees or costs" in price.text and "tuition" not in price.text
+    score = bot.chat("what is the minimum score for bread flour?")
+    assert "GPA" not in score.text and "admission" not in score.text
+    assert bot.chat("how long do I knead the dough?").answered  # "ten minutes"
+    profile = "replies:\n  need_name_money: what the flour costs\n"
+    renamed = Guidebot(build_index(load_corpus(recipe_corpus(tmp_path / "d", profile))))
+    assert "what the flour costs" in renamed.chat("how much does bread flour cost?").text
+
+
 def test_the_profile_names_the_corpus_and_overrides_replies(tmp_path: Path) -> None:
     profile = ("title: Kitchen helper\ntopic: home cooking\nsources: the recipe notes\n"
                "replies:\n  smalltalk_bye: Happy cooking!\nsuggestions:\n  - How long should stock simmer?\n")

@@ -135,7 +135,7 @@ class Lexicon:
         """How the honest reply names a missing specific ("tuition, fees or costs")."""
         for pattern, name in self.need_names:
             if pattern.search(phrase):
-                return name
+                return self.replies.get(name, name)
         key = f"need_{kind}"
         return self.replies[key] if key in self.replies else self.replies["need_default"]
 
