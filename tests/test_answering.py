@@ -406,3 +406,16 @@ def test_everyday_words_for_a_waiver_or_for_all_programs(bot: Guidebot, question
     """'skip' a test is to have it waived; 'everywhere' frames the question like 'every' and 'all'."""
     reply = bot.chat(question)
     assert reply.answered and any(quoted in c.quote for c in reply.citations)
+
+
+def test_asking_whether_something_lasts_forever_is_a_duration_question(bot: Guidebot) -> None:
+    """"Is OPT unlimited?" asks for a length of time ("up to 12 months"); "unlimited" itself is
+    not a word a sentence must repeat. "Can I skip the SEVIS fee?" asks no sum."""
+    reply = bot.chat("is opt unlimited")
+    assert reply.answered and any("12 months" in c.quote for c in reply.citations)
+    assert "fees" not in bot.chat("can i skip the sevis fee").text
+
+
+def test_a_path_to_is_what_leads_to(bot: Guidebot) -> None:
+    reply = bot.chat("is stanford's ms a path to the phd")
+    assert reply.answered and "does not lead to the PhD" in reply.citations[0].quote

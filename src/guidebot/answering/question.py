@@ -125,8 +125,8 @@ def _framing_of(ctx: Context, text: str, needs: Sequence[Need]) -> frozenset[str
     need, which "up to 36 months" answers; not words a sentence must repeat)."""
     content_words = ctx.searcher.analyzer.content_words
     found = [w for m in ctx.lexicon.pattern("framing_phrase").finditer(text) for w in content_words(m.group(0))]
-    if needs and any(ch.isdigit() for ch in needs[0].phrase):
-        found += content_words(needs[0].phrase)
+    if needs and (any(ch.isdigit() for ch in needs[0].phrase) or needs[0].kind == "duration"):
+        found += content_words(needs[0].phrase)  # "is OPT *unlimited*?" asks for a length of time
     return frozenset(found)
 
 
