@@ -279,3 +279,10 @@ def test_nothing_but_a_list_noun_asks_for_the_guides_list(bot: Guidebot, questio
     assert reply.kind == "list" and len(reply.citations) == 11
     history = history_of(bot, "tell me about cmu")  # with a university in focus, its programs
     assert all(c.doc_id == "cmu" for c in bot.chat("what are the programs", history).citations)
+
+
+def test_a_country_typed_in_lowercase_is_context_even_before_a_topic(bot: Guidebot) -> None:
+    """"does a degree in english from india waive toefl": India is where the degree is from, not a
+    place the corpus should cover; naming the TOEFL after it must not keep it as the subject."""
+    lowercase = bot.chat("does a degree in english from india waive toefl")
+    assert lowercase.answered and lowercase.citations[0].doc_id == "english-tests"

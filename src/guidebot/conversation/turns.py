@@ -145,9 +145,10 @@ def _without_origin(d: Dialogue, text: str) -> str:
     def strip_listed(match: re.Match[str]) -> str:
         name = match.group("name")
         listed = [n for n in d.entities.uncovered(name) if name.casefold().startswith(n.casefold())]
-        if not listed or d.entities.find(name):
+        longest = len(max(listed, key=len)) if listed else 0
+        if not listed or d.entities.find(name[:longest]):
             return match.group(0)
-        return name[len(max(listed, key=len)):]  # "from india with 8.2 cgpa" keeps "with 8.2 cgpa"
+        return name[longest:]  # "from india with 8.2 cgpa" keeps "with 8.2 cgpa", "from india waive toefl" the TOEFL
     stripped = d.lexicon.pattern("origin_lowercase").sub(strip_listed, d.lexicon.pattern("origin").sub(strip, text))
     return " ".join(stripped.split()) or text
 
