@@ -74,9 +74,23 @@ class EntityMatcher:
         self._not_covered: dict[str, list[tuple[str, ...]]] = {}
         for name in lexicon.not_covered:
             self._not_covered.setdefault(name[0], []).append(name)
+        self._places: dict[str, list[tuple[tuple[str, ...], str]]] = {}  # first word → (place, program note)
+        for place, doc_id in ((tuple(words(p)), d.id) for d in searcher.indexed.documents if d.kind == "program"
+                              for p in (d.city, d.state) if p and words(p)):
+            self._places.setdefault(place[0], []).append((place, doc_id))
         self._near: ByteBoundedCache[str, tuple[tuple[int, int], ...]] = ByteBoundedCache(cache_bytes)
         self._cache: ByteBoundedCache[tuple[str, bool], list[Span]] = ByteBoundedCache(
             cache_bytes, measure=_spans_size)
+
+    def in_places(self, text: str) -> list[str]:
+        """The program notes whose city or state the text names ("in California": four of them)."""
+        tokens = words(text)
+        found: list[str] = []
+        for i, token in enumerate(tokens):
+            for place, doc_id in self._places.get(token, ()):
+                if tuple(tokens[i:i + len(place)]) == place and doc_id not in found:
+                    found.append(doc_id)
+        return found
 
     def kind(self, doc_id: str) -> str:
         return self.searcher.documents[doc_id].kind
@@ -238,10 +252,8 @@ _NAME_WORD = re.compile(r"\b[A-Za-z]*[A-Z][A-Za-z]*[A-Z][A-Za-z]*\b")
 
 
 def _program_names(searcher: Searcher) -> list[tuple[tuple[str, ...], str]]:
-    """Names that one university's note alone uses, written with two capitals or more and not an
-    English word ("OMSCS", "MSML", "PMP"): they name that university ("is the OMSCS STEM?" is about
-    Georgia Tech, not the STEM OPT note). Found through the index: a word whose chunks all belong
-    to that note."""
+    """Names that one university's note alone uses (its chunks alone hold the word), written with two
+    capitals or more and not English ("OMSCS", "PMP"): "is the OMSCS STEM?" is about Georgia Tech."""
     kinds = tuple({doc.kind for doc in searcher.indexed.documents})
     english = english_words()
     found: dict[str, str | None] = {}

@@ -21,7 +21,7 @@ from .context import Dialogue
 from .overview import answer_overview
 from .replies import join, partial
 from .single import answer_single
-from .turns import Resolved, has_subject, in_places_named
+from .turns import Resolved, has_subject
 
 
 def answer_list(d: Dialogue, resolved: Resolved) -> Reply:
@@ -64,7 +64,7 @@ def answer_list(d: Dialogue, resolved: Resolved) -> Reply:
         items = [pick for doc_id, pick in affirms.items() if pick is not None and denies[doc_id] is None]
     if not items:
         # "Do universities in California require the GRE?" and no California note says: about them.
-        place = [doc_id for doc_id in in_places_named(d, resolved.text) if doc_id in affirms]
+        place = [doc_id for doc_id in d.entities.in_places(resolved.text) if doc_id in affirms]
         return answer_single(d, replace(resolved, mode="single", focus=tuple(place) or resolved.focus))
     parts, citations = cite(d, items)
     lead = d.lexicon.reply("list_lead", count=len(items))

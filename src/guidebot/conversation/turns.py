@@ -93,9 +93,11 @@ def resolve_turn(d: Dialogue, message: str, previous: Resolved | None, last_answ
             return Resolved(text, mode="single", corrections=corrections)
         named = list(dict.fromkeys(_named_programs(d, last_answer)))
         one = tuple(named) if len(named) == 1 else ()  # "which one is in Atlanta?" named it
-        mode = "more" if previous.mode == "single" or previous.mode == "list" and one else previous.mode
-        return replace(previous, mode=mode, focus=one if previous.mode == "list" and one else previous.focus or one,
-                       exclude=tuple(_quotes_in(said or last_answer)), corrections=corrections)
+        if previous.mode == "list" and one:  # a list of one: more about that one
+            previous = replace(previous, mode="single", focus=one)
+        return replace(previous, mode="more" if previous.mode == "single" else previous.mode,
+                       focus=previous.focus or one, exclude=tuple(_quotes_in(said or last_answer)),
+                       corrections=corrections)
     is_list = (is_list_question(d, text) and bool(lexicon.pattern("list").search(text)
                                                   or lexicon.pattern("guide_word").search(text))
                or _asks_by_place(d, text) or _asks_for_them_all(d, text, previous)) \
@@ -261,7 +263,7 @@ def _asks_by_place(d: Dialogue, text: str) -> bool:
     naming none of them, are a list even without "which"."""
     if not d.lexicon.pattern("list_noun").search(text.lower()) or _named_programs(d, text):
         return False
-    return bool(in_places_named(d, text))
+    return bool(d.entities.in_places(text))
 
 
 def _asks_for_them_all(d: Dialogue, text: str, previous: Resolved | None) -> bool:
@@ -271,18 +273,6 @@ def _asks_for_them_all(d: Dialogue, text: str, previous: Resolved | None) -> boo
     noun = d.lexicon.pattern("list_noun")
     return bool(asked) and all(noun.fullmatch(w) for w in asked) and not d.entities.find(text) \
         and (previous is None or not previous.focus)
-
-
-def in_places_named(d: Dialogue, text: str) -> list[str]:
-    """The program notes whose city or state the text names ("in California": four of them)."""
-    said = words(text)
-
-    def named(place: str | None) -> bool:
-        name = words(place) if place else []
-        return bool(name) and any(said[i:i + len(name)] == name for i in range(len(said) - len(name) + 1))
-
-    return [doc.id for doc in d.searcher.indexed.documents
-            if doc.kind == "program" and (named(doc.city) or named(doc.state))]
 
 
 def _quotes_in(answer_text: str) -> list[str]:
