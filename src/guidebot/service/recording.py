@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import OrderedDict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import orjson
@@ -59,6 +59,7 @@ class TurnFacts:
     focus_subject: str | None  # the documents in focus only: what GUIDEBOT_STORE_QUESTIONS=none keeps
     answer_hash: bytes  # for the reply id's digest of question and answer
     scrubbed_answer: str | None = None  # scrub(answer), made by the writer thread the first time it is kept
+    head: memoryview = memoryview(b"")  # the reply's JSON up to its closing brace, where the reply id goes
     # What the writer thread records for each message this reply was given for (`Recorder.turn_event`).
     kept: dict[str, TurnRecord] = field(default_factory=dict)
 
@@ -126,7 +127,7 @@ class Recorder:
         now = time.time()
         reply_id, turn = self.ids.sign(message, facts.answer_hash, now)
         self.writer.put((turn, now, message, facts, bot.version, time.perf_counter() - started))
-        return b"".join((payload[:-1], b',"reply_id":"', reply_id, b'"}'))
+        return b"".join((facts.head, b',"reply_id":"', reply_id, b'"}'))  # one copy of the reply, not two
 
     def put(self, event: Event) -> bool:
         return self.writer.put(event) if self.writer is not None else False
@@ -176,6 +177,7 @@ class Recorder:
                           scrub(message) if keep else None, answer)
 
     def _keep(self, payload: bytes, facts: TurnFacts) -> None:
+        facts.head = memoryview(payload)[:-1]
         self._facts[payload] = facts
         if len(self._facts) > FACTS_KEPT:
             self._facts.popitem(last=False)
@@ -187,10 +189,10 @@ class Recorder:
 
     def _facts_from(self, bot: Guidebot, reply: Reply) -> TurnFacts:
         cited = tuple(Cited(c.doc_id, c.section, c.chunk_id) for c in reply.citations)
-        facts = self._facts_of(bot, reply.text, reply.kind, reply.answered, reply.confidence, cited, reply.focus)
-        if reply.corrections:  # what the reply knows beats what its text says (partial replies carry no note)
-            facts = replace(facts, fixed=tuple(fixed for _typed, fixed in reply.corrections))
-        return facts
+        # What the reply knows of its corrections beats what its text says (partial replies carry no note).
+        fixed = tuple(fixed for _typed, fixed in reply.corrections) if reply.corrections else None
+        return self._facts_of(bot, reply.text, reply.kind, reply.answered, reply.confidence, cited, reply.focus,
+                              fixed)
 
     def _facts_from_payload(self, bot: Guidebot, payload: bytes, kind: str) -> TurnFacts:
         data = orjson.loads(payload)
@@ -198,7 +200,7 @@ class Recorder:
         return self._facts_of(bot, data["answer"], kind, data["answered"], data["confidence"], cited, ())
 
     def _facts_of(self, bot: Guidebot, text: str, kind: str, answered: bool, confidence: float,
-                  cited: tuple[Cited, ...], focus: tuple[str, ...]) -> TurnFacts:
+                  cited: tuple[Cited, ...], focus: tuple[str, ...], fixed: tuple[str, ...] | None = None) -> TurnFacts:
         reader = self._reader_for(bot)
         reason = None if answered else reader.reason(text, kind)
         names = reason.names if reason else None
@@ -206,6 +208,6 @@ class Recorder:
         return TurnFacts(kind=kind, answered=answered, confidence=confidence, answer=text, citations=cited,
                          focus=tuple(focus), reason=reason.code if reason else None, names=names,
                          need=reason.need[:100] if reason and reason.need else None,
-                         fixed=reader.corrected_words(text), focus_subject=focus_subject,
+                         fixed=reader.corrected_words(text) if fixed is None else fixed, focus_subject=focus_subject,
                          answer_hash=answer_digest(text),
                          subject=focus_subject or (scrub(names)[:300] if names else None))

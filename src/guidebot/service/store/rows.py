@@ -63,11 +63,13 @@ class TurnRows:
         groups: dict[str, list[tuple[Any, ...]]] = {}
         same_citations: Counter[tuple[str, int]] = Counter()  # a reply's citations tuple recurs with it
         cited_by_id: dict[int, tuple[Any, ...]] = {}
+        day_number, day = None, ""  # a batch's turns are mostly of one day: day_of once per change of day
         for turn_id, ts, latency_ms, record in turns:
             template = record.stored
             if template is None or template[0] is not self:
                 template = record.stored = self.template(record)
-            day = day_of(ts)
+            if ts // 86400 != day_number:
+                day_number, day = ts // 86400, day_of(ts)
             rows = groups.get(template[1])
             if rows is None:
                 rows = groups[template[1]] = []
