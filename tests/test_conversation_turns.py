@@ -286,3 +286,13 @@ def test_a_country_typed_in_lowercase_is_context_even_before_a_topic(bot: Guideb
     place the corpus should cover; naming the TOEFL after it must not keep it as the subject."""
     lowercase = bot.chat("does a degree in english from india waive toefl")
     assert lowercase.answered and lowercase.citations[0].doc_id == "english-tests"
+
+
+def test_a_bare_question_word_asks_the_previous_question_again_with_it(bot: Guidebot) -> None:
+    """"When?" after "how do I pay it?" (about SEVIS) is "when do I pay it?": answered by "must
+    pay the I-901 SEVIS fee before they apply", not by the F-1 note's opening."""
+    history = history_of(bot, "what is sevis", "how do i pay it")
+    assert resolve(bot.dialogue, "when", history).text == "when do i pay it"
+    reply = bot.chat("when", history)
+    assert reply.answered and any("before they apply" in c.quote for c in reply.citations)
+    assert resolve(bot.dialogue, "where", history_of(bot, "tell me about cmu")).text == "where"

@@ -88,6 +88,7 @@ def resolve_turn(d: Dialogue, message: str, previous: Resolved | None, last_answ
     text = _without_origin(d, text)
     text, corrections = correct_spelling(d, text)
     previous = _only_one_listed(d, text, previous, last_answer)
+    text = _asked_again(d, text, previous)
     if lexicon.pattern("more").match(text):
         if previous is None:
             return Resolved(text, mode="single", corrections=corrections)
@@ -110,6 +111,16 @@ def resolve_turn(d: Dialogue, message: str, previous: Resolved | None, last_answ
     if lexicon.pattern("in_general").search(text):
         previous = None  # "in general, ..." lets go of the university in focus
     return _resolve_question(d, text, previous, corrections, is_list)
+
+
+def _asked_again(d: Dialogue, text: str, previous: Resolved | None) -> str:
+    """"When?" after "how do I pay it?" is "when do I pay it?"; left as it is when the question
+    before did not start with a question word ("tell me about CMU" → "where?")."""
+    bare = d.lexicon.pattern("bare_question").match(text)
+    start = d.lexicon.pattern("question_start")
+    if bare is None or previous is None or not start.match(previous.intent):
+        return text
+    return f"{bare.group(1)} {start.sub('', previous.intent).strip()}"
 
 
 def _only_one_listed(d: Dialogue, text: str, previous: Resolved | None, last_answer: str) -> Resolved | None:
