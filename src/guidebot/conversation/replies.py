@@ -61,11 +61,11 @@ def _blocks(prefix: Segment, lead: Segment, citations: Sequence[Citation]) -> tu
 
 
 def partial(d: Dialogue, resolved: Resolved, focus_docs: Sequence[Document], what: str | None,
-            need_kind: str | None, general: Sequence[Candidate] = (), known: bool = False) -> Reply:
+            need_kind: str | None, general: Sequence[Candidate] = (), known: Sequence[Candidate] = ()) -> Reply:
     """A covered university or topic, but not the specific asked: say so, give what holds in
-    general (cited) when `general` sentences say it, and point to the official site. With
-    `known`, those sentences are the subject's own that address the question without holding
-    the specific asked ("how much is the SEVIS fee?": who pays it, and when)."""
+    general (cited) when `general` sentences say it, or what is known when `known` sentences (the
+    subject's own) address the question without holding the specific asked ("how much is the
+    SEVIS fee?": who pays it, and when), and point to the official site."""
     lexicon = d.lexicon
     names = [d.entities.name(doc.id) for doc in focus_docs]
     urls = [doc.url for doc in focus_docs if doc.url]
@@ -83,9 +83,9 @@ def partial(d: Dialogue, resolved: Resolved, focus_docs: Sequence[Document], wha
         pointer = lexicon.reply("pointer_many" if len(urls) > 1 else "pointer_one", urls=", ".join(urls))
     else:
         pointer = lexicon.reply("pointer_none")
-    if not general:
+    if not general and not known:
         return Reply(head + pointer, False, 0.0, (), kind="partial", focus=resolved.focus)
-    parts, citations = cite(d, general)
+    parts, citations = cite(d, known or general)
     lead = lexicon.reply("partial_known" if known else "partial_in_general")
     text = f"{head} {lead} {' '.join(parts)}{pointer}"
     blocks = (paragraph(Segment(head)), paragraph(Segment(lead), *cited(citations)),

@@ -77,7 +77,7 @@ def _answer_in_focus(d: Dialogue, resolved: Resolved, focus_docs: list[Document]
     unmet = needs_unmet(analysis, picks)
     if unmet is not None:
         return partial(d, resolved, subjects, describe_need(d, unmet), unmet.kind,
-                       **_known_instead(d, analysis, picks, unmet))
+                       known=_known_instead(d, analysis, picks, unmet))
     decision = decide(analysis, picks, policy, in_focus=True)
     topics = [doc for doc in focus_docs if doc not in subjects]
     if decision.answered and _topics_addressed(d, analysis, picks, topics):
@@ -91,16 +91,16 @@ def _answer_in_focus(d: Dialogue, resolved: Resolved, focus_docs: list[Document]
 
 
 def _known_instead(d: Dialogue, analysis: QuestionAnalysis, picks: Sequence[Candidate],
-                   unmet: Need) -> dict[str, object]:
+                   unmet: Need) -> list[Candidate]:
     """What the partial reply can still cite when the notes lack the specific asked: the picked
     sentences, when they would answer the question but for the specific (its key word cited and
     enough of it covered, more than a name); nothing for a question about the student's chances."""
     if unmet.kind == "personal" or not any(not c.name for p in picks for c in p.covered):
-        return {}  # "how long is the CMU MSML?" is not told by a sentence that only names it
+        return []  # "how long is the CMU MSML?" is not told by a sentence that only names it
     if not grounded(replace(analysis, needs=()), picks, coverage(analysis, picks, d.policy),
                     d.policy.answer_threshold):
-        return {}
-    return {"general": arrange(d, list(picks)[:d.policy.partial_general_sentences]), "known": True}
+        return []
+    return arrange(d, list(picks)[:d.policy.partial_general_sentences])
 
 
 def _topics_addressed(d: Dialogue, analysis: QuestionAnalysis, picks: Sequence[Candidate],

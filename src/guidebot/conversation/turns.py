@@ -94,8 +94,6 @@ def resolve_turn(d: Dialogue, message: str, previous: Resolved | None, last_answ
             return Resolved(text, mode="single", corrections=corrections)
         named = list(dict.fromkeys(_named_programs(d, last_answer)))
         one = tuple(named) if len(named) == 1 else ()  # "which one is in Atlanta?" named it
-        if previous.mode == "list" and one:  # a list of one: more about that one
-            previous = replace(previous, mode="single", focus=one)
         return replace(previous, mode="more" if previous.mode == "single" else previous.mode,
                        focus=previous.focus or one, exclude=tuple(_quotes_in(said or last_answer)),
                        corrections=corrections)
@@ -124,9 +122,10 @@ def _asked_again(d: Dialogue, text: str, previous: Resolved | None) -> str:
 
 
 def _only_one_listed(d: Dialogue, text: str, previous: Resolved | None, last_answer: str) -> Resolved | None:
-    """A list that named one university makes it the focus of "tell me more about *it*" and "does
+    """A list that named one university makes it the focus of "tell me more (about *it*)" and "does
     *it* have ...": there is only one thing "it" can be."""
-    if previous is None or previous.mode != "list" or not d.lexicon.pattern("pronoun").search(text):
+    if previous is None or previous.mode != "list" or not (d.lexicon.pattern("pronoun").search(text)
+                                                            or d.lexicon.pattern("more").match(text)):
         return previous
     named = list(dict.fromkeys(_named_programs(d, last_answer)))
     if len(named) != 1:
