@@ -41,7 +41,7 @@ class Store:
         # anyway, and NULLs as literals in the SQL (rows.py); PostgreSQL's booleans stay booleans.
         self._turn_rows = TurnRows(mark, int if self.backend == "sqlite" else bool)
         self._inserts = {name: (f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ",
-                                f"({', '.join([mark] * len(columns))})", len(columns), tail)
+                                f"({', '.join([mark] * len(columns))})", tail)
                          for name, table, columns, tail in (
                              ("turns", turns, TURN_COLUMNS, ""), ("feedback", feedback, FEEDBACK_COLUMNS, ""),
                              ("counts", citation_counts, COUNT_COLUMNS, COUNT_UPSERT))}
@@ -83,7 +83,7 @@ class Store:
         """Rows as multi-row INSERTs of ROWS_PER_STATEMENT rows, sent as one executemany, then the
         rest in statements of 32, 16, ..., 1 rows: always the same few SQL texts, so the driver's
         statement cache saves parsing them (a text per remainder size was parsed anew each batch)."""
-        head, default_row, _width, tail = self._inserts[name]
+        head, default_row, tail = self._inserts[name]
         one_row = one_row or default_row
         whole = len(rows) - len(rows) % ROWS_PER_STATEMENT
         if whole:
