@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from guidebot.analysis import Analyzer, QueryExpander, SpellingCorrector, normalize, words
 
 
@@ -104,3 +106,9 @@ def test_a_single_letter_joined_by_a_dash_is_one_word_but_a_possessive_is_not() 
     assert words("what is e-verify") == ["what", "is", "everify"]
     assert words("E-Verify and e-mail") == ["everify", "and", "email"]
     assert words("a master's-only program") == ["a", "master", "only", "program"]
+
+
+@pytest.mark.parametrize("text, country", [("requirements at us universities", True), ("us schools need gre", True),
+                                           ("a us degree", True), ("tell us more", False), ("let us know", False)])
+def test_the_country_typed_in_lowercase_is_told_from_the_pronoun(text: str, country: bool) -> None:
+    assert ("usa" in normalize(text).split()) is country

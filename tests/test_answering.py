@@ -419,3 +419,32 @@ def test_asking_whether_something_lasts_forever_is_a_duration_question(bot: Guid
 def test_a_path_to_is_what_leads_to(bot: Guidebot) -> None:
     reply = bot.chat("is stanford's ms a path to the phd")
     assert reply.answered and "does not lead to the PhD" in reply.citations[0].quote
+
+
+def test_a_framing_word_beside_the_topics_name_is_a_phrase_still_asked(bot: Guidebot) -> None:
+    """"First language" in the English tests note: "first" frames and "language" names the topic,
+    but together they ask about native speakers (it fell back to the guide's list of requirements)."""
+    reply = bot.chat("do i need to take an english test if english is my first language")
+    assert reply.answered and "native language" in reply.citations[0].quote
+
+
+def test_what_is_x_opens_with_the_sentence_saying_what_x_is(bot: Guidebot) -> None:
+    """Not with the first sentence that mentions it ("needs the Form I-20 to pay the SEVIS fee"),
+    and "is only for" says no more what something is."""
+    assert bot.chat("what is sevis").citations[0].quote.startswith("SEVIS is the Student")
+    assert bot.chat("What is the STEM OPT extension?").citations[0].quote.startswith(
+        "The STEM OPT extension gives")
+    assert "Form I-20" in bot.chat("what is the i-20").citations[0].quote
+
+
+@pytest.mark.parametrize("question", ["what does the acronym SEVP mean", "what is the full form of SEVIS"])
+def test_asking_what_an_acronym_means_frames_the_question(bot: Guidebot, question: str) -> None:
+    reply = bot.chat(question)
+    assert reply.answered and reply.citations[0].doc_id == "f1-visa"
+
+
+@pytest.mark.parametrize("question, place", [("what state is caltech in", "Pasadena, California"),
+                                             ("in what state is georgia tech", "Atlanta, Georgia")])
+def test_which_state_or_city_asks_where_it_is(bot: Guidebot, question: str, place: str) -> None:
+    reply = bot.chat(question)
+    assert reply.answered and place in reply.citations[0].quote

@@ -296,3 +296,18 @@ def test_a_bare_question_word_asks_the_previous_question_again_with_it(bot: Guid
     reply = bot.chat("when", history)
     assert reply.answered and any("before they apply" in c.quote for c in reply.citations)
     assert resolve(bot.dialogue, "where", history_of(bot, "tell me about cmu")).text == "where"
+
+
+@pytest.mark.parametrize("question, doc_id", [("does u of m have ml", "umich"),
+                                              ("does U of I have an online masters", "uiuc")])
+def test_shorthand_inside_a_universitys_alias_is_part_of_the_name(bot: Guidebot, question: str,
+                                                                   doc_id: str) -> None:
+    """"U of M" is Michigan's alias: its "u" is not "you" (the guide's opening answered instead)."""
+    reply = bot.chat(question)
+    assert reply.answered and reply.citations[0].doc_id == doc_id
+    assert bot.chat("can u tell me about u of a").citations[0].doc_id == "arizona"
+
+
+def test_what_cities_are_the_universities_in_lists_them_all(bot: Guidebot) -> None:
+    reply = bot.chat("what cities are the universities in")
+    assert reply.kind == "list" and len({c.doc_id for c in reply.citations}) == 11

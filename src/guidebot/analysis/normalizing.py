@@ -23,8 +23,9 @@ _LETTER_DASH_DIGIT = re.compile(r"-(?<=(?<!\w)[A-Za-z]-)(?=\d)")
 # The same before a word: "E-Verify" → everify, "e-mail" → email (else "verify" alone is searched for)
 _LETTER_DASH_WORD = re.compile(r"-(?<=(?<![\w'’])[A-Za-z]-)(?=[A-Za-z]{2})")  # not "master's-only"
 _COUNTRY_US = re.compile(r"\bU\.?S\.?(?:A\.?)?(?![A-Za-z])")  # every match holds "US" or "U.S"
-# "study in us", "the us": the country typed in lowercase, not the pronoun (which follows a verb).
-_COUNTRY_US_LOWER = re.compile(r"\b(in|the|from|across) us\b", re.IGNORECASE)
+# "study in us", "the us", "at us universities", "us schools require...": the country typed in
+# lowercase, not the pronoun (which follows a verb: "tell us", "send us").
+_COUNTRY_US_LOWER = re.compile(r"(^\W*|\b(?:in|the|from|across|at|a|an) )us\b", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"['’]s\b")  # every match holds "'s" or "’s"
 _POSSESSIVE_ASCII = re.compile(r"'s\b")  # the same on ASCII text (no ’), starting at a literal
 # Contractions become their words, so "doesn't" is "does not" (not a content word "doesn").
@@ -60,8 +61,8 @@ def _normalize(text: str) -> str:
         text = unicodedata.normalize("NFKC", text)
     if "US" in text or "U.S" in text:
         text = _COUNTRY_US.sub(" usa ", text)
-    if " us" in text:
-        text = _COUNTRY_US_LOWER.sub(r"\1 usa", text)
+    if "us" in text:
+        text = _COUNTRY_US_LOWER.sub(r"\1usa", text)
     if _DOTTED_HINT.search(text):
         text = _DOTTED_ACRONYM.sub(lambda m: m.group(0).replace(".", ""), text)
     if "-" in text:

@@ -89,7 +89,7 @@ def analyse_question(ctx: Context, text: str, drop_words: Iterable[str] = (),
     drop = drop | _framing_of(ctx, text, needs)
     content = analyzer.content_words(text)
     stems = [analyzer.stem(w) for w in content if w not in drop or w in implied]
-    concepts, in_phrase = _phrase_concepts(ctx, content, drop)
+    concepts, in_phrase = _phrase_concepts(ctx, content, drop, implied)
     unknown: list[str] = []
     for position, word in enumerate(content):
         check_budget()
@@ -130,13 +130,16 @@ def _framing_of(ctx: Context, text: str, needs: Sequence[Need]) -> frozenset[str
     return frozenset(found)
 
 
-def _phrase_concepts(ctx: Context, content: list[str], drop: set[str]) -> tuple[list[Concept], set[int]]:
-    """A synonym phrase the question uses ("statement of purpose", "machine learning") is one concept."""
+def _phrase_concepts(ctx: Context, content: list[str], drop: set[str], implied: set[str]) \
+         -> tuple[list[Concept], set[int]]:
+    """A synonym phrase the question uses ("statement of purpose", "machine learning") is one concept,
+    unless it is all framing or all the topic's own name; a framing word with the topic's name is
+    neither ("first language" in the English tests note)."""
     analyzer = ctx.searcher.analyzer
     concepts: list[Concept] = []
     in_phrase: set[int] = set()
     for start, end, phrase, alternatives in ctx.searcher.expander.phrase_matches([analyzer.stem(w) for w in content]):
-        if all(w in drop for w in content[start:end]):
+        if all(w in drop for w in content[start:end]) and len({w in implied for w in content[start:end]}) == 1:
             continue
         options = (frozenset(phrase), *alternatives)
         weight = _concept_weight(ctx, None, options)

@@ -27,6 +27,7 @@ class Candidate:
     context: frozenset[Concept]
     text: str
     position: tuple[int, int] = field(default=(0, 0))
+    defines: bool = False  # "SEVIS is the ...", for "what is SEVIS?": its subject is the word asked
 
 
 def _defines(ctx: Context, sentence: str, covered: Iterable[Concept]) -> bool:
@@ -72,10 +73,11 @@ def _candidates(ctx: Context, analysis: QuestionAnalysis, hits: Sequence[Scored]
             context = in_context - covered
             relevance = (fsum(c.weight for c in covered)
                          + policy.context_credit * fsum(c.weight for c in context)) * rank_factor
-            if analysis.definition and _defines(ctx, text, covered):
+            defines = analysis.definition and _defines(ctx, text, covered)
+            if defines:
                 relevance *= policy.definition_boost
             found.append((relevance, Candidate(chunk_index, sentence_index, rank, rank_factor, covered, context,
-                                               text, (chunk.start, start))))
+                                               text, (chunk.start, start), defines)))
     return found
 
 
@@ -214,7 +216,8 @@ def arrange(ctx: Context, picks: list[Candidate]) -> list[Candidate]:
     order retrieval ranked their passages (the best passage first), each in reading order, except
     that a sentence of the first document saying all the others say of the question leads when the
     first does not ("Is CMU's ML master's a STEM program?" opens with "Carnegie Mellon says that
-    its Master's in Machine Learning is a STEM program", not with how applicants apply)."""
+    its Master's in Machine Learning is a STEM program", not with how applicants apply), and that
+    "what is X?" opens with the sentence saying what X is."""
     picks = _with_list_items(ctx, picks, ctx.policy.max_chars)
     chunks = ctx.searcher.chunks
     doc_rank: dict[str, int] = {}
@@ -224,6 +227,9 @@ def arrange(ctx: Context, picks: list[Candidate]) -> list[Candidate]:
     ordered = sorted(picks, key=lambda c: (doc_rank[chunks[c.chunk_index].doc_id], c.position))
     if len(ordered) < 2:
         return ordered
+    definition = next((p for p in ordered if p.defines), None)
+    if definition is not None and not ordered[0].defines:
+        return [definition, *(p for p in ordered if p is not definition)]
     said = frozenset().union(*(p.covered for p in ordered))
     first_doc = chunks[ordered[0].chunk_index].doc_id
     whole = next((p for p in ordered if p.covered >= said and chunks[p.chunk_index].doc_id == first_doc), None)

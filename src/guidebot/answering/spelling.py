@@ -7,8 +7,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ..analysis import SpellingCorrector
+from ..analysis import SpellingCorrector, words
 from ..budget import check_budget
+from ..search import Searcher
 from .context import Context
 
 _TOKEN = re.compile(r"[^\W_]+(?:'[a-z]+)?")
@@ -30,11 +31,15 @@ def correct_spelling(ctx: Context, text: str) -> tuple[str, tuple[tuple[str, str
     names = searcher.name_words
     shorthand = ctx.lexicon.shorthand
     tried: set[str] = set()  # distinct unknown words looked up; past the policy's number, left alone
+    named = _names_with_shorthand(searcher, frozenset(shorthand))
+    in_names = [m.span() for m in named.finditer(text)] if named is not None else []
 
     def fix(match: re.Match[str]) -> str:
         token = match.group(0)
         word = token.casefold()
         if word in shorthand:
+            if any(start <= match.start() < end for start, end in in_names):
+                return token  # "U of M" names Michigan: its "u" is no "you"
             return shorthand[word]
         if len(word) < 4 or not word.isalpha() or token.isupper():
             return token  # too short to judge, or an acronym ("MSDS"): not a misspelt word
@@ -59,6 +64,19 @@ def correct_spelling(ctx: Context, text: str) -> tuple[str, tuple[tuple[str, str
 
     corrected = _TOKEN.sub(fix, text)
     return corrected, tuple(corrections)
+
+
+@lru_cache(maxsize=4)
+def _names_with_shorthand(searcher: Searcher, shorthand: frozenset[str]) -> re.Pattern[str] | None:
+    """The documents' names and aliases that hold a word of chat shorthand ("U of M"), as one
+    pattern: inside them the word is left as typed."""
+    names = {" ".join(words(name)) for doc in searcher.indexed.documents
+             for name in (doc.title, doc.university or "", *doc.aliases)}
+    held = sorted((name for name in names if shorthand.intersection(name.split())), key=len, reverse=True)
+    if not held:
+        return None
+    alternatives = "|".join(r"\W+".join(map(re.escape, name.split())) for name in held)
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
 
 
 @lru_cache(maxsize=4)
