@@ -311,3 +311,11 @@ def test_shorthand_inside_a_universitys_alias_is_part_of_the_name(bot: Guidebot,
 def test_what_cities_are_the_universities_in_lists_them_all(bot: Guidebot) -> None:
     reply = bot.chat("what cities are the universities in")
     assert reply.kind == "list" and len({c.doc_id for c in reply.citations}) == 11
+
+
+@pytest.mark.parametrize("question", ["which is the best university for ml", "which universities are the best for AI"])
+def test_which_is_the_best_is_no_list_the_notes_can_answer(bot: Guidebot, question: str) -> None:
+    """No note ranks the universities: "which is the best ..." is the honest partial reply, not a
+    list of the universities whose notes mention ML (it had listed CMU alone, as if the best)."""
+    reply = bot.chat(question)
+    assert not reply.answered and reply.kind == "partial" and not reply.citations

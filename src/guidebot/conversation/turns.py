@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from ..analysis import words
-from ..answering.needs import asks_specific
+from ..answering.needs import asks_specific, find_needs
 from ..answering.spelling import correct_spelling
 from ..budget import check_budget
 from .context import Dialogue
@@ -100,7 +100,8 @@ def resolve_turn(d: Dialogue, message: str, previous: Resolved | None, last_answ
     is_list = (is_list_question(d, text) and bool(lexicon.pattern("list").search(text)
                                                   or lexicon.pattern("guide_word").search(text))
                or _asks_by_place(d, text) or _asks_for_them_all(d, text, previous)) \
-        and not lexicon.pattern("yes_no_about_every").search(text)
+        and not lexicon.pattern("yes_no_about_every").search(text) \
+        and not any(need.kind == "judgement" for need in find_needs(d, text))  # "which is the best?": no list ranks
     if not is_list and previous is not None and previous.mode == "list":
         text, is_list = _list_continued(d, text)
     referred = _refers_to_listing(d, text, listing, is_list, corrections)
