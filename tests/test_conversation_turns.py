@@ -319,3 +319,9 @@ def test_which_is_the_best_is_no_list_the_notes_can_answer(bot: Guidebot, questi
     list of the universities whose notes mention ML (it had listed CMU alone, as if the best)."""
     reply = bot.chat(question)
     assert not reply.answered and reply.kind == "partial" and not reply.citations
+
+
+def test_what_programs_after_a_university_are_its_own(bot: Guidebot) -> None:
+    """"What universities ..." asks for a list; "what programs do they have?" after CMU is CMU's."""
+    reply = bot.chat("what programs do they have", history_of(bot, "tell me about cmu"))
+    assert reply.kind != "list" and {c.doc_id for c in reply.citations} == {"cmu"}
