@@ -454,3 +454,10 @@ def test_saying_how_one_feels_frames_the_question(bot: Guidebot) -> None:
     """"I'm scared about ..." asks about what follows (it abstained: "scared" had no corpus word)."""
     reply = bot.chat("im scared about visa restrictions finding a job")
     assert reply.answered and "visa restrictions" in reply.citations[0].quote
+
+
+def test_the_sentence_holding_the_specific_asked_leads(bot: Guidebot) -> None:
+    """"How long ...?" opens with the sentence that gives a length of time, not with the first
+    one in reading order ("Each US university ... sets its own English test rules")."""
+    assert "two years" in bot.chat("how long is my toefl score good for").citations[0].quote
+    assert "12 months" in bot.chat("is opt unlimited").citations[0].quote
