@@ -461,3 +461,13 @@ def test_the_sentence_holding_the_specific_asked_leads(bot: Guidebot) -> None:
     one in reading order ("Each US university ... sets its own English test rules")."""
     assert "two years" in bot.chat("how long is my toefl score good for").citations[0].quote
     assert "12 months" in bot.chat("is opt unlimited").citations[0].quote
+
+
+@pytest.mark.parametrize("question, quoted", [("how many online classes can i count each semester", "per term"),
+                                              ("what's the work permit form for opt", "Form I-765"),
+                                              ("who's in charge of the gre", "administered by ETS")])
+def test_everyday_names_for_the_notes_terms(bot: Guidebot, question: str, quoted: str) -> None:
+    """Corpus synonyms: a semester is the notes' term, a work permit their employment authorization,
+    being in charge of a test is administering it (each was refused: the word typed was not found)."""
+    reply = bot.chat(question)
+    assert reply.answered and quoted in reply.citations[0].quote
