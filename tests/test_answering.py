@@ -471,3 +471,11 @@ def test_everyday_names_for_the_notes_terms(bot: Guidebot, question: str, quoted
     being in charge of a test is administering it (each was refused: the word typed was not found)."""
     reply = bot.chat(question)
     assert reply.answered and quoted in reply.citations[0].quote
+
+
+def test_special_is_not_specialization(bot: Guidebot) -> None:
+    """"What's special about the universities?" listed the three whose notes name a specialization
+    (one stem, "special"); it asks what they are renowned for."""
+    reply = bot.chat("what's special about the universities in the guide")
+    assert reply.kind != "list" and "renowned" in reply.citations[0].quote
+    assert bot.chat("what specializations does stanford have").citations[0].doc_id == "stanford"
