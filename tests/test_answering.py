@@ -477,5 +477,5 @@ def test_special_is_not_specialization(bot: Guidebot) -> None:
     """"What's special about the universities?" listed the three whose notes name a specialization
     (one stem, "special"); it asks what they are renowned for."""
     reply = bot.chat("what's special about the universities in the guide")
-    assert reply.kind != "list" and "renowned" in reply.citations[0].quote
+    assert reply.kind != "list" and any("renowned" in c.quote for c in reply.citations)
     assert bot.chat("what specializations does stanford have").citations[0].doc_id == "stanford"
