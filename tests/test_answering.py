@@ -479,3 +479,10 @@ def test_special_is_not_specialization(bot: Guidebot) -> None:
     reply = bot.chat("what's special about the universities in the guide")
     assert reply.kind != "list" and any("renowned" in c.quote for c in reply.citations)
     assert bot.chat("what specializations does stanford have").citations[0].doc_id == "stanford"
+
+
+def test_a_figure_asked_of_a_topic_by_name_alone_is_looked_for_in_its_note(bot: Guidebot) -> None:
+    """"Is my TOEFL from 3 years ago still ok?" names the topic and asks a length of time: the
+    note's sentence with one answers it (it was partial, the note's name being all there was)."""
+    reply = bot.chat("is my toefl from 3 years ago still ok")
+    assert reply.answered and "valid for two years" in reply.citations[0].quote

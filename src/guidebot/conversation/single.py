@@ -65,7 +65,8 @@ def _answer_in_focus(d: Dialogue, resolved: Resolved, focus_docs: list[Document]
     implied = frozenset(_names_of([*subjects, *_carried_topics(focus_docs, subjects, question)]))
     analysis = analyse_question(d, question, drop_words=filler, corrections=resolved.corrections,
                                 implied_words=implied, as_written=resolved.text)
-    if not analysis.concepts:  # "what is SEVIS?": the name is the subject after all
+    name_only = not analysis.concepts
+    if name_only:  # "what is SEVIS?": the name is the subject after all
         analysis = analyse_question(d, question, drop_words=filler, corrections=resolved.corrections,
                                     as_written=resolved.text)
     if not analysis.concepts and analysis.needs:  # "how long is it?": only a figure will do
@@ -75,6 +76,9 @@ def _answer_in_focus(d: Dialogue, resolved: Resolved, focus_docs: list[Document]
     hits = d.searcher.top(analysis.weights, policy.focus_passages, doc_ids=[doc.id for doc in subjects])
     picks = select_sentences(d, analysis, hits, exclude=resolved.exclude)
     unmet = needs_unmet(analysis, picks)
+    if unmet is not None and name_only and unmet.kind != "personal":
+        # "is my TOEFL from 3 years ago still ok?": nothing but the note's name and a figure asked
+        return answer_need_only(d, resolved, subjects, unmet)
     if unmet is not None:
         return partial(d, resolved, subjects, describe_need(d, unmet), unmet.kind,
                        known=_known_instead(d, analysis, picks, unmet))
