@@ -26,6 +26,7 @@ _COUNTRY_US = re.compile(r"\bU\.?S\.?(?:A\.?)?(?![A-Za-z])")  # every match hold
 # "study in us", "the us", "at us universities", "us schools require...": the country typed in
 # lowercase, not the pronoun (which follows a verb: "tell us", "send us").
 _COUNTRY_US_LOWER = re.compile(r"(^\W*|\b(?:in|the|from|across|at|a|an) )us\b", re.IGNORECASE)
+_OPENS_WITH_US = re.compile(r"\W*us\b", re.IGNORECASE)  # the cheap test before the pattern above
 _POSSESSIVE = re.compile(r"['’]s\b")  # every match holds "'s" or "’s"
 _POSSESSIVE_ASCII = re.compile(r"'s\b")  # the same on ASCII text (no ’), starting at a literal
 # Contractions become their words, so "doesn't" is "does not" (not a content word "doesn").
@@ -61,7 +62,7 @@ def _normalize(text: str) -> str:
         text = unicodedata.normalize("NFKC", text)
     if "US" in text or "U.S" in text:
         text = _COUNTRY_US.sub(" usa ", text)
-    if "us" in text:
+    if " us" in text or _OPENS_WITH_US.match(text):
         text = _COUNTRY_US_LOWER.sub(r"\1usa", text)
     if _DOTTED_HINT.search(text):
         text = _DOTTED_ACRONYM.sub(lambda m: m.group(0).replace(".", ""), text)

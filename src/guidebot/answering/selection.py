@@ -174,12 +174,10 @@ def select_sentences(ctx: Context, analysis: QuestionAnalysis, hits: Sequence[Sc
     put back in document order.
     """
     picks = arrange(ctx, ranked_sentences(ctx, analysis, hits, max_sentences, max_chars, exclude, skip_negative))
-    if analysis.needs and picks and not all(need.met_by(picks[0].text) for need in analysis.needs):
-        # "how long is my TOEFL score good for?" opens with "valid for two years", the specific asked
-        meets = next((p for p in picks if all(need.met_by(p.text) for need in analysis.needs)), None)
-        if meets is not None:
-            return [meets, *(p for p in picks if p is not meets)]
-    return picks
+    # "how long is my TOEFL score good for?" opens with "valid for two years", the specific asked
+    meets = next((p for p in picks if all(need.met_by(p.text) for need in analysis.needs)), None) \
+        if analysis.needs else None
+    return [meets, *(p for p in picks if p is not meets)] if meets is not None else picks
 
 
 def ranked_sentences(ctx: Context, analysis: QuestionAnalysis, hits: Sequence[Scored],

@@ -31,13 +31,16 @@ def correct_spelling(ctx: Context, text: str) -> tuple[str, tuple[tuple[str, str
     names = searcher.name_words
     shorthand = ctx.lexicon.shorthand
     tried: set[str] = set()  # distinct unknown words looked up; past the policy's number, left alone
-    named = _names_with_shorthand(searcher, frozenset(shorthand))
-    in_names = [m.span() for m in named.finditer(text)] if named is not None else []
+    in_names: list[tuple[int, int]] | None = None  # spans of names holding shorthand, found at its first use
 
     def fix(match: re.Match[str]) -> str:
         token = match.group(0)
         word = token.casefold()
         if word in shorthand:
+            nonlocal in_names
+            if in_names is None:
+                named = _names_with_shorthand(searcher, frozenset(shorthand))
+                in_names = [m.span() for m in named.finditer(text)] if named is not None else []
             if any(start <= match.start() < end for start, end in in_names):
                 return token  # "U of M" names Michigan: its "u" is no "you"
             return shorthand[word]
