@@ -267,6 +267,20 @@ def test_a_topic_named_by_one_of_its_parts_is_not_answered_by_what_is_said_of_th
     assert bot.chat("who issues the I-20").answered  # the note's own word does find it
 
 
+def test_one_part_listed_in_a_title_is_not_answered_by_what_is_said_of_another(bot: Guidebot) -> None:
+    """"English language tests (TOEFL, IELTS, Duolingo)" lists its parts: what the TOEFL measures
+    or how long its scores last is no answer for the IELTS; what holds for every English test is."""
+    for question in ("what does ielts measure", "how long is an ielts score valid"):
+        reply = bot.chat(question)
+        assert not reply.answered, question
+        assert all("TOEFL" not in c.quote or "IELTS" in c.quote for c in reply.citations)
+    assert bot.chat("what does the toefl measure").answered
+    accepted = bot.chat("is ielts accepted in the us")
+    assert accepted.answered and all("TOEFL" not in c.quote for c in accepted.citations)
+    waiver = bot.chat("does a degree taught in english waive the ielts")
+    assert waiver.answered and any("waive" in c.quote for c in waiver.citations)
+
+
 def test_a_partial_reply_says_what_the_note_does_say_without_the_specific(bot: Guidebot) -> None:
     """"How much is the SEVIS fee?": the note gives no amount, so the reply is partial, and it
     still cites what the note says of the fee (who pays it, and when) rather than nothing."""

@@ -18,6 +18,7 @@ from ..answering.selection import Candidate, arrange, heading_answer, ranked_sen
 from ..corpus import Document
 from ..search import Scored
 from .context import Dialogue
+from .naming import names_a_subject, names_of, part_names_asked, without_rival_parts
 from .overview import answer_overview, document_named, document_part
 from .replies import abstain, clarify, compose, join, partial
 from .turns import Resolved, has_subject
@@ -62,7 +63,7 @@ def _answer_in_focus(d: Dialogue, resolved: Resolved, focus_docs: list[Document]
     # the rest of the question ("how do I apply") decides which sentences answer it, unless
     # nothing else is asked.
     # A topic carried over from the turn before ("... work for *that* [F-1]?") is searched for too.
-    implied = frozenset(_names_of([*subjects, *_carried_topics(focus_docs, subjects, question)]))
+    implied = frozenset(names_of([*subjects, *_carried_topics(focus_docs, subjects, question)]))
     analysis = analyse_question(d, question, drop_words=filler, corrections=resolved.corrections,
                                 implied_words=implied, as_written=resolved.text)
     name_only = not analysis.concepts
@@ -75,6 +76,7 @@ def _answer_in_focus(d: Dialogue, resolved: Resolved, focus_docs: list[Document]
         return answer_overview(d, resolved, subjects)
     hits = d.searcher.top(analysis.weights, policy.focus_passages, doc_ids=[doc.id for doc in subjects])
     picks = select_sentences(d, analysis, hits, exclude=resolved.exclude)
+    picks = without_rival_parts(d, subjects, question, picks)
     unmet = needs_unmet(analysis, picks)
     if unmet is not None and name_only and unmet.kind != "personal":
         # "is my TOEFL from 3 years ago still ok?": nothing but the note's name and a figure asked
@@ -112,11 +114,11 @@ def _topics_addressed(d: Dialogue, analysis: QuestionAnalysis, picks: Sequence[C
     """A topic named beside the university ("the GRE" in "Do I need the GRE for UW's PMP?") is what
     is asked about it: a cited sentence of the university's note must name it."""
     for topic in topics:
-        names = set(_names_of([topic]))
+        names = set(names_of([topic]))
         asked = [c for c in analysis.concepts if set(c.word.split()) & names]
         if asked and not any(c in p.covered for c in asked for p in picks):
             return False
-        if not asked and not any(_names_a_subject(d, p, [topic]) for p in picks):
+        if not asked and not any(names_a_subject(d, p, [topic]) for p in picks):
             return False  # carried over from the turn before: a cited sentence must still name it
     return True
 
@@ -136,15 +138,15 @@ def _general_instead(d: Dialogue, resolved: Resolved, subjects: list[Document], 
     # Outside a topic's note its name is no longer implied: "can I work on it [F-1]?" is answered in
     # general by what says F-1 and work ("OPT is work authorization for F-1 students"), not by what
     # says work alone (careers after the degree).
-    implied = _names_of(subjects) if topics_only else ()
+    implied = names_of(subjects) if topics_only else ()
     analysis = analyse_question(d, question, drop_words=d.lexicon.filler, corrections=resolved.corrections,
                                 implied_words=implied, as_written=resolved.text)
     general = [hit for hit in d.searcher.top(analysis.weights, policy.focus_passages, kinds=("guide", "topic"))
                if d.searcher.chunks[hit.position].doc_id not in subject_ids][:policy.top_k_passages]
     ranked = ranked_sentences(d, analysis, general, exclude=resolved.exclude)
     if topics_only:  # only what is said of the topic answers for it
-        names = _part_names_asked(d, subjects, question)
-        ranked = [pick for pick in ranked if _names_a_subject(d, pick, subjects, names)]
+        names = part_names_asked(d, subjects, question)
+        ranked = [pick for pick in ranked if names_a_subject(d, pick, subjects, names)]
     general_picks = arrange(d, ranked)
     general_cover = coverage(analysis, general_picks, policy)
     if not grounded(analysis, general_picks, general_cover, policy.fallback_threshold):
@@ -155,42 +157,6 @@ def _general_instead(d: Dialogue, resolved: Resolved, subjects: list[Document], 
                        lead=lead)
     brief = arrange(d, ranked[:min(policy.partial_general_sentences, policy.max_sentences)])
     return partial(d, resolved, subjects, None, None, general=brief)
-
-
-def _names_of(docs: Sequence[Document]) -> tuple[str, ...]:
-    """The words that name the documents: their titles and aliases."""
-    return tuple(words(" ".join(f"{doc.title} {' '.join(doc.aliases)}" for doc in docs)))
-
-
-def _part_names_asked(d: Dialogue, subjects: Sequence[Document], question: str) -> list[str] | None:
-    """The aliases the question named its topic by that name a part of it, not the whole: words
-    not in the note's title ("I-20" of the note "F-1 student visa basics", where "F1" and "student
-    visa" name the whole). A general answer must name that part: "who gives the I-20?" is not
-    answered by what "gives" F-1 students. None when the question used the topic's own name."""
-    terms = d.searcher.analyzer.terms
-    asked = terms(question)
-    parts = []
-    for doc in subjects:
-        title = set(terms(doc.title))
-        for alias in doc.aliases:
-            name = terms(alias)
-            if name and not set(name) <= title and any(asked[i:i + len(name)] == name
-                                                        for i in range(len(asked) - len(name) + 1)):
-                parts.append(alias)
-    return parts or None
-
-
-def _names_a_subject(d: Dialogue, pick: Candidate, subjects: Sequence[Document],
-                     names_asked: Sequence[str] | None = None) -> bool:
-    """Does the sentence name one of the subjects, by one of its aliases (or its whole title), or
-    by one of `names_asked` when given, its words in a row ("student visa", not "students ... visa
-    restrictions")?"""
-    terms = d.searcher.analyzer.terms
-    names = [tuple(terms(name)) for name in names_asked] if names_asked else \
-        [tuple(terms(name)) for doc in subjects for name in (doc.aliases or (doc.title,))]
-    said = terms(pick.text)
-    return any(said[i:i + len(name)] == list(name) for name in names if name
-               for i in range(len(said) - len(name) + 1))
 
 
 def _answer_general(d: Dialogue, resolved: Resolved, question: str) -> Reply:

@@ -1,0 +1,78 @@
+"""Which of a note's names a question uses, and which a sentence says: the words that name a
+document, the parts of a topic asked by name ("I-20" of the F-1 note, "IELTS" of "English language
+tests (TOEFL, IELTS, Duolingo)"), and whether a sentence names them. Used by the single-question
+answers to keep to what is said of the subject asked."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ..analysis import words
+from ..answering.selection import Candidate
+from ..corpus import Document
+from .context import Dialogue
+
+
+def names_of(docs: Sequence[Document]) -> tuple[str, ...]:
+    """The words that name the documents: their titles and aliases."""
+    return tuple(words(" ".join(f"{doc.title} {' '.join(doc.aliases)}" for doc in docs)))
+
+
+# A list in a title's brackets names its parts: "English language tests (TOEFL, IELTS, Duolingo)".
+_LISTED_PARTS = re.compile(r"\(([^()]*,[^()]*)\)")
+_LIST_SEPARATORS = re.compile(r",|\band\b|\bor\b")
+
+
+def without_rival_parts(d: Dialogue, subjects: Sequence[Document], question: str,
+                         picks: list[Candidate]) -> list[Candidate]:
+    """Of a note whose title lists its parts, a sentence naming other parts only does not answer
+    for the part asked: "what does IELTS measure?" is not answered by what the TOEFL measures,
+    though it is by what holds for every English test."""
+    terms = d.searcher.analyzer.terms
+    asked = " ".join(terms(question))
+    for doc in subjects:
+        listed = [_LIST_SEPARATORS.split(found) for found in _LISTED_PARTS.findall(doc.title)]
+        parts = [" ".join(terms(part)) for group in listed for part in group]
+        named = [part for part in parts if part and f" {part} " in f" {asked} "]
+        rivals = [part for part in parts if part and part not in named]
+        if named and rivals:
+            picks = [pick for pick in picks if not _says_only(terms(pick.text), rivals, named)]
+    return picks
+
+
+def _says_only(said: list[str], rivals: Sequence[str], named: Sequence[str]) -> bool:
+    """Does the sentence name one of `rivals` and none of `named`?"""
+    text = f" {' '.join(said)} "
+    return any(f" {rival} " in text for rival in rivals) and not any(f" {part} " in text for part in named)
+
+
+def part_names_asked(d: Dialogue, subjects: Sequence[Document], question: str) -> list[str] | None:
+    """The aliases the question named its topic by that name a part of it, not the whole: words
+    not in the note's title ("I-20" of the note "F-1 student visa basics", where "F1" and "student
+    visa" name the whole). A general answer must name that part: "who gives the I-20?" is not
+    answered by what "gives" F-1 students. None when the question used the topic's own name."""
+    terms = d.searcher.analyzer.terms
+    asked = terms(question)
+    parts = []
+    for doc in subjects:
+        title = set(terms(doc.title))
+        for alias in doc.aliases:
+            name = terms(alias)
+            if name and not set(name) <= title and any(asked[i:i + len(name)] == name
+                                                        for i in range(len(asked) - len(name) + 1)):
+                parts.append(alias)
+    return parts or None
+
+
+def names_a_subject(d: Dialogue, pick: Candidate, subjects: Sequence[Document],
+                     names_asked: Sequence[str] | None = None) -> bool:
+    """Does the sentence name one of the subjects, by one of its aliases (or its whole title), or
+    by one of `names_asked` when given, its words in a row ("student visa", not "students ... visa
+    restrictions")?"""
+    terms = d.searcher.analyzer.terms
+    names = [tuple(terms(name)) for name in names_asked] if names_asked else \
+        [tuple(terms(name)) for doc in subjects for name in (doc.aliases or (doc.title,))]
+    said = terms(pick.text)
+    return any(said[i:i + len(name)] == list(name) for name in names if name
+               for i in range(len(said) - len(name) + 1))
