@@ -324,6 +324,18 @@ def test_a_program_name_typed_in_lowercase_is_still_a_name(bot: Guidebot) -> Non
         assert not bot.chat(question).answered, question
 
 
+def test_an_unknown_acronym_typed_in_lowercase_is_asked_not_dropped(bot: Guidebot) -> None:
+    # "cpt" and "mlt" were taken for slips of the keys and dropped: "what is cpt" asked for more
+    # detail, and "what does cmu's mlt stand for" quoted the CMU note's opening as the answer.
+    cpt = bot.chat("what is cpt")
+    assert cpt.kind == "abstain" and not cpt.answered
+    mlt = bot.chat("what does cmu's mlt stand for")
+    assert not mlt.answered and mlt.kind == "partial"
+    # An everyday word short of a vowel is still a typo, and chat shorthand still frames.
+    assert bot.chat("how lng is stem opt").answered
+    assert bot.chat("idk, is the gre required tbh").answered
+
+
 def test_a_duration_in_the_question_is_what_is_asked_not_a_word_to_cover(bot: Guidebot) -> None:
     reply = bot.chat("is stem opt 3 years")
     assert reply.answered and "36 months" in reply.text

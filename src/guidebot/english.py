@@ -45,3 +45,17 @@ def english_rarity(word: str) -> float:
     if not count:
         return 1.0
     return min(1.0, max(0.1, (_COMMON_LOG - math.log10(count)) / (_COMMON_LOG - _RARE_LOG)))
+
+
+# A count at or above this is an everyday word ("long", "how", "what"): a vowelless token one
+# vowel short of one is a slip of the keys ("lng"), not an acronym ("cpt", one vowel short of "capt").
+_EVERYDAY_COUNT = 10 ** 8
+
+
+@lru_cache(maxsize=1024)
+def vowel_dropped(token: str) -> bool:
+    """Is `token` an everyday English word with one vowel left out ("lng", "hw", "wht")?"""
+    counts = english_counts()
+    return any(counts.get(f"{token[:i]}{vowel}{token[i:]}", 0) >= _EVERYDAY_COUNT
+               for i in range(len(token) + 1) for vowel in "aeiou")
+

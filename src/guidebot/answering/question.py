@@ -15,7 +15,7 @@ from functools import cached_property, lru_cache
 from math import fsum
 
 from ..budget import check_budget
-from ..english import english_rarity, english_words
+from ..english import english_rarity, english_words, vowel_dropped
 from .context import Context
 from .needs import Need, find_needs
 
@@ -253,9 +253,16 @@ def _acronyms(text: str) -> frozenset[str]:
 
 
 def _looks_like_noise(word: str, text: str) -> bool:
-    """A short lowercase token that is neither a word (corpus or English) nor written as an acronym."""
+    """A short lowercase token that is neither a word (corpus or English) nor written as an acronym.
+    One without a vowel is an acronym typed in lowercase ("what is cpt"), unless it is an everyday
+    word short of a vowel ("how lng is it"); chat shorthand such as "idk" is a question word (data),
+    so it never gets here."""
     return (len(word) <= 3 and word.isalpha() and word not in english_words()
-            and word.upper() not in _written(text))
+            and word.upper() not in _written(text)
+            and (not _VOWELLESS.fullmatch(word) or vowel_dropped(word)))
+
+
+_VOWELLESS = re.compile(r"[^aeiouy]+")
 
 
 _WORD_RUN = re.compile(r"\w+")
