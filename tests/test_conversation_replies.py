@@ -100,6 +100,17 @@ def test_a_university_and_a_topic_its_note_is_silent_on_is_partial_with_the_gene
     assert "in general" in answer.text
 
 
+def test_what_a_partial_reply_says_in_general_is_each_about_what_was_asked(bot: Guidebot) -> None:
+    """Each general sentence must say much of the question on its own: "TOEFL scores are valid for
+    two years" shares one word with "does UIUC accept three-year degrees?" and says nothing of it."""
+    for question in ("Does UIUC accept three-year degrees?", "can i finish a masters at umich in one year"):
+        reply = bot.chat(question)
+        assert reply.kind == "partial" and not reply.answered, question
+        assert not any("TOEFL" in c.quote for c in reply.citations), question
+    gre = bot.chat("does uiuc need gre scores")
+    assert gre.kind == "partial" and any("still require GRE" in c.quote for c in gre.citations)
+
+
 def test_an_ordinary_word_starting_a_sentence_is_not_taken_for_an_unknown_university(bot: Guidebot) -> None:
     answer = bot.chat("Honestly, what are the admission requirements?")
     assert answer.answered and "Honestly" not in answer.text

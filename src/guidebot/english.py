@@ -53,9 +53,12 @@ _EVERYDAY_COUNT = 10 ** 8
 
 
 @lru_cache(maxsize=1024)
-def vowel_dropped(token: str) -> bool:
-    """Is `token` an everyday English word with one vowel left out ("lng", "hw", "wht")?"""
+def lowercase_acronym(token: str) -> bool:
+    """Is `token`, without a vowel, an acronym ("cpt") rather than an everyday English word with one
+    vowel left out ("lng", "hw", "wht")?"""
+    if not token.isalpha() or set(token) & set("aeiouy"):
+        return False
     counts = english_counts()
-    return any(counts.get(f"{token[:i]}{vowel}{token[i:]}", 0) >= _EVERYDAY_COUNT
-               for i in range(len(token) + 1) for vowel in "aeiou")
+    return not any(counts.get(f"{token[:i]}{vowel}{token[i:]}", 0) >= _EVERYDAY_COUNT
+                   for i in range(len(token) + 1) for vowel in "aeiou")
 

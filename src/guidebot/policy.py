@@ -80,6 +80,7 @@ class Policy:
     compare_documents: int = 4
     fallback_confidence_share: float = 0.9  # a general answer for a topic in focus
     partial_general_sentences: int = 2  # what holds in general, in a partial reply about a university
+    partial_general_share: float = 0.6  # ... each of them covering this share of the question alone
     min_answer_confidence: float = 0.05
 
     # Conversation.

@@ -15,7 +15,7 @@ from functools import cached_property, lru_cache
 from math import fsum
 
 from ..budget import check_budget
-from ..english import english_rarity, english_words, vowel_dropped
+from ..english import english_rarity, english_words, lowercase_acronym
 from .context import Context
 from .needs import Need, find_needs
 
@@ -234,8 +234,7 @@ def _add_intent_hints(ctx: Context, text: str, concepts: list[Concept], weights:
 def _asked_for(ctx: Context, text: str, concepts: list[Concept]) -> Concept | None:
     """The noun right after a leading "what"/"which" ("what courses", "which English test"): the
     kind of thing the question asks for, which an answer must name."""
-    match = ctx.lexicon.pattern("asked_for").search(text)
-    if match is None:
+    if (match := ctx.lexicon.pattern("asked_for").search(text)) is None:
         return None
     word = match.group(1).casefold()
     return next((c for c in concepts if not c.hint and word in c.word.split()), None)
@@ -253,16 +252,10 @@ def _acronyms(text: str) -> frozenset[str]:
 
 
 def _looks_like_noise(word: str, text: str) -> bool:
-    """A short lowercase token that is neither a word (corpus or English) nor written as an acronym.
-    One without a vowel is an acronym typed in lowercase ("what is cpt"), unless it is an everyday
-    word short of a vowel ("how lng is it"); chat shorthand such as "idk" is a question word (data),
-    so it never gets here."""
+    """A short lowercase token that is neither a word (corpus or English) nor an acronym, written
+    as one or typed in lowercase ("cpt"); chat shorthand ("idk") is a question word (data)."""
     return (len(word) <= 3 and word.isalpha() and word not in english_words()
-            and word.upper() not in _written(text)
-            and (not _VOWELLESS.fullmatch(word) or vowel_dropped(word)))
-
-
-_VOWELLESS = re.compile(r"[^aeiouy]+")
+            and word.upper() not in _written(text) and not lowercase_acronym(word))
 
 
 _WORD_RUN = re.compile(r"\w+")

@@ -155,7 +155,13 @@ def _general_instead(d: Dialogue, resolved: Resolved, subjects: list[Document], 
         lead = d.lexicon.reply("fallback_lead", names=join([d.entities.name(doc.id) for doc in subjects]))
         return compose(d, resolved, analysis, general_picks, general_cover * policy.fallback_confidence_share,
                        lead=lead)
-    brief = arrange(d, ranked[:min(policy.partial_general_sentences, policy.max_sentences)])
+    # Each general sentence must say much of what is asked on its own: "can I finish a master's at
+    # UMich in one year?" is not told in general by "TOEFL scores are valid for two years".
+    total = analysis.total_weight
+    own = [pick for pick in ranked if fsum(c.weight for c in pick.covered) >= policy.partial_general_share * total]
+    if not own:
+        return partial(d, resolved, subjects, None, None)
+    brief = arrange(d, own[:min(policy.partial_general_sentences, policy.max_sentences)])
     return partial(d, resolved, subjects, None, None, general=brief)
 
 
