@@ -307,6 +307,21 @@ def test_the_word_vectors_load_in_the_background_so_a_paraphrase_does_not_wait(b
     assert bot.searcher.neighbours.of("paid")  # neighbours answer at once from the loaded model
 
 
+def test_wanting_to_study_somewhere_frames_the_question(bot: Guidebot) -> None:
+    # "study" is not in the Georgia Tech note, so "i want to study ml at georgia tech" was partial
+    # ("the notes don't say") though the note is all about its machine learning degrees.
+    reply = bot.chat("i want to study ml at georgia tech")
+    assert reply.answered and reply.citations[0].doc_id == "georgia-tech"
+    assert bot.chat("i'd like to study machine learning at uw").citations[0].doc_id == "uw"
+
+
+def test_a_sentence_that_asks_is_never_quoted_as_an_answer(bot: Guidebot) -> None:
+    # The guide opens with "Looking to jumpstart your career in Machine Learning?": a question
+    # to the reader, which told "is work experience mandatory for MS in ML?" nothing.
+    for question in ("Is work experience mandatory for MS in ML?", "what do ml masters students study"):
+        assert not any(c.quote.rstrip().endswith("?") for c in bot.chat(question).citations), question
+
+
 def test_available_only_frames_a_question(bot: Guidebot) -> None:
     # "available" was the rarest word of the question, so the reply quoted scholarships "available
     # to international students" instead of the Caltech note's sentence on its master's.

@@ -70,6 +70,8 @@ def _candidates(ctx: Context, analysis: QuestionAnalysis, hits: Sequence[Scored]
                 continue
             if not analysis.wants_pointer and pointer.match(text):
                 continue  # "Check the official site ..." answers only "where can I find ..."
+            if text.rstrip().endswith("?"):
+                continue  # "Looking to jumpstart your career in ML?" asks; it tells nothing
             context = in_context - covered
             relevance = (fsum(c.weight for c in covered)
                          + policy.context_credit * fsum(c.weight for c in context)) * rank_factor
@@ -152,8 +154,8 @@ def _opening(ctx: Context, analysis: QuestionAnalysis, position: int, heading: f
     for index, terms in enumerate(ctx.searcher.sentence_terms(position)):
         start, end = chunk.sentences[index]
         text = chunk.text[start:end]
-        if text.strip() in excluded:
-            continue
+        if text.strip() in excluded or text.rstrip().endswith("?"):
+            continue  # a question to the reader tells nothing
         if len(picks) >= policy.max_sentences or (picks and used + len(text) > policy.max_chars):
             break
         covered = frozenset(c for c in analysis.concepts if c.covered_by(terms))
