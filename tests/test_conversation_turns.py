@@ -119,6 +119,22 @@ def test_in_general_lets_go_of_the_university_in_focus(bot: Guidebot) -> None:
     assert resolve(bot.dialogue, "in general, do I need the GRE?", history).focus != ("cmu",)
 
 
+def test_what_about_in_general_asks_the_question_before_without_its_university(bot: Guidebot) -> None:
+    """After "do I need it [the GRE] for Stanford?", "what about in general?" asked for more detail;
+    it is the same question about the GRE, without Stanford."""
+    history = history_of(bot, "what is the gre", "do i need it for stanford")
+    reply = bot.chat("what about in general", history)
+    assert reply.answered and all(c.doc_id == "gre" for c in reply.citations)
+
+
+def test_a_topic_carried_into_a_universitys_silence_is_what_the_general_part_is_about(bot: Guidebot) -> None:
+    """"Do I need it for Stanford?" after "what is the GRE": the Stanford note is silent, and
+    what holds in general is what the GRE note says, not every sentence with "need"."""
+    reply = bot.chat("do i need it for stanford", history_of(bot, "what is the gre"))
+    assert reply.kind == "partial" and not reply.answered
+    assert reply.citations and all("GRE" in c.quote for c in reply.citations)
+
+
 @pytest.mark.parametrize(("polite", "plain"), [
     ("Thanks in advance! Is there a Machine Learning PhD at Georgia Tech?",
      "Is there a Machine Learning PhD at Georgia Tech?"),

@@ -63,7 +63,8 @@ def _answer_in_focus(d: Dialogue, resolved: Resolved, focus_docs: list[Document]
     # the rest of the question ("how do I apply") decides which sentences answer it, unless
     # nothing else is asked.
     # A topic carried over from the turn before ("... work for *that* [F-1]?") is searched for too.
-    implied = frozenset(names_of([*subjects, *_carried_topics(focus_docs, subjects, question)]))
+    carried = _carried_topics(focus_docs, subjects, question)
+    implied = frozenset(names_of([*subjects, *carried]))
     analysis = analyse_question(d, question, drop_words=filler, corrections=resolved.corrections,
                                 implied_words=implied, as_written=resolved.text)
     name_only = not analysis.concepts
@@ -93,7 +94,7 @@ def _answer_in_focus(d: Dialogue, resolved: Resolved, focus_docs: list[Document]
         if closest is not None:
             return compose(d, resolved, analysis, [closest], coverage(analysis, [closest], policy),
                            probability=decide(analysis, [closest], policy, in_focus=True).probability)
-    return _general_instead(d, resolved, subjects, question)
+    return _general_instead(d, resolved, subjects, question, carried)
 
 
 def _known_instead(d: Dialogue, analysis: QuestionAnalysis, picks: Sequence[Candidate],
@@ -129,19 +130,22 @@ def _carried_topics(focus_docs: Sequence[Document], subjects: Sequence[Document]
     return [doc for doc in focus_docs if doc not in subjects and not asked & set(words(" ".join(doc.aliases)))]
 
 
-def _general_instead(d: Dialogue, resolved: Resolved, subjects: list[Document], question: str) -> Reply:
+def _general_instead(d: Dialogue, resolved: Resolved, subjects: list[Document], question: str,
+                     carried: Sequence[Document] = ()) -> Reply:
     """The subjects' notes are silent: what the guide and topic notes say in general, if they
-    clearly answer, as an answer for a topic and as a partial reply for a university."""
+    clearly answer, as an answer for a topic and as a partial reply for a university. A topic
+    carried over ("do I need *it* [the GRE] for Stanford?") is what the general sentences are about."""
     policy = d.policy
     subject_ids = {doc.id for doc in subjects}
     topics_only = all(doc.kind != "program" for doc in subjects)
     # Outside a topic's note its name is no longer implied: "can I work on it [F-1]?" is answered in
     # general by what says F-1 and work ("OPT is work authorization for F-1 students"), not by what
     # says work alone (careers after the degree).
-    implied = names_of(subjects) if topics_only else ()
+    implied = names_of(subjects) if topics_only else names_of(carried)
     analysis = analyse_question(d, question, drop_words=d.lexicon.filler, corrections=resolved.corrections,
                                 implied_words=implied, as_written=resolved.text)
-    general = [hit for hit in d.searcher.top(analysis.weights, policy.focus_passages, kinds=("guide", "topic"))
+    where = {"doc_ids": [doc.id for doc in carried]} if carried and not topics_only else {"kinds": ("guide", "topic")}
+    general = [hit for hit in d.searcher.top(analysis.weights, policy.focus_passages, **where)
                if d.searcher.chunks[hit.position].doc_id not in subject_ids][:policy.top_k_passages]
     ranked = ranked_sentences(d, analysis, general, exclude=resolved.exclude)
     if topics_only:  # only what is said of the topic answers for it

@@ -13,11 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from ..analysis import words
 from ..answering.needs import asks_specific, find_needs
 from ..answering.spelling import correct_spelling
 from ..budget import check_budget
 from .context import Dialogue
+from .origin import without_origin
 from .smalltalk import smalltalk_reply
 
 
@@ -85,7 +85,7 @@ def resolve_turn(d: Dialogue, message: str, previous: Resolved | None, last_answ
         return Resolved(text, mode="smalltalk", smalltalk=talk)
     text = lexicon.pattern("greeting_prefix").sub("", text).strip() or text
     text = lexicon.pattern("courtesy_suffix").sub("", text).strip() or text
-    text = _without_origin(d, text)
+    text = without_origin(d, text)
     text, corrections = correct_spelling(d, text)
     previous = _only_one_listed(d, text, previous, last_answer)
     text = _asked_again(d, text, previous)
@@ -108,8 +108,22 @@ def resolve_turn(d: Dialogue, message: str, previous: Resolved | None, last_answ
     if referred is not None:
         return referred
     if lexicon.pattern("in_general").search(text):
+        bare = _in_general_again(d, text, previous)
+        if bare is not None:
+            return bare
         previous = None  # "in general, ..." lets go of the university in focus
     return _resolve_question(d, text, previous, corrections, is_list)
+
+
+def _in_general_again(d: Dialogue, text: str, previous: Resolved | None) -> Resolved | None:
+    """"What about in general?" after "do I need it [the GRE] for Stanford?": the same question
+    without the university, still about the topic in focus."""
+    rest = d.lexicon.pattern("in_general").sub(" ", d.lexicon.pattern("elliptical").sub("", text))
+    if previous is None or not previous.intent or has_subject(d, rest):
+        return None
+    topics = tuple(doc_id for doc_id in previous.focus if d.entities.kind(doc_id) == "topic")
+    return Resolved(f"in general, {previous.intent}", topics, previous.intent, "single",
+                    corrections=previous.corrections)
 
 
 def _asked_again(d: Dialogue, text: str, previous: Resolved | None) -> str:
@@ -143,27 +157,6 @@ def _list_continued(d: Dialogue, text: str) -> tuple[str, bool]:
             or d.lexicon.pattern("pronoun").search(text):  # "so where would I apply *there*?": the one listed
         return text, False
     return f"{d.lexicon.list_follow_up} {rest}", True
-
-
-def _without_origin(d: Dialogue, text: str) -> str:
-    """"I'm from India, ...", "a degree from Purdue": where the student comes from is not what the
-    question is about, when the corpus never names it ("from CD-ROMs" names what a corpus covers)."""
-    searcher = d.searcher
-
-    def strip(match: re.Match[str]) -> str:
-        name = match.group("name")
-        known = any(searcher.has_term(searcher.analyzer.stem(w)) for w in words(name))
-        return match.group(0) if known or d.entities.find(name) else ""
-
-    def strip_listed(match: re.Match[str]) -> str:
-        name = match.group("name")
-        listed = [n for n in d.entities.uncovered(name) if name.casefold().startswith(n.casefold())]
-        longest = len(max(listed, key=len)) if listed else 0
-        if not listed or d.entities.find(name[:longest]):
-            return match.group(0)
-        return name[longest:]  # "from india with 8.2 cgpa" keeps "with 8.2 cgpa", "from india waive toefl" the TOEFL
-    stripped = d.lexicon.pattern("origin_lowercase").sub(strip_listed, d.lexicon.pattern("origin").sub(strip, text))
-    return " ".join(stripped.split()) or text
 
 
 def _refers_to_listing(d: Dialogue, text: str, listing: str, is_list: bool,

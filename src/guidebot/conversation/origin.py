@@ -1,0 +1,31 @@
+"""Where the student comes from: "I'm from India, ...", "a degree from Purdue" name no subject
+of the question when the corpus never names the place or school, and are taken out of it before
+it is resolved (`turns`)."""
+
+from __future__ import annotations
+
+import re
+
+from ..analysis import words
+from .context import Dialogue
+
+
+def without_origin(d: Dialogue, text: str) -> str:
+    """"I'm from India, ...", "a degree from Purdue": where the student comes from is not what the
+    question is about, when the corpus never names it ("from CD-ROMs" names what a corpus covers)."""
+    searcher = d.searcher
+
+    def strip(match: re.Match[str]) -> str:
+        name = match.group("name")
+        known = any(searcher.has_term(searcher.analyzer.stem(w)) for w in words(name))
+        return match.group(0) if known or d.entities.find(name) else ""
+
+    def strip_listed(match: re.Match[str]) -> str:
+        name = match.group("name")
+        listed = [n for n in d.entities.uncovered(name) if name.casefold().startswith(n.casefold())]
+        longest = len(max(listed, key=len)) if listed else 0
+        if not listed or d.entities.find(name[:longest]):
+            return match.group(0)
+        return name[longest:]  # "from india with 8.2 cgpa" keeps "with 8.2 cgpa", "from india waive toefl" the TOEFL
+    stripped = d.lexicon.pattern("origin_lowercase").sub(strip_listed, d.lexicon.pattern("origin").sub(strip, text))
+    return " ".join(stripped.split()) or text
