@@ -351,6 +351,23 @@ def test_an_unknown_acronym_typed_in_lowercase_is_asked_not_dropped(bot: Guidebo
     assert bot.chat("idk, is the gre required tbh").answered
 
 
+def test_a_number_before_a_plural_noun_counts_things_it_is_no_score(bot: Guidebot) -> None:
+    # "admitted to 3 schools" asked for a score ("I don't know that"); the note's "admitted by
+    # several schools should use the I-20 of the school they attend" answers it. A count still
+    # has to be in the sentence: "do I need 3 letters?" is not told by "letters are required".
+    reply = bot.chat("i got admitted to 3 schools which i-20 should i use")
+    assert reply.answered and "several schools" in reply.citations[0].quote
+    assert not bot.chat("do i need 3 letters of recommendation").answered
+    assert not bot.chat("is 310 gre enough").answered
+
+
+def test_a_synonym_of_a_word_is_not_every_word_with_its_stem(bot: Guidebot) -> None:
+    # "financing" among the loan synonyms stemmed to "financ", so "can I get a loan?" was
+    # answered by "careers in ... finance" and "applications in healthcare, finance".
+    reply = bot.chat("can i get a loan for my masters")
+    assert reply.answered and all("loans" in c.quote for c in reply.citations)
+
+
 def test_a_duration_in_the_question_is_what_is_asked_not_a_word_to_cover(bot: Guidebot) -> None:
     reply = bot.chat("is stem opt 3 years")
     assert reply.answered and "36 months" in reply.text
