@@ -193,12 +193,16 @@ def _answer_general(d: Dialogue, resolved: Resolved, question: str) -> Reply:
     unmet = needs_unmet(analysis, picks)
     if unmet is not None and picks is heading and unmet.settled_by_heading:
         unmet = None  # "which distribution is better for me?" under that very heading
-    if unmet is not None and cover >= policy.answer_threshold * 0.5 and not analysis.unknown_names:
+    # A name the corpus never uses ("Harvard") is what is asked about, so nothing here answers it;
+    # unless the question also names what the corpus does ("can zlib decode Flate data in an Adobe
+    # PDF file?"): then the name is one more word to cover, weighed like the others.
+    blocking = bool(analysis.unknown_names) and not any(c.name and c.known for c in analysis.concepts)
+    if unmet is not None and cover >= policy.answer_threshold * 0.5 and not blocking:
         return partial(d, resolved, [], describe_need(d, unmet), unmet.kind)
     decision = decide(analysis, picks, judged, in_focus=False)
-    if not analysis.unknown_names and unmet is None and decision.answered:
+    if not blocking and unmet is None and decision.answered:
         return compose(d, resolved, analysis, picks, cover, probability=decision.probability)
-    if not analysis.unknown_names and unmet is None:
+    if not blocking and unmet is None:
         closest = _closest_in_meaning(d, analysis, question, hits, resolved.exclude)
         if closest is not None:
             return compose(d, resolved, analysis, [closest], coverage(analysis, [closest], policy),
