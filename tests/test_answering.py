@@ -351,6 +351,18 @@ def test_an_unknown_acronym_typed_in_lowercase_is_asked_not_dropped(bot: Guidebo
     assert bot.chat("idk, is the gre required tbh").answered
 
 
+@pytest.mark.parametrize(("question", "lead"), [
+    ("is ucsd online mds ok for f1", "does not lead to an F-1 student visa"),
+    ("is stanford's mscs a terminal degree", "terminal professional degree"),
+    ("Is an internship required in the Carnegie Mellon MSML Applied Study?", "must complete a summer internship"),
+])
+def test_the_sentence_saying_what_is_asked_of_a_named_program_leads(bot: Guidebot, question: str, lead: str) -> None:
+    # The sentences that only name the program ("UC San Diego offers an online Master of Data
+    # Science ...") came first, and the one answering the question third.
+    reply = bot.chat(question)
+    assert reply.answered and lead in reply.citations[0].quote
+
+
 def test_a_number_before_a_plural_noun_counts_things_it_is_no_score(bot: Guidebot) -> None:
     # "admitted to 3 schools" asked for a score ("I don't know that"); the note's "admitted by
     # several schools should use the I-20 of the school they attend" answers it. A count still

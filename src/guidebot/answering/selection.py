@@ -10,6 +10,7 @@ from math import fsum
 
 from ..analysis import words
 from ..budget import check_budget
+from ..chunking import Chunk
 from ..search import Scored
 from .context import Context
 from .question import Concept, QuestionAnalysis
@@ -239,6 +240,22 @@ def arrange(ctx: Context, picks: list[Candidate]) -> list[Candidate]:
     said = frozenset().union(*(p.covered for p in ordered))
     first_doc = chunks[ordered[0].chunk_index].doc_id
     whole = next((p for p in ordered if p.covered >= said and chunks[p.chunk_index].doc_id == first_doc), None)
-    if whole is None or ordered[0].covered >= said:
+    if ordered[0].covered >= said:
+        return ordered
+    if whole is None:
+        whole = _most_of_what_is_asked(ordered, first_doc, chunks)
+    if whole is None:
         return ordered
     return [whole, *(p for p in ordered if p is not whole)]
+
+
+def _most_of_what_is_asked(ordered: list[Candidate], first_doc: str, chunks: Sequence[Chunk]) -> Candidate | None:
+    """The first document's sentence saying most of what is asked beyond the names asked about
+    ("is UCSD's online MDS ok for F-1?": the sentence on the F-1 visa, not the two naming the MDS),
+    when it says more of it than the first sentence does."""
+    def asked(pick: Candidate) -> float:
+        return fsum(c.weight for c in pick.covered if not c.name)
+    if not any(c.name for p in ordered for c in p.covered):
+        return None  # nothing asked about by name: retrieval's order stands
+    best = max((p for p in ordered if chunks[p.chunk_index].doc_id == first_doc), key=asked)
+    return best if asked(best) > asked(ordered[0]) + 1e-9 else None
