@@ -116,6 +116,17 @@ def test_an_ordinary_word_starting_a_sentence_is_not_taken_for_an_unknown_univer
     assert answer.answered and "Honestly" not in answer.text
 
 
+def test_a_list_no_note_is_a_member_of_says_which_ones_is_not_known(bot: Guidebot) -> None:
+    """"Which of the universities require the GRE?": no university's note says, and the GRE note's
+    general sentences are no list of them: partial, with what holds in general given as such."""
+    reply = bot.chat("which of the universities require the gre")
+    assert reply.kind == "partial" and not reply.answered and "none of their notes says" in reply.text
+    assert reply.citations and all(c.doc_id == "gre" for c in reply.citations)
+    # A general answer that names universities is a list of them after all.
+    assert bot.chat("which schools would you recommend").answered
+    assert bot.chat("Which English tests do US universities accept?").answered  # asks for tests
+
+
 def test_a_negated_list_names_the_notes_that_deny_it(bot: Guidebot) -> None:
     answer = bot.chat("Which universities don't offer an MS in Machine Learning?")
     cited = {c.doc_id for c in answer.citations}

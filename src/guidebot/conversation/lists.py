@@ -63,14 +63,46 @@ def answer_list(d: Dialogue, resolved: Resolved) -> Reply:
     else:  # a note that denies it is no member, whatever else it says
         items = [pick for doc_id, pick in affirms.items() if pick is not None and denies[doc_id] is None]
     if not items:
-        # "Do universities in California require the GRE?" and no California note says: about them.
-        place = [doc_id for doc_id in d.entities.in_places(resolved.text) if doc_id in affirms]
-        return answer_single(d, replace(resolved, mode="single", focus=tuple(place) or resolved.focus))
+        return _none_match(d, resolved, affirms)
     parts, citations = cite(d, items)
     lead = d.lexicon.reply("list_lead", count=len(items))
     blocks = (paragraph(Segment(lead)), Block("list", cited(citations)))
     return Reply(lead + " " + " ".join(parts), True, d.policy.list_confidence, tuple(citations), kind="list",
                  focus=tuple(d.searcher.chunks[p.chunk_index].doc_id for p in items), blocks=blocks)
+
+
+def _none_match(d: Dialogue, resolved: Resolved, scope: dict[str, Candidate | None]) -> Reply:
+    """No note is a member: the question answered as a single one ("Do universities in California
+    require the GRE?" about the California notes), said to be unknown when it asked for members
+    and the answer names none."""
+    place = [doc_id for doc_id in d.entities.in_places(resolved.text) if doc_id in scope]
+    single = answer_single(d, replace(resolved, mode="single", focus=tuple(place) or resolved.focus))
+    asks_members = d.lexicon.pattern("asks_for_members").search(resolved.text)
+    if asks_members and single.answered and not (place or resolved.focus) and not _names_members(d, single):
+        return _none_say(d, single)
+    return single
+
+
+def _names_members(d: Dialogue, reply: Reply) -> bool:
+    """Does the reply cite a program note, or a sentence naming one ("the following universities
+    ...: Carnegie Mellon University (CMU)")?"""
+    return any(d.entities.kind(c.doc_id) == "program" or any(d.entities.kind(e) == "program"
+                                                              for e in d.entities.find(c.quote))
+               for c in reply.citations)
+
+
+def _none_say(d: Dialogue, general: Reply) -> Reply:
+    """"Which universities require work experience?" and no note says of any: which ones is not
+    known, whatever the guide says in general, which the reply gives as such (answered false).
+    Not "which English tests do universities accept?": that asks for tests, which a note names."""
+    lexicon = d.lexicon
+    head = lexicon.reply("list_none_say")
+    lead = lexicon.reply("partial_in_general")
+    pointer = lexicon.reply("pointer_none")
+    blocks = (paragraph(Segment(head)), paragraph(Segment(lead)), *general.structure(),
+              paragraph(Segment(pointer.strip())))
+    return Reply(f"{head} {lead} {general.text}{pointer}", False, 0.0, general.citations, kind="partial",
+                 blocks=blocks, corrections=general.corrections)
 
 
 def _alternatives(d: Dialogue, text: str, filter_words: set[str]) -> list[str]:
