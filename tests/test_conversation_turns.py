@@ -119,6 +119,16 @@ def test_in_general_lets_go_of_the_university_in_focus(bot: Guidebot) -> None:
     assert resolve(bot.dialogue, "in general, do I need the GRE?", history).focus != ("cmu",)
 
 
+def test_which_of_the_two_compares_the_last_two_universities_in_focus(bot: Guidebot) -> None:
+    """"Tell me about Caltech", "and MIT?", "which of the two has a master's?" was answered from
+    MIT's note alone; it asks about both."""
+    history = history_of(bot, "tell me about caltech", "and mit?")
+    assert set(resolve(bot.dialogue, "which of the two has a masters", history).focus) == {"caltech", "mit"}
+    reply = bot.chat("which of the two has a masters", history)
+    assert {"caltech", "mit"} <= {c.doc_id for c in reply.citations}
+    assert resolve(bot.dialogue, "does it have a masters", history).focus == ("mit",)
+
+
 def test_what_about_in_general_asks_the_question_before_without_its_university(bot: Guidebot) -> None:
     """After "do I need it [the GRE] for Stanford?", "what about in general?" asked for more detail;
     it is the same question about the GRE, without Stanford."""

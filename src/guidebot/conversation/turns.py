@@ -52,6 +52,7 @@ def resolve(d: Dialogue, message: str, history: Sequence[Turn] = ()) -> Resolved
     previous: Resolved | None = None
     last_assistant = listing = said = ""
     asked_more = False
+    recent: list[str] = []  # the universities in focus, the latest last ("which of the two ...?")
     for turn in history[-d.policy.recent_turns:]:
         check_budget()
         if turn.role == "user" and turn.content.strip():
@@ -60,13 +61,24 @@ def resolve(d: Dialogue, message: str, history: Sequence[Turn] = ()) -> Resolved
                 (turn.content, previous, listing), lambda key: resolve_turn(d, key[0], key[1], "", key[2]))
             if resolved_turn.mode != "smalltalk":
                 previous = resolved_turn
+                for doc_id in resolved_turn.focus:
+                    if d.entities.kind(doc_id) == "program":
+                        recent = [*(r for r in recent if r != doc_id), doc_id]
         elif turn.role == "assistant":
             last_assistant = turn.content
             # "more", and "more" again: what the answers since the first of them said
             said = f"{said} {turn.content}" if asked_more else turn.content
             if len(_named_programs(d, turn.content)) >= 2:
                 listing = turn.content  # the last answer that named several universities
-    return resolve_turn(d, message, previous, last_assistant, listing, said)
+    return _the_two(d, message, resolve_turn(d, message, previous, last_assistant, listing, said), recent)
+
+
+def _the_two(d: Dialogue, message: str, resolved: Resolved, recent: list[str]) -> Resolved:
+    """"Tell me about Caltech", "and MIT?", "which of the two has a master's?": both, compared."""
+    if resolved.mode != "single" or len(resolved.focus) > 1 or len(recent) < 2 \
+            or not d.lexicon.pattern("the_two").search(message):
+        return resolved
+    return replace(resolved, focus=tuple(recent[-2:]), mode="compare")
 
 
 def _named_programs(d: Dialogue, text: str) -> list[str]:
