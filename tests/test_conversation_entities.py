@@ -161,3 +161,19 @@ def test_an_acronym_is_not_taken_for_another_universitys_program(bot: Guidebot, 
     reply = bot.chat(question)
     assert "Michigan" in reply.text and "Berkeley" not in reply.text and "Arizona" not in reply.text
     assert not reply.corrections
+
+
+def test_a_campus_of_another_university_under_a_shared_alias_is_not_covered(bot: Guidebot) -> None:
+    """"UW Madison" is the University of Wisconsin, which the corpus profile lists as not covered;
+    "UW" alone is still the University of Washington."""
+    reply = bot.chat("does uw madison have an ml masters")
+    assert reply.kind == "abstain" and not reply.citations and "Washington" not in reply.text
+    assert bot.chat("does uw have an ml masters").citations[0].doc_id == "uw"
+
+
+def test_an_unknown_place_name_has_no_neighbours_in_meaning(bot: Guidebot) -> None:
+    """"bothell" is in no English word list: its nearest corpus words in meaning are noise, and
+    the reply quoted "Carnegie Mellon University (CMU)" as what holds in general for UW Bothell."""
+    reply = bot.chat("does uw bothell have cs")
+    assert not reply.answered and all(c.doc_id != "guide" for c in reply.citations)
+

@@ -182,10 +182,11 @@ def _word_concept(ctx: Context, word: str, text: str) -> Concept | None:
 
 
 def _neighbour_stems(ctx: Context, word: str, text: str) -> list[tuple[str, float, float]]:
-    """(stem, idf, similarity) of the corpus words closest in meaning to an unknown word. Names
-    (a word the user only wrote capitalised) and short tokens get none."""
+    """(stem, idf, similarity) of the corpus words closest in meaning to an unknown word. Names (a
+    word only written capitalised, or in no English word list: "bothell") and short tokens get none."""
     policy, searcher = ctx.policy, ctx.searcher
-    if not policy.neighbours or len(word) < 4 or not word.isalpha() or word not in _written(text):
+    if not policy.neighbours or len(word) < 4 or not word.isalpha() or word not in _written(text) \
+            or word not in english_words():
         return []
     found = []
     for near, similarity in searcher.neighbours.of(word):
@@ -272,10 +273,8 @@ def _written(text: str) -> frozenset[str]:
 def _concept_weight(ctx: Context, stem: str | None, alternatives: Sequence[frozenset[str]]) -> float | None:
     """How distinctive a word is: the idf of the word or of its most common synonym, whichever is
     lower ("ML" is as common as "machine learning"), or None when the corpus knows neither."""
-    options = []
     own = ctx.searcher.idf(stem) if stem else None
-    if own is not None:
-        options.append(own)
+    options = [own] if own is not None else []
     for alternative in alternatives:
         idfs = [ctx.searcher.idf(t) for t in alternative]
         if idfs and all(i is not None for i in idfs):

@@ -276,10 +276,11 @@ def is_list_question(d: Dialogue, text: str) -> bool:
 def _asks_by_place(d: Dialogue, text: str) -> bool:
     """"Universities in California?", "I want to study in California, what are my options?": the
     entities of a place one of them is in (a note's city or state), asked for by a list noun and
-    naming none of them, are a list even without "which"."""
+    naming none of them, are a list even without "which". "The University of California system"
+    names no place."""
     if not d.lexicon.pattern("list_noun").search(text.lower()) or _named_programs(d, text):
         return False
-    return bool(d.entities.in_places(text))
+    return bool(d.entities.in_places(d.lexicon.pattern("place_in_name").sub(" ", text)))
 
 
 def _asks_for_them_all(d: Dialogue, text: str, previous: Resolved | None) -> bool:
