@@ -303,6 +303,19 @@ def test_one_part_listed_in_a_title_is_not_answered_by_what_is_said_of_another(b
     assert waiver.answered and any("waive" in c.quote for c in waiver.citations)
 
 
+def test_what_one_degree_of_a_university_has_is_no_answer_for_another(bot: Guidebot) -> None:
+    """The Arizona note names an MS in Computer Science "with thesis and non-thesis options" and an
+    MS in Data Science: whether the Data Science one has a thesis, it does not say."""
+    reply = bot.chat("does arizona ms data science have a thesis")
+    assert not reply.answered and reply.kind == "partial"
+    assert not any("thesis" in c.quote for c in reply.citations)
+    cs = bot.chat("does arizona ms cs have a thesis")
+    assert cs.answered and "thesis and non-thesis options" in cs.citations[0].quote
+    # The corpus's own theme asks for no degree in particular: the closest degrees still answer.
+    ml = bot.chat("does stanford have an ms in ml")
+    assert ml.answered and any("Computer Science" in c.quote for c in ml.citations)
+
+
 def test_a_partial_reply_says_what_the_note_does_say_without_the_specific(bot: Guidebot) -> None:
     """"How much is the SEVIS fee?": the note gives no amount, so the reply is partial, and it
     still cites what the note says of the fee (who pays it, and when) rather than nothing."""

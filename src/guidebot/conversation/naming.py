@@ -1,16 +1,20 @@
 """Which of a note's names a question uses, and which a sentence says: the words that name a
 document, the parts of a topic asked by name ("I-20" of the F-1 note, "IELTS" of "English language
-tests (TOEFL, IELTS, Duolingo)"), and whether a sentence names them. Used by the single-question
+tests (TOEFL, IELTS, Duolingo)"), the fields of the degrees a note names ("Data Science", "Computer
+Science" in the Arizona note), and whether a sentence names them. Used by the single-question
 answers to keep to what is said of the subject asked."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from ..analysis import words
+from ..answering.question import QuestionAnalysis
 from ..answering.selection import Candidate
 from ..corpus import Document
+from ..search import Searcher
 from .context import Dialogue
 
 
@@ -76,3 +80,48 @@ def names_a_subject(d: Dialogue, pick: Candidate, subjects: Sequence[Document],
     said = terms(pick.text)
     return any(said[i:i + len(name)] == list(name) for name in names if name
                for i in range(len(said) - len(name) + 1))
+
+
+def without_rival_degrees(d: Dialogue, subjects: Sequence[Document], analysis: QuestionAnalysis,
+                          picks: list[Candidate]) -> list[Candidate]:
+    """Of a note naming several degrees, a sentence naming only another degree's field does not
+    answer for the one asked: "does Arizona's MS in Data Science have a thesis?" is not answered by
+    "... offers a Master of Science (MS) in Computer Science with thesis and non-thesis options".
+    A field contained in another ("Computer Science" in "Computer Science and Engineering") is the
+    same; one most of the notes name (the corpus's own theme, "Machine Learning") asks for no degree
+    in particular."""
+    asked = frozenset().union(*(c.stems for c in analysis.concepts)) if analysis.concepts else frozenset()
+    terms, pattern = d.searcher.analyzer.terms, d.lexicon.pattern("degree_field")
+    theme = _theme_fields(d.searcher, pattern)
+    for doc in subjects:
+        fields = _degree_fields(d.searcher, pattern, doc.id)
+        named = [f for f in fields if set(f) <= asked]
+        rivals = [f for f in fields if f not in named and not any(_within(f, n) or _within(n, f) for n in named)]
+        if any(f not in theme for f in named) and rivals:
+            picks = [p for p in picks if not (any(_within(r, tuple(terms(p.text))) for r in rivals)
+                                              and not any(_within(n, tuple(terms(p.text))) for n in named))]
+    return picks
+
+
+@lru_cache(maxsize=64)
+def _degree_fields(searcher: Searcher, pattern: re.Pattern[str], doc_id: str) -> tuple[tuple[str, ...], ...]:
+    """The fields of the degrees a note names, as term sequences (once per note and index)."""
+    terms = searcher.analyzer.terms
+    found = {tuple(terms(m.group(1) or m.group(2))) for position in searcher.chunks_of(doc_id)
+             for m in pattern.finditer(searcher.chunks[position].text)}
+    return tuple(sorted(f for f in found if f))
+
+
+@lru_cache(maxsize=8)
+def _theme_fields(searcher: Searcher, pattern: re.Pattern[str]) -> frozenset[tuple[str, ...]]:
+    """The degree fields more than half of the program notes name (within a field of theirs)."""
+    notes = [_degree_fields(searcher, pattern, doc.id) for doc in searcher.indexed.documents if doc.kind == "program"]
+    every = {f for fields in notes for f in fields}
+    return frozenset(f for f in every if 2 * sum(any(_within(f, g) for g in fields) for fields in notes) > len(notes))
+
+
+def _within(part: tuple[str, ...], whole: tuple[str, ...]) -> bool:
+    """Is `part` a run of consecutive terms of `whole`?"""
+    n = len(part)
+    return any(whole[i:i + n] == part for i in range(len(whole) - n + 1))
+

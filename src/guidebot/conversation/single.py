@@ -18,7 +18,7 @@ from ..answering.selection import Candidate, arrange, heading_answer, ranked_sen
 from ..corpus import Document
 from ..search import Scored
 from .context import Dialogue
-from .naming import names_a_subject, names_of, part_names_asked, without_rival_parts
+from .naming import names_a_subject, names_of, part_names_asked, without_rival_degrees, without_rival_parts
 from .overview import answer_overview, document_named, document_part
 from .replies import abstain, clarify, compose, join, partial
 from .turns import Resolved, has_subject
@@ -78,6 +78,7 @@ def _answer_in_focus(d: Dialogue, resolved: Resolved, focus_docs: list[Document]
     hits = d.searcher.top(analysis.weights, policy.focus_passages, doc_ids=[doc.id for doc in subjects])
     picks = select_sentences(d, analysis, hits, exclude=resolved.exclude)
     picks = without_rival_parts(d, subjects, question, picks)
+    picks = without_rival_degrees(d, subjects, analysis, picks)
     unmet = needs_unmet(analysis, picks)
     if unmet is not None and name_only and unmet.kind != "personal":
         # "is my TOEFL from 3 years ago still ok?": nothing but the note's name and a figure asked
