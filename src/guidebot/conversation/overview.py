@@ -26,7 +26,7 @@ def document_part(d: Dialogue, resolved: Resolved, question: str) -> Reply | Non
         analysis = analyse_question(d, rest, drop_words=d.lexicon.filler, corrections=resolved.corrections)
         named = document_named(d, analysis)
         if named is not None:
-            return answer_overview(d, resolved, [named], closing=part == "closing")
+            return answer_overview(d, resolved, [named], closing=part == "closing", as_written=True)
     return None
 
 
@@ -43,10 +43,13 @@ def document_named(d: Dialogue, analysis: QuestionAnalysis) -> Document | None:
     return found[0] if len(found) == 1 and found[0].kind != "program" else None
 
 
-def answer_overview(d: Dialogue, resolved: Resolved, docs: Sequence[Document], closing: bool = False) -> Reply:
+def answer_overview(d: Dialogue, resolved: Resolved, docs: Sequence[Document], closing: bool = False,
+                    as_written: bool = False) -> Reply:
     """A question that only names a university or topic ("tell me about CMU"): its note's opening
     (or, `closing`, its last sentences: "what is the guide's conclusion?"). After "tell me more",
-    the sentences already quoted are skipped: the note's next ones follow."""
+    the sentences already quoted are skipped: the note's next ones follow. A question to the reader
+    ("Looking to jumpstart your career ...?") tells what a document is about nothing, and is skipped
+    unless the opening itself is asked for (`as_written`: "how does the guide begin?")."""
     policy = d.policy
     said = {" ".join(q.split()) for q in resolved.exclude}
     per_doc = policy.overview_sentences if len(docs) == 1 else policy.overview_sentences_each
@@ -54,7 +57,8 @@ def answer_overview(d: Dialogue, resolved: Resolved, docs: Sequence[Document], c
     citations: list[Citation] = []
     for doc in docs[:policy.overview_documents]:
         sentences = (_closing_sentences(d, doc.id, per_doc) if closing
-                     else _opening_sentences(d, doc.id, per_doc, skip_negative=len(docs) > 1, said=said))
+                     else _opening_sentences(d, doc.id, per_doc, skip_negative=len(docs) > 1, said=said,
+                                             skip_questions=not as_written))
         for chunk_index, quote in sentences:
             n = len(citations) + 1
             citations.append(citation_for(d.searcher.chunks[chunk_index], quote, n))
@@ -77,12 +81,14 @@ def _closing_sentences(d: Dialogue, doc_id: str, count: int) -> list[tuple[int, 
 
 
 def _opening_sentences(d: Dialogue, doc_id: str, count: int, skip_negative: bool,
-                       said: set[str] | frozenset[str] = frozenset()) -> list[tuple[int, str]]:
+                       said: set[str] | frozenset[str] = frozenset(),
+                       skip_questions: bool = True) -> list[tuple[int, str]]:
     negation = d.lexicon.pattern("overview_negation")
     found: list[tuple[int, str]] = []
     for chunk_index in d.searcher.chunks_of(doc_id):
         for quote in d.searcher.chunks[chunk_index].sentence_texts():
-            if skip_negative and negation.search(quote) or " ".join(quote.split()) in said:
+            if skip_negative and negation.search(quote) or " ".join(quote.split()) in said \
+                    or skip_questions and quote.rstrip().endswith("?"):
                 continue
             found.append((chunk_index, quote))
             if len(found) >= count:
