@@ -363,6 +363,16 @@ def test_the_sentence_saying_what_is_asked_of_a_named_program_leads(bot: Guidebo
     assert reply.answered and lead in reply.citations[0].quote
 
 
+def test_a_misspelt_question_word_still_asks_and_length_asks_for_a_duration(bot: Guidebot) -> None:
+    # "whre" was a word to cover, so "whre is standford" was partial; question words are no corpus
+    # words (they are stopwords), so only the framing speller can read them.
+    where = bot.chat("whre is standford")
+    assert where.answered and "located in Stanford, California" in where.citations[0].quote
+    assert ("whre", "where") in where.corrections
+    length = bot.chat("stem opt extention length")  # "length" asks how long, like "how long"
+    assert length.answered and "24 months" in length.citations[0].quote
+
+
 def test_a_number_before_a_plural_noun_counts_things_it_is_no_score(bot: Guidebot) -> None:
     # "admitted to 3 schools" asked for a score ("I don't know that"); the note's "admitted by
     # several schools should use the I-20 of the school they attend" answers it. A count still

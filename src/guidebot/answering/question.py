@@ -124,10 +124,11 @@ def _framing_of(ctx: Context, text: str, needs: Sequence[Need]) -> frozenset[str
     *stand for*?") and a figure the question holds ("is STEM OPT *3 years*?": what is asked for, the
     need, which "up to 36 months" answers; not words a sentence must repeat)."""
     content_words = ctx.searcher.analyzer.content_words
-    found = [w for m in ctx.lexicon.pattern("framing_phrase").finditer(text) for w in content_words(m.group(0))]
+    framing = [ctx.lexicon.pattern("framing_phrase")]
     if needs and (any(ch.isdigit() for ch in needs[0].phrase) or needs[0].kind == "duration"):
-        found += content_words(needs[0].phrase)  # "is OPT *unlimited*?" asks for a length of time
-    return frozenset(found)
+        framing.append(re.compile(re.escape(needs[0].phrase)))  # "is OPT *unlimited*?" asks for a length of time
+        framing += [ctx.lexicon.pattern("duration_framing")] if needs[0].kind == "duration" else []
+    return frozenset(w for p in framing for m in p.finditer(text) for w in content_words(m.group(0)))
 
 
 def _phrase_concepts(ctx: Context, content: list[str], drop: set[str], implied: set[str]) \

@@ -16,6 +16,8 @@ _TOKEN = re.compile(r"[^\W_]+(?:'[a-z]+)?")
 
 
 _VOWELS = frozenset("aeiouy")
+# Misspelt, these still ask the question ("whre is stanford"): stopwords, so no corpus word.
+_QUESTION_WORDS = frozenset({"what", "where", "when", "which", "whose", "why", "how"})
 
 
 def correct_spelling(ctx: Context, text: str) -> tuple[str, tuple[tuple[str, str], ...]]:
@@ -55,7 +57,7 @@ def correct_spelling(ctx: Context, text: str) -> tuple[str, tuple[tuple[str, str
             tried.add(word)
         fixed = searcher.speller.correct(word)
         if fixed is None:  # "diffrence": a framing word misspelt frames the question all the same
-            fixed = _framing_speller(ctx.lexicon.filler).correct(word)
+            fixed = _framing_speller(ctx.lexicon.filler | _QUESTION_WORDS).correct(word)
         if fixed is None or fixed == word:
             return token
         looks_like_name = token[0].isupper() and match.start() > 0 and not token.isupper()
