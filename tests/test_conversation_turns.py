@@ -129,6 +129,20 @@ def test_which_of_the_two_compares_the_last_two_universities_in_focus(bot: Guide
     assert resolve(bot.dialogue, "does it have a masters", history).focus == ("mit",)
 
 
+def test_a_topic_carried_to_a_university_is_looked_for_in_its_note_by_name(bot: Guidebot) -> None:
+    """"So would Berkeley's MIDS work for that?" after the F-1 visa and online study: the Berkeley
+    note's "a fully online degree such as UC Berkeley's MIDS usually does not lead to an F-1
+    student visa" answers it; its sentences that only name the MIDS do not."""
+    history = history_of(bot, "What is the F-1 visa?", "Can I study online on it?")
+    reply = bot.chat("So would Berkeley's MIDS work for that?", history)
+    assert reply.answered and "F-1 student visa" in reply.citations[0].quote
+
+
+def test_the_online_one_is_the_one_in_focus(bot: Guidebot) -> None:
+    history = history_of(bot, "Does Georgia Tech offer an MS in Machine Learning?", "What's the closest degree then?")
+    assert "georgia-tech" in resolve(bot.dialogue, "Can I get a student visa for the online one?", history).focus
+
+
 def test_what_about_in_general_asks_the_question_before_without_its_university(bot: Guidebot) -> None:
     """After "do I need it [the GRE] for Stanford?", "what about in general?" asked for more detail;
     it is the same question about the GRE, without Stanford."""

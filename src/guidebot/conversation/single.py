@@ -75,10 +75,7 @@ def _answer_in_focus(d: Dialogue, resolved: Resolved, focus_docs: list[Document]
         return answer_need_only(d, resolved, subjects, analysis.needs[0])
     if not analysis.concepts:
         return answer_overview(d, resolved, subjects)
-    hits = d.searcher.top(analysis.weights, policy.focus_passages, doc_ids=[doc.id for doc in subjects])
-    picks = select_sentences(d, analysis, hits, exclude=resolved.exclude)
-    picks = without_rival_parts(d, subjects, question, picks)
-    picks = without_rival_degrees(d, subjects, analysis, picks)
+    analysis, hits, picks = _picks_in_focus(d, resolved, analysis, subjects, carried, question)
     unmet = needs_unmet(analysis, picks)
     if unmet is not None and name_only and unmet.kind != "personal":
         # "is my TOEFL from 3 years ago still ok?": nothing but the note's name and a figure asked
@@ -96,6 +93,27 @@ def _answer_in_focus(d: Dialogue, resolved: Resolved, focus_docs: list[Document]
             return compose(d, resolved, analysis, [closest], coverage(analysis, [closest], policy),
                            probability=decide(analysis, [closest], policy, in_focus=True).probability)
     return _general_instead(d, resolved, subjects, question, carried)
+
+
+def _picks_in_focus(d: Dialogue, resolved: Resolved, analysis: QuestionAnalysis, subjects: Sequence[Document],
+                    carried: Sequence[Document], question: str) \
+        -> tuple[QuestionAnalysis, list[Scored], list[Candidate]]:
+    """The subjects' sentences that answer the question: none that names only another part or
+    degree than the one asked; and when a topic was carried over ("So would Berkeley's MIDS work for
+    that [the F-1]?") and none names it, the search again with the topic asked for by name."""
+    policy, ids = d.policy, [doc.id for doc in subjects]
+    hits = d.searcher.top(analysis.weights, policy.focus_passages, doc_ids=ids)
+    picks = select_sentences(d, analysis, hits, exclude=resolved.exclude)
+    picks = without_rival_degrees(d, subjects, analysis, without_rival_parts(d, subjects, question, picks))
+    if carried and not any(names_a_subject(d, p, carried) for p in picks):
+        asked = " ".join([question, *(doc.aliases[0] for doc in carried if doc.aliases)])
+        named = analyse_question(d, asked, drop_words=d.lexicon.filler, corrections=resolved.corrections,
+                                 implied_words=frozenset(names_of(subjects)), as_written=resolved.text)
+        named_hits = d.searcher.top(named.weights, policy.focus_passages, doc_ids=ids)
+        retry = select_sentences(d, named, named_hits, exclude=resolved.exclude)
+        if any(names_a_subject(d, p, carried) for p in retry):
+            return named, named_hits, retry
+    return analysis, hits, picks
 
 
 def _known_instead(d: Dialogue, analysis: QuestionAnalysis, picks: Sequence[Candidate],
