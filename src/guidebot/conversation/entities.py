@@ -1,7 +1,6 @@
 """Entities: the universities and topics a message names (by university name or alias, with a
 typo allowed), the names of universities the corpus does not cover, and a message with the
-university names taken out (so its intent can be borrowed by an elliptical follow-up).
-"""
+university names taken out (so its intent can be borrowed by an elliptical follow-up)."""
 
 from __future__ import annotations
 
@@ -42,6 +41,7 @@ class EntityMatcher:
     def __init__(self, searcher: Searcher, lexicon: Lexicon, cache_bytes: int = 4 * 1024 * 1024) -> None:
         self.searcher = searcher
         self.lexicon = lexicon
+        self.has_programs = any(doc.kind == "program" for doc in searcher.indexed.documents)
         self.patterns: list[tuple[tuple[str, ...], str]] = []
         for doc in searcher.indexed.documents:
             if doc.kind not in ("program", "topic"):

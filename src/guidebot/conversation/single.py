@@ -212,10 +212,12 @@ def _answer_general(d: Dialogue, resolved: Resolved, question: str) -> Reply:
     unmet = needs_unmet(analysis, picks)
     if unmet is not None and picks is heading and unmet.settled_by_heading:
         unmet = None  # "which distribution is better for me?" under that very heading
-    # A name the corpus never uses ("Harvard") is what is asked about, so nothing here answers it;
-    # unless the question also names what the corpus does ("can zlib decode Flate data in an Adobe
-    # PDF file?"): then the name is one more word to cover, weighed like the others.
-    blocking = bool(analysis.unknown_names) and not any(c.name and c.known for c in analysis.concepts)
+    # A name the corpus never uses ("Harvard") is what is asked about, in a corpus of notes on named
+    # things (programs), so nothing here answers it; unless the question also names what the corpus
+    # does. In a corpus of topics alone (an FAQ), "Is zlib under the GNU license?" is no question about
+    # another thing of its kind: the name is one more word to cover, weighed like the others.
+    blocking = bool(analysis.unknown_names) and d.entities.has_programs \
+        and not any(c.name and c.known for c in analysis.concepts)
     if unmet is not None and cover >= policy.answer_threshold * 0.5 and not blocking:
         return partial(d, resolved, [], describe_need(d, unmet), unmet.kind)
     decision = decide(analysis, picks, judged, in_focus=False)
