@@ -363,6 +363,15 @@ def test_the_sentence_saying_what_is_asked_of_a_named_program_leads(bot: Guidebo
     assert reply.answered and lead in reply.citations[0].quote
 
 
+def test_to_get_in_states_a_requirement_not_a_question_about_chances(bot: Guidebot) -> None:
+    # "... to get in" at the end read as "can I get in?": "do I have to take a language exam to
+    # get in" was "I don't know your admission chances".
+    exam = bot.chat("do i have to take a language exam to get in")
+    assert exam.answered and exam.citations[0].doc_id == "english-tests"
+    for question in ("will i get into cmu", "how hard is it to get into mit eecs"):
+        assert bot.chat(question).kind == "partial" and "chances" in bot.chat(question).text
+
+
 def test_a_misspelt_question_word_still_asks_and_length_asks_for_a_duration(bot: Guidebot) -> None:
     # "whre" was a word to cover, so "whre is standford" was partial; question words are no corpus
     # words (they are stopwords), so only the framing speller can read them.
