@@ -138,6 +138,15 @@ def test_a_topic_carried_to_a_university_is_looked_for_in_its_note_by_name(bot: 
     assert reply.answered and "F-1 student visa" in reply.citations[0].quote
 
 
+def test_an_intent_borrowed_with_it_keeps_the_topic_it_was(bot: Guidebot) -> None:
+    """"What is the GRE?", "is it required?", "what about for Georgia Tech?": "is it required"
+    is borrowed for Georgia Tech, and "it" is still the GRE."""
+    history = history_of(bot, "What is the GRE?", "Is it required?")
+    assert set(resolve(bot.dialogue, "What about for Georgia Tech?", history).focus) == {"georgia-tech", "gre"}
+    reply = bot.chat("What about for Georgia Tech?", history)
+    assert reply.kind == "partial" and all("GRE" in c.quote for c in reply.citations)
+
+
 def test_the_online_one_is_the_one_in_focus(bot: Guidebot) -> None:
     history = history_of(bot, "Does Georgia Tech offer an MS in Machine Learning?", "What's the closest degree then?")
     assert "georgia-tech" in resolve(bot.dialogue, "Can I get a student visa for the online one?", history).focus

@@ -3,8 +3,7 @@
 The server keeps no state: `resolve` re-reads the recent user turns of the history the client
 sends, resolving each against the one before, then the new message. A message naming a
 university switches the focus; a pronoun or a bare specific keeps it; an elliptical "and
-Georgia Tech?" borrows the previous intent; "tell me more" repeats the previous question.
-"""
+Georgia Tech?" borrows the previous intent; "tell me more" repeats the previous question."""
 
 from __future__ import annotations
 
@@ -197,7 +196,8 @@ def _refers_to_listing(d: Dialogue, text: str, listing: str, is_list: bool,
 def _resolve_question(d: Dialogue, text: str, previous: Resolved | None,
                       corrections: tuple[tuple[str, str], ...], is_list: bool) -> Resolved:
     """The focus and mode of a question (not small talk, not "tell me more"). A chain of rules,
-    each a case of how students follow up, in the order they must be tried."""
+    each a case of how students follow up, in the order they must be tried (long because the
+    order is the logic: split up, the chain's order would no longer be read in one place)."""
     lexicon, entities_of = d.lexicon, d.entities
     pronoun, elliptical_pattern = lexicon.pattern("pronoun"), lexicon.pattern("elliptical")
     entities = entities_of.find(text, states_are_filters=is_list, program_names=not is_list)
@@ -226,7 +226,9 @@ def _resolve_question(d: Dialogue, text: str, previous: Resolved | None,
     if entities:
         if not asks and previous is not None and previous.intent and has_subject(d, previous.intent):
             mode = "compare" if len(entities) >= 2 and previous.mode == "compare" else "single"
-            return Resolved(text, tuple(entities), previous.intent, mode, corrections=corrections)
+            # "What do I need for it [STEM OPT]?", "does CMU qualify?": what "it" was goes on too
+            it = [e for e in previous.focus if entities_of.kind(e) == "topic" and pronoun.search(previous.intent)]
+            return Resolved(text, (*entities, *it), previous.intent, mode, corrections=corrections)
         if previous is not None and previous.focus and pronoun.search(text) \
                 and all(entities_of.kind(e) == "program" for e in entities) \
                 and all(entities_of.kind(e) == "topic" for e in previous.focus):
@@ -286,8 +288,7 @@ def _asks_by_place(d: Dialogue, text: str) -> bool:
 def _asks_for_them_all(d: Dialogue, text: str, previous: Resolved | None) -> bool:
     """"Tell me about the universities", "the schools?": nothing but a list noun, with nothing in
     focus, asks for the guide's list (after "tell me about CMU", "what are the programs?" is CMU's)."""
-    asked = subject_words(d, text)
-    noun = d.lexicon.pattern("list_noun")
+    asked, noun = subject_words(d, text), d.lexicon.pattern("list_noun")
     return bool(asked) and all(noun.fullmatch(w) for w in asked) and not d.entities.find(text) \
         and (previous is None or not previous.focus)
 
