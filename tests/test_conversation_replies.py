@@ -122,6 +122,10 @@ def test_a_list_no_note_is_a_member_of_says_which_ones_is_not_known(bot: Guidebo
     reply = bot.chat("which of the universities require the gre")
     assert reply.kind == "partial" and not reply.answered and "none of their notes says" in reply.text
     assert reply.citations and all(c.doc_id == "gre" for c in reply.citations)
+    assert [c.id for c in reply.citations] == list(range(1, len(reply.citations) + 1))
+    # What holds in general must say much of the question itself, not one word of it.
+    work = bot.chat("which universities require work experience")
+    assert work.kind == "partial" and not any("OPT" in c.quote for c in work.citations)
     # A general answer that names universities is a list of them after all.
     assert bot.chat("which schools would you recommend").answered
     assert bot.chat("Which English tests do US universities accept?").answered  # asks for tests

@@ -7,6 +7,7 @@ a cited sentence."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 from math import fsum
 
@@ -79,8 +80,19 @@ def _none_match(d: Dialogue, resolved: Resolved, scope: dict[str, Candidate | No
     single = answer_single(d, replace(resolved, mode="single", focus=tuple(place) or resolved.focus))
     asks_members = d.lexicon.pattern("asks_for_members").search(resolved.text)
     if asks_members and single.answered and not (place or resolved.focus) and not _names_members(d, single):
-        return _none_say(d, single)
+        return _none_say(d, _saying_enough(d, resolved, single.citations))
     return single
+
+
+def _saying_enough(d: Dialogue, resolved: Resolved, citations: Sequence[Citation]) -> list[Citation]:
+    """The cited sentences that say, in their own words, the share of the question a partial reply's
+    general sentences must ("which universities require work experience?" is not told in general
+    by "An F-1 student may not start OPT work before ..."), numbered again from 1."""
+    analysis = analyse_question(d, resolved.text, drop_words=d.lexicon.filler, corrections=resolved.corrections)
+    needed, terms = d.policy.partial_general_share * analysis.total_weight, d.searcher.analyzer.terms
+    kept = [c for c in citations if needed > 0 and fsum(
+        concept.weight for concept in analysis.concepts if concept.covered_by(frozenset(terms(c.quote)))) >= needed]
+    return [replace(c, id=n) for n, c in enumerate(kept, 1)]
 
 
 def _names_members(d: Dialogue, reply: Reply) -> bool:
@@ -91,7 +103,7 @@ def _names_members(d: Dialogue, reply: Reply) -> bool:
                for c in reply.citations)
 
 
-def _none_say(d: Dialogue, general: Reply) -> Reply:
+def _none_say(d: Dialogue, general: Sequence[Citation]) -> Reply:
     """"Which universities require work experience?" and no note says of any: which ones is not
     known, whatever the guide says in general, which the reply gives as such (answered false).
     Not "which English tests do universities accept?": that asks for tests, which a note names."""
@@ -99,10 +111,11 @@ def _none_say(d: Dialogue, general: Reply) -> Reply:
     head = lexicon.reply("list_none_say")
     lead = lexicon.reply("partial_in_general")
     pointer = lexicon.reply("pointer_none")
-    blocks = (paragraph(Segment(head)), paragraph(Segment(lead)), *general.structure(),
-              paragraph(Segment(pointer.strip())))
-    return Reply(f"{head} {lead} {general.text}{pointer}", False, 0.0, general.citations, kind="partial",
-                 blocks=blocks, corrections=general.corrections)
+    if not general:
+        return Reply(head + pointer, False, 0.0, kind="partial")
+    blocks = (paragraph(Segment(head)), paragraph(Segment(lead), *cited(general)), paragraph(Segment(pointer.strip())))
+    said = " ".join(f"{c.quote} [{c.id}]" for c in general)
+    return Reply(f"{head} {lead} {said}{pointer}", False, 0.0, tuple(general), kind="partial", blocks=blocks)
 
 
 def _alternatives(d: Dialogue, text: str, filter_words: set[str]) -> list[str]:
