@@ -121,14 +121,14 @@ def analyse_question(ctx: Context, text: str, drop_words: Iterable[str] = (),
 
 def _framing_of(ctx: Context, text: str, needs: Sequence[Need]) -> frozenset[str]:
     """Words that say how the question asks, not what about: a framing phrase ("what does DSO
-    *stand for*?") and a figure the question holds ("is STEM OPT *3 years*?": what is asked for, the
-    need, which "up to 36 months" answers; not words a sentence must repeat)."""
-    content_words = ctx.searcher.analyzer.content_words
-    framing = [ctx.lexicon.pattern("framing_phrase")]
+    *stand for*?"), a figure the question holds ("is STEM OPT *3 years*?": the need, which "up to 36
+    months" answers) and the words asking for a length of time ("how long does OPT *last*?")."""
+    words_in = ctx.searcher.analyzer.content_words
+    found = [w for m in ctx.lexicon.pattern("framing_phrase").finditer(text) for w in words_in(m.group(0))]
     if needs and (any(ch.isdigit() for ch in needs[0].phrase) or needs[0].kind == "duration"):
-        framing.append(re.compile(re.escape(needs[0].phrase)))  # "is OPT *unlimited*?" asks for a length of time
-        framing += [ctx.lexicon.pattern("duration_framing")] if needs[0].kind == "duration" else []
-    return frozenset(w for p in framing for m in p.finditer(text) for w in content_words(m.group(0)))
+        lasting = ctx.lexicon.pattern("duration_framing").findall(text) if needs[0].kind == "duration" else []
+        found += words_in(" ".join([needs[0].phrase, *lasting]))  # "is OPT *unlimited*?": a length of time
+    return frozenset(found)
 
 
 def _phrase_concepts(ctx: Context, content: list[str], drop: set[str], implied: set[str]) \

@@ -57,7 +57,7 @@ def correct_spelling(ctx: Context, text: str) -> tuple[str, tuple[tuple[str, str
             tried.add(word)
         fixed = searcher.speller.correct(word)
         if fixed is None:  # "diffrence": a framing word misspelt frames the question all the same
-            fixed = _framing_speller(ctx.lexicon.filler | _QUESTION_WORDS).correct(word)
+            fixed = _framing_speller(ctx.lexicon.filler).correct(word)
         if fixed is None or fixed == word:
             return token
         looks_like_name = token[0].isupper() and match.start() > 0 and not token.isupper()
@@ -86,5 +86,6 @@ def _names_with_shorthand(searcher: Searcher, shorthand: frozenset[str]) -> re.P
 
 @lru_cache(maxsize=4)
 def _framing_speller(framing: frozenset[str]) -> SpellingCorrector:
-    """Corrects to the lexicon's framing words, for words the corpus speller cannot place."""
-    return SpellingCorrector({word: 1 for word in framing if word.isalpha()})
+    """Corrects to the lexicon's framing words and the question words, for words the corpus speller
+    cannot place."""
+    return SpellingCorrector({word: 1 for word in framing | _QUESTION_WORDS if word.isalpha()})

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import lru_cache
+from weakref import WeakKeyDictionary
 
 from ..analysis import words
 from ..answering.question import QuestionAnalysis
@@ -33,6 +33,8 @@ def without_rival_parts(d: Dialogue, subjects: Sequence[Document], question: str
     """Of a note whose title lists its parts, a sentence naming other parts only does not answer
     for the part asked: "what does IELTS measure?" is not answered by what the TOEFL measures,
     though it is by what holds for every English test."""
+    if not any(_LISTED_PARTS.search(doc.title) for doc in subjects):
+        return picks
     terms = d.searcher.analyzer.terms
     asked = " ".join(terms(question))
     for doc in subjects:
@@ -91,37 +93,48 @@ def without_rival_degrees(d: Dialogue, subjects: Sequence[Document], analysis: Q
     same; one most of the notes name (the corpus's own theme, "Machine Learning") asks for no degree
     in particular."""
     asked = frozenset().union(*(c.stems for c in analysis.concepts)) if analysis.concepts else frozenset()
-    terms, pattern = d.searcher.analyzer.terms, d.lexicon.pattern("degree_field")
-    theme = _theme_fields(d.searcher, pattern)
+    fields_of, theme = _degree_fields(d.searcher, d.lexicon.pattern("degree_field"))
+    terms = d.searcher.analyzer.terms
     for doc in subjects:
-        fields = _degree_fields(d.searcher, pattern, doc.id)
+        fields = fields_of.get(doc.id, ())
         named = [f for f in fields if set(f) <= asked]
         rivals = [f for f in fields if f not in named and not any(_within(f, n) or _within(n, f) for n in named)]
         if any(f not in theme for f in named) and rivals:
-            picks = [p for p in picks if not (any(_within(r, tuple(terms(p.text))) for r in rivals)
-                                              and not any(_within(n, tuple(terms(p.text))) for n in named))]
+            said = {id(p): tuple(terms(p.text)) for p in picks}
+            picks = [p for p in picks if not (any(_within(r, said[id(p)]) for r in rivals)
+                                              and not any(_within(n, said[id(p)]) for n in named))]
     return picks
 
 
-@lru_cache(maxsize=64)
-def _degree_fields(searcher: Searcher, pattern: re.Pattern[str], doc_id: str) -> tuple[tuple[str, ...], ...]:
-    """The fields of the degrees a note names, as term sequences (once per note and index)."""
+Field = tuple[str, ...]
+Degrees = tuple[dict[str, tuple[Field, ...]], frozenset[Field]]  # each note's degree fields; the theme
+# Per index (weakly: a replaced index is not kept alive): the pattern read with, each program
+# note's degree fields, and the fields most notes name.
+_DEGREES: WeakKeyDictionary[Searcher, tuple[re.Pattern[str], dict[str, tuple[Field, ...]], frozenset[Field]]] = \
+    WeakKeyDictionary()
+
+
+def _degree_fields(searcher: Searcher, pattern: re.Pattern[str]) -> Degrees:
+    """Each program note's degree fields as term sequences, and the theme: the fields more than half
+    of the notes name (within a field of theirs). Read once per index."""
+    known = _DEGREES.get(searcher)
+    if known is not None and known[0] is pattern:
+        return known[1], known[2]
     terms = searcher.analyzer.terms
-    found = {tuple(terms(m.group(1) or m.group(2))) for position in searcher.chunks_of(doc_id)
-             for m in pattern.finditer(searcher.chunks[position].text)}
-    return tuple(sorted(f for f in found if f))
-
-
-@lru_cache(maxsize=8)
-def _theme_fields(searcher: Searcher, pattern: re.Pattern[str]) -> frozenset[tuple[str, ...]]:
-    """The degree fields more than half of the program notes name (within a field of theirs)."""
-    notes = [_degree_fields(searcher, pattern, doc.id) for doc in searcher.indexed.documents if doc.kind == "program"]
+    fields_of: dict[str, tuple[Field, ...]] = {}
+    for doc in searcher.indexed.documents:
+        if doc.kind == "program":
+            found = {tuple(terms(m.group(1) or m.group(2))) for position in searcher.chunks_of(doc.id)
+                     for m in pattern.finditer(searcher.chunks[position].text)}
+            fields_of[doc.id] = tuple(sorted(f for f in found if f))
+    notes = list(fields_of.values())
     every = {f for fields in notes for f in fields}
-    return frozenset(f for f in every if 2 * sum(any(_within(f, g) for g in fields) for fields in notes) > len(notes))
+    theme = frozenset(f for f in every if 2 * sum(any(_within(f, g) for g in fields) for fields in notes) > len(notes))
+    _DEGREES[searcher] = (pattern, fields_of, theme)
+    return fields_of, theme
 
 
 def _within(part: tuple[str, ...], whole: tuple[str, ...]) -> bool:
     """Is `part` a run of consecutive terms of `whole`?"""
     n = len(part)
     return any(whole[i:i + n] == part for i in range(len(whole) - n + 1))
-
