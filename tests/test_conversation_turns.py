@@ -216,7 +216,9 @@ def test_a_follow_up_the_university_note_does_not_answer_gets_the_general_answer
 @pytest.mark.parametrize("question", ["I'm from India, do I need the TOEFL?",
                                       "Does an English-taught degree from India automatically waive the TOEFL?",
                                       "I have a degree from Purdue, can I apply to CMU's MSML?",
-                                      "im from india, do i need the TOEFL?"])
+                                      "im from india, do i need the TOEFL?",
+                                      "My undergrad was in India and taught in English. Do I still need the TOEFL?",
+                                      "I did my bachelors in Nigeria. Is the GRE required?"])
 def test_where_the_student_comes_from_is_not_the_subject_of_the_question(bot: Guidebot, question: str) -> None:
     reply = bot.chat(question)
     assert reply.answered and reply.kind == "answer"
@@ -227,6 +229,7 @@ def test_a_lowercase_origin_is_only_dropped_when_it_is_a_listed_name(bot: Guideb
     listed = bot.chat("I am a student from india, which universities does the guide cover?")
     assert listed.kind == "list" and "india" not in listed.text.casefold()
     assert "home" in resolve(bot.dialogue, "can I study from home?").intent
+    assert not bot.chat("can i study ml in india").answered  # where to study, not where one studied
 
 
 def test_a_school_not_covered_is_still_named_when_it_is_the_subject(bot: Guidebot) -> None:

@@ -27,5 +27,7 @@ def without_origin(d: Dialogue, text: str) -> str:
         if not listed or d.entities.find(name[:longest]):
             return match.group(0)
         return name[longest:]  # "from india with 8.2 cgpa" keeps "with 8.2 cgpa", "from india waive toefl" the TOEFL
-    stripped = d.lexicon.pattern("origin_lowercase").sub(strip_listed, d.lexicon.pattern("origin").sub(strip, text))
+    patterns = d.lexicon.patterns
+    stripped = patterns["origin_lowercase"].sub(strip_listed, patterns["origin"].sub(strip, text))
+    stripped = patterns["studied_in_lowercase"].sub(strip_listed, patterns["studied_in"].sub(strip, stripped))
     return " ".join(stripped.split()) or text
