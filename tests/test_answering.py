@@ -363,6 +363,16 @@ def test_the_sentence_saying_what_is_asked_of_a_named_program_leads(bot: Guidebo
     assert reply.answered and lead in reply.citations[0].quote
 
 
+@pytest.mark.parametrize(("question", "quoted"), [
+    ("I heard Caltech doesn't have a masters in CS. Is that true?", "terminal Master of Science"),
+    ("Can someone explain the difference between OPT and STEM OPT in simple words?", "24 months"),
+])
+def test_how_a_forum_post_frames_its_question_is_no_word_to_cover(bot: Guidebot, question: str, quoted: str) -> None:
+    # "heard", "is that true", "in simple words" made these partial ("the notes don't say").
+    reply = bot.chat(question)
+    assert reply.answered and quoted in reply.citations[0].quote
+
+
 def test_to_get_in_states_a_requirement_not_a_question_about_chances(bot: Guidebot) -> None:
     # "... to get in" at the end read as "can I get in?": "do I have to take a language exam to
     # get in" was "I don't know your admission chances".
