@@ -366,6 +366,8 @@ def test_the_sentence_saying_what_is_asked_of_a_named_program_leads(bot: Guidebo
 @pytest.mark.parametrize(("question", "quoted"), [
     ("I heard Caltech doesn't have a masters in CS. Is that true?", "terminal Master of Science"),
     ("Can someone explain the difference between OPT and STEM OPT in simple words?", "24 months"),
+    ("I keep reading that the GRE is optional now, is that right?", "optional"),
+    ("why do i pay the sevis fee", "SEVIS fee"),  # why one pays asks for no sum
 ])
 def test_how_a_forum_post_frames_its_question_is_no_word_to_cover(bot: Guidebot, question: str, quoted: str) -> None:
     # "heard", "is that true", "in simple words" made these partial ("the notes don't say").
