@@ -1,4 +1,5 @@
-"""Where the student comes from: "I'm from India, ...", "a degree from Purdue" name no subject
+"""Where the student comes from or studied: "I'm from India, ...", "a degree from Purdue", "my
+undergrad was in India" name no subject
 of the question when the corpus never names the place or school, and are taken out of it before
 it is resolved (`turns`)."""
 
