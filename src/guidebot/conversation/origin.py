@@ -1,7 +1,6 @@
 """Where the student comes from or studied: "I'm from India, ...", "a degree from Purdue", "my
-undergrad was in India" name no subject
-of the question when the corpus never names the place or school, and are taken out of it before
-it is resolved (`turns`)."""
+undergrad was in India" name no subject of the question when the corpus never names the place or
+school, and are taken out of it before it is resolved (`turns`)."""
 
 from __future__ import annotations
 
