@@ -199,7 +199,7 @@ def test_a_list_with_alternatives_lists_every_one_of_them(bot: Guidebot, questio
     assert reply.kind == "list" and {"uiuc", "umich"} <= {c.doc_id for c in reply.citations}
 
 
-@pytest.mark.parametrize("question", ["What is this guide about?", "tell me about the guide"])
+@pytest.mark.parametrize("question", ["What is this guide about?", "tell me about the guide", "summarize the guide"])
 def test_a_question_about_a_document_itself_gets_its_opening(bot: Guidebot, question: str) -> None:
     # Without the guide's opening question to the reader ("Looking to jumpstart your career ...?"),
     # which says nothing of what the guide is about: its next sentences, down to "In this blog,
