@@ -31,6 +31,12 @@ class Candidate:
     defines: bool = False  # "SEVIS is the ...", for "what is SEVIS?": its subject is the word asked
 
 
+def asks_the_reader(sentence: str) -> bool:
+    """A sentence that asks ("Looking to jumpstart your career in ML?") tells nothing: never quoted
+    as an answer (an overview skips it too, unless the opening itself is asked for)."""
+    return sentence.rstrip().endswith("?")
+
+
 def _defines(ctx: Context, sentence: str, covered: Iterable[Concept]) -> bool:
     """'SEVIS is the Student and ...': the sentence's subject is one of the asked words."""
     match = ctx.lexicon.pattern("defining_sentence").match(sentence)
@@ -71,8 +77,8 @@ def _candidates(ctx: Context, analysis: QuestionAnalysis, hits: Sequence[Scored]
                 continue
             if not analysis.wants_pointer and pointer.match(text):
                 continue  # "Check the official site ..." answers only "where can I find ..."
-            if text.rstrip().endswith("?"):
-                continue  # "Looking to jumpstart your career in ML?" asks; it tells nothing
+            if asks_the_reader(text):
+                continue
             context = in_context - covered
             relevance = (fsum(c.weight for c in covered)
                          + policy.context_credit * fsum(c.weight for c in context)) * rank_factor
@@ -155,8 +161,8 @@ def _opening(ctx: Context, analysis: QuestionAnalysis, position: int, heading: f
     for index, terms in enumerate(ctx.searcher.sentence_terms(position)):
         start, end = chunk.sentences[index]
         text = chunk.text[start:end]
-        if text.strip() in excluded or text.rstrip().endswith("?"):
-            continue  # a question to the reader tells nothing
+        if text.strip() in excluded or asks_the_reader(text):
+            continue
         if len(picks) >= policy.max_sentences or (picks and used + len(text) > policy.max_chars):
             break
         covered = frozenset(c for c in analysis.concepts if c.covered_by(terms))

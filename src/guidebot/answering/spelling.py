@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from weakref import WeakKeyDictionary
 
 from ..analysis import SpellingCorrector, words
 from ..budget import check_budget
@@ -71,17 +72,23 @@ def correct_spelling(ctx: Context, text: str) -> tuple[str, tuple[tuple[str, str
     return corrected, tuple(corrections)
 
 
-@lru_cache(maxsize=4)
+# Per index, weakly (a replaced index is not kept alive): the shorthand read with, and its pattern.
+_SHORTHAND_NAMES: WeakKeyDictionary[Searcher, tuple[frozenset[str], re.Pattern[str] | None]] = WeakKeyDictionary()
+
+
 def _names_with_shorthand(searcher: Searcher, shorthand: frozenset[str]) -> re.Pattern[str] | None:
     """The documents' names and aliases that hold a word of chat shorthand ("U of M"), as one
-    pattern: inside them the word is left as typed."""
+    pattern: inside them the word is left as typed. Made once per index."""
+    known = _SHORTHAND_NAMES.get(searcher)
+    if known is not None and known[0] == shorthand:
+        return known[1]
     names = {" ".join(words(name)) for doc in searcher.indexed.documents
              for name in (doc.title, doc.university or "", *doc.aliases)}
     held = sorted((name for name in names if shorthand.intersection(name.split())), key=len, reverse=True)
-    if not held:
-        return None
     alternatives = "|".join(r"\W+".join(map(re.escape, name.split())) for name in held)
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+    pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE) if held else None
+    _SHORTHAND_NAMES[searcher] = (shorthand, pattern)
+    return pattern
 
 
 @lru_cache(maxsize=4)

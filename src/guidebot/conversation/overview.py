@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from ..answering.citing import Citation, Reply, citation_for, cited, paragraph
 from ..answering.question import QuestionAnalysis, analyse_question
+from ..answering.selection import asks_the_reader
 from ..corpus import Document
 from .context import Dialogue
 from .replies import partial
@@ -88,7 +89,7 @@ def _opening_sentences(d: Dialogue, doc_id: str, count: int, skip_negative: bool
     for chunk_index in d.searcher.chunks_of(doc_id):
         for quote in d.searcher.chunks[chunk_index].sentence_texts():
             if skip_negative and negation.search(quote) or " ".join(quote.split()) in said \
-                    or skip_questions and quote.rstrip().endswith("?"):
+                    or skip_questions and asks_the_reader(quote):
                 continue
             found.append((chunk_index, quote))
             if len(found) >= count:

@@ -227,7 +227,7 @@ def _resolve_question(d: Dialogue, text: str, previous: Resolved | None,
         if not asks and previous is not None and previous.intent and has_subject(d, previous.intent):
             mode = "compare" if len(entities) >= 2 and previous.mode == "compare" else "single"
             # "What do I need for it [STEM OPT]?", "does CMU qualify?": what "it" was goes on too
-            it = [e for e in previous.focus if entities_of.kind(e) == "topic" and pronoun.search(previous.intent)]
+            it = [e for e in previous.focus if pronoun.search(previous.intent) and entities_of.kind(e) == "topic"]
             return Resolved(text, (*entities, *it), previous.intent, mode, corrections=corrections)
         if previous is not None and previous.focus and pronoun.search(text) \
                 and all(entities_of.kind(e) == "program" for e in entities) \
