@@ -81,6 +81,19 @@ def test_the_untitled_condition_keeps_the_question_out_of_the_document(entries, 
     assert pairs and all(by_id[doc_id].title != question for question, doc_id in pairs)
 
 
+def test_an_answer_found_by_meaning_alone_comes_from_the_entry_retrieval_ranks_first(entries, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Untitled, the question's words are not in its entry: the sentence picked by meaning must be
+    the first-ranked entry's, not a sentence of another entry that merely sounds alike (it had been
+    apt-get's "To upgrade all the packages on your system ...")."""
+    write_corpus(tmp_path / "untitled", titled=False, entries=entries)
+    bot = Guidebot(build_index(load_corpus(tmp_path / "untitled")))
+    question = ("How can I keep a log of the packages I added to the system? I'd like to know when upgrades "
+                "and removals have occurred and on which packages!")
+    reply = bot.chat(question)
+    assert bot.search(question, k=1)[0].doc_id == "keepingalog"
+    assert reply.answered and reply.citations[0].doc_id == "keepingalog", reply.text
+
+
 def test_it_never_writes_inside_the_repository(entries) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ValueError, match="inside the repository"):
         write_corpus(ROOT / "faq-corpus-should-not-exist", entries=entries)

@@ -224,7 +224,7 @@ def _answer_general(d: Dialogue, resolved: Resolved, question: str) -> Reply:
     if not blocking and unmet is None and decision.answered:
         return compose(d, resolved, analysis, picks, cover, probability=decision.probability)
     if not blocking and unmet is None:
-        closest = _closest_in_meaning(d, analysis, question, hits, resolved.exclude)
+        closest = _closest_in_meaning(d, analysis, question, _of_best_document(d, hits), resolved.exclude)
         if closest is not None:
             return compose(d, resolved, analysis, [closest], coverage(analysis, [closest], policy),
                            probability=decide(analysis, [closest], policy, in_focus=False).probability)
@@ -261,6 +261,16 @@ def _closest_in_meaning(d: Dialogue, analysis: QuestionAnalysis, question: str, 
             continue
         return Candidate(position, index, 0, 1.0, covered, frozenset(), text, (chunk.start, start))
     return None
+
+
+def _of_best_document(d: Dialogue, hits: Sequence[Scored]) -> list[Scored]:
+    """The hits of the document retrieval ranks first. A sentence picked by meaning alone stands on
+    retrieval's choice of document: from any passage retrieved, it was as often another entry's
+    sentence that merely sounds alike ("Can zlib work with more than 4 GB?" answered by another
+    entry's "you can look in contrib/blast") as the answer."""
+    chunks = d.searcher.chunks
+    best = chunks[hits[0].position].doc_id if hits else None
+    return [hit for hit in hits if chunks[hit.position].doc_id == best]
 
 
 def general_first(d: Dialogue, hits: list[Scored]) -> list[Scored]:
