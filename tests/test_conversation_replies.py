@@ -325,6 +325,19 @@ def test_what_one_degree_of_a_university_has_is_no_answer_for_another(bot: Guide
     assert ml.answered and any("Computer Science" in c.quote for c in ml.citations)
 
 
+def test_a_degree_a_note_never_names_is_not_answered_by_its_other_degrees(bot: Guidebot) -> None:
+    """The UW note names no data science master's: its evening PMP (a computer science degree) is
+    no answer for "UW's data science masters". A field of the student's background asks no degree,
+    and a field written short ("EECS") is the note's own spelled-out one."""
+    reply = bot.chat("is uw's data science masters evening")
+    assert not reply.answered and not any("evening" in c.quote for c in reply.citations)
+    assert bot.chat("is the uw pmp an evening program").answered
+    background = bot.chat("can i apply to mit with a computer science bachelors")
+    assert background.answered and background.citations[0].doc_id == "mit"
+    short = bot.chat("Does MIT let you do a standalone masters in EECS if you're from another uni?")
+    assert short.answered and any("standalone" in c.quote for c in short.citations)
+
+
 def test_a_partial_reply_says_what_the_note_does_say_without_the_specific(bot: Guidebot) -> None:
     """"How much is the SEVIS fee?": the note gives no amount, so the reply is partial, and it
     still cites what the note says of the fee (who pays it, and when) rather than nothing."""

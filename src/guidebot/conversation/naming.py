@@ -85,18 +85,25 @@ def names_a_subject(d: Dialogue, pick: Candidate, subjects: Sequence[Document],
 
 
 def without_rival_degrees(d: Dialogue, subjects: Sequence[Document], analysis: QuestionAnalysis,
-                          picks: list[Candidate]) -> list[Candidate]:
+                          picks: list[Candidate], question: str = "") -> list[Candidate]:
     """Of a note naming several degrees, a sentence naming only another degree's field does not
     answer for the one asked: "does Arizona's MS in Data Science have a thesis?" is not answered by
     "... offers a Master of Science (MS) in Computer Science with thesis and non-thesis options".
     A field contained in another ("Computer Science" in "Computer Science and Engineering") is the
     same; one most of the notes name (the corpus's own theme, "Machine Learning") asks for no degree
-    in particular."""
+    in particular. A degree asked for by a field of other notes' degrees that this note never names
+    ("is UW's data science masters evening?") is answered only by a sentence naming that field."""
     asked = frozenset().union(*(c.stems for c in analysis.concepts)) if analysis.concepts else frozenset()
     fields_of, theme = _degree_fields(d.searcher, d.lexicon.pattern("degree_field"))
     terms = d.searcher.analyzer.terms
+    as_degrees = _fields_asked_as_degrees(d, question, {f for fields in fields_of.values() for f in fields} - theme)
     for doc in subjects:
         fields = fields_of.get(doc.id, ())
+        foreign = [f for f in as_degrees if not any(_within(f, g) or _within(g, f) or _initials(d, g) == f
+                                                    for g in fields)]
+        if foreign and not any(set(f) <= asked for f in fields if f not in theme):
+            picks = [p for p in picks if any(_within(f, tuple(terms(p.text))) for f in foreign)]
+            continue
         named = [f for f in fields if set(f) <= asked]
         rivals = [f for f in fields if f not in named and not any(_within(f, n) or _within(n, f) for n in named)]
         if any(f not in theme for f in named) and rivals:
@@ -104,6 +111,18 @@ def without_rival_degrees(d: Dialogue, subjects: Sequence[Document], analysis: Q
             picks = [p for p in picks if not (any(_within(r, said[id(p)]) for r in rivals)
                                               and not any(_within(n, said[id(p)]) for n in named))]
     return picks
+
+
+def _fields_asked_as_degrees(d: Dialogue, question: str, fields: set[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """The fields written next to a degree word in the question ("data science masters", "MS in
+    data science"), not those of the student's background ("with a computer science bachelor's")."""
+    said = words(question.lower())
+    at = [i for i, word in enumerate(said) if d.lexicon.pattern("degree_word").fullmatch(word)]
+    if not at or not fields:
+        return []
+    terms = d.searcher.analyzer.terms
+    windows = [tuple(terms(" ".join(said[max(0, i - 3):i + 4]))) for i in at]
+    return sorted(f for f in fields if any(_within(f, window) for window in windows))
 
 
 Field = tuple[str, ...]
@@ -132,6 +151,11 @@ def _degree_fields(searcher: Searcher, pattern: re.Pattern[str]) -> Degrees:
     theme = frozenset(f for f in every if 2 * sum(any(_within(f, g) for g in fields) for fields in notes) > len(notes))
     _DEGREES[searcher] = (pattern, fields_of, theme)
     return fields_of, theme
+
+
+def _initials(d: Dialogue, field: tuple[str, ...]) -> tuple[str, ...]:
+    """The one-term field a field is shortened to ("EECS" for Electrical Engineering and Computer Science)."""
+    return (d.searcher.analyzer.stem("".join(term[0] for term in field)),) if len(field) > 1 else ()
 
 
 def _within(part: tuple[str, ...], whole: tuple[str, ...]) -> bool:

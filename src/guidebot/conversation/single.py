@@ -104,7 +104,7 @@ def _picks_in_focus(d: Dialogue, resolved: Resolved, analysis: QuestionAnalysis,
     policy, ids = d.policy, [doc.id for doc in subjects]
     hits = d.searcher.top(analysis.weights, policy.focus_passages, doc_ids=ids)
     picks = select_sentences(d, analysis, hits, exclude=resolved.exclude)
-    picks = without_rival_degrees(d, subjects, analysis, without_rival_parts(d, subjects, question, picks))
+    picks = without_rival_degrees(d, subjects, analysis, without_rival_parts(d, subjects, question, picks), question)
     if carried and not any(names_a_subject(d, p, carried) for p in picks):
         asked = " ".join([question, *(doc.aliases[0] for doc in carried if doc.aliases)])
         named = analyse_question(d, asked, drop_words=d.lexicon.filler, corrections=resolved.corrections,
