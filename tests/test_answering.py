@@ -46,13 +46,21 @@ def test_how_to_pay_a_fee_asks_for_the_steps_not_the_sum(bot: Guidebot) -> None:
     steps = bot.chat("how do i pay the sevis fee")
     assert steps.answered and "I-901 SEVIS fee before they apply" in steps.text
     assert bot.chat("How much is the SEVIS fee?").kind == "partial"
+    who = bot.chat("who pays the sevis fee, me or the university")  # a person asked, not a sum
+    assert who.answered and any("must pay" in c.quote for c in who.citations)
 
 
 @pytest.mark.parametrize("question", ["What TOEFL score do I need?", "What is a good GRE score for CMU?",
-                                      "Is a GPA of 3.2 enough?"])
+                                      "Is a GPA of 3.2 enough?", "what's a good gre quant score for ml"])
 def test_a_question_for_a_score_is_not_answered_by_sentences_without_one(bot: Guidebot, question: str) -> None:
     reply = bot.chat(question)
     assert not reply.answered and reply.kind in ("partial", "abstain")
+
+
+def test_keeping_something_is_asked_not_framing(bot: Guidebot) -> None:
+    """"How do I keep my F-1 status?" is not answered by the I-20's title, which says "Status"."""
+    reply = bot.chat("how do i keep my f1 status")
+    assert not reply.answered
 
 
 def test_a_duration_needs_a_length_of_time_not_any_count(bot: Guidebot) -> None:
