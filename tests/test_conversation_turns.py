@@ -114,6 +114,17 @@ def test_which_of_them_keeps_to_the_universities_the_list_named(bot: Guidebot) -
     assert resolved.mode == "list" and set(resolved.focus) == {"berkeley", "caltech", "stanford", "ucsd"}
 
 
+def test_which_one_is_better_among_those_named_is_no_list_of_one(bot: Guidebot) -> None:
+    """"Compare CMU and Stanford", "which one is better for ML?" had answered as a list that
+    "matched" CMU alone, as if the notes had ranked them; no note says which is better."""
+    history = history_of(bot, "compare cmu and stanford")
+    reply = bot.chat("which one is better for ml", history)
+    assert not reply.answered and reply.kind == "partial" and "better" in reply.text
+    listed = history_of(bot, "Which universities are in California?")
+    assert not bot.chat("which of them is the best", listed).answered
+    assert bot.chat("which of them are online?", listed).answered  # a predicate still lists
+
+
 def test_in_general_lets_go_of_the_university_in_focus(bot: Guidebot) -> None:
     history = history_of(bot, "tell me about CMU")
     assert resolve(bot.dialogue, "in general, do I need the GRE?", history).focus != ("cmu",)

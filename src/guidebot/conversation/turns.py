@@ -154,9 +154,8 @@ def _only_one_listed(d: Dialogue, text: str, previous: Resolved | None, last_ans
                                                             or d.lexicon.pattern("more").match(text)):
         return previous
     named = list(dict.fromkeys(_named_programs(d, last_answer)))
-    if len(named) != 1:
-        return previous
-    return Resolved(previous.text, (named[0],), "", "single", corrections=previous.corrections)
+    return Resolved(previous.text, (named[0],), "", "single", corrections=previous.corrections) \
+        if len(named) == 1 else previous
 
 
 def _list_continued(d: Dialogue, text: str) -> tuple[str, bool]:
@@ -181,8 +180,9 @@ def _refers_to_listing(d: Dialogue, text: str, listing: str, is_list: bool,
     named = _named_programs(d, listing)
     intent = lexicon.pattern("ordinal").sub("", text)
     if lexicon.pattern("among_them").search(text) and lexicon.pattern("list_asker").search(text.lower()):
-        return Resolved(text, tuple(named), lexicon.pattern("among_them").sub("", text), "list",
-                        corrections=corrections)
+        judged = len(named) > 1 and any(n.kind == "judgement" for n in find_needs(d, text))  # "which one is better?"
+        return Resolved(text, tuple(named), lexicon.pattern("among_them").sub("", text),
+                        "compare" if judged else "list", corrections=corrections)  # no list ranks them
     match = lexicon.pattern("ordinal").search(text)
     if match is None:
         return None
