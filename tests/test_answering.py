@@ -57,6 +57,16 @@ def test_a_question_for_a_score_is_not_answered_by_sentences_without_one(bot: Gu
     assert not reply.answered and reply.kind in ("partial", "abstain")
 
 
+@pytest.mark.parametrize(("question", "quote"), [
+    ("what form do i send to get opt", "Form I-765"),  # send / filing (corpus synonyms)
+    ("can i do my whole masters online and still get a student visa", "fully online"),  # whole / fully
+    ("does my employer need to do anything special for stem opt", "E-Verify"),  # "anything special" frames
+])
+def test_everyday_words_for_what_a_sentence_says_are_answered_by_it(bot: Guidebot, question: str, quote: str) -> None:
+    reply = bot.chat(question)
+    assert reply.answered and quote in reply.citations[0].quote, reply.text
+
+
 def test_keeping_something_is_asked_not_framing(bot: Guidebot) -> None:
     """"How do I keep my F-1 status?" is not answered by the I-20's title, which says "Status"."""
     reply = bot.chat("how do i keep my f1 status")
