@@ -94,6 +94,15 @@ def test_an_answer_found_by_meaning_alone_comes_from_the_entry_retrieval_ranks_f
     assert reply.answered and reply.citations[0].doc_id == "keepingalog", reply.text
 
 
+def test_the_words_that_frame_a_question_still_rank_the_entries(entries, titled_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    """"Where can I *get* more *information* ...": words that only frame the question are not
+    words to cover, but across entries they tip the ranking (it had cited the entry on other
+    packages first, which says "Linux packages" too)."""
+    bot = Guidebot(build_index(load_corpus(titled_dir)))
+    reply = bot.chat("Where can I get more information about Linux packages for Debian?")
+    assert reply.answered and reply.citations[0].doc_id == "moreinfo", reply.text
+
+
 def test_it_never_writes_inside_the_repository(entries) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ValueError, match="inside the repository"):
         write_corpus(ROOT / "faq-corpus-should-not-exist", entries=entries)

@@ -62,6 +62,7 @@ class QuestionAnalysis:
     definition: bool = False
     wants_pointer: bool = False  # "where can I find ...": the notes' "check the official site" lines answer it
     asked_for: Concept | None = None  # "what courses ...", "which test ...": the kind of thing asked for
+    framing: tuple[str, ...] = ()  # stems of the framing words ("are lsof executables *available*?")
 
     @property
     def total_weight(self) -> float:
@@ -109,6 +110,7 @@ def analyse_question(ctx: Context, text: str, drop_words: Iterable[str] = (),
                 for term in alternative:
                     weights.setdefault(term, ctx.policy.neighbour_weight)
     # Framing words ("what do I need") are not concepts, but their synonyms still steer the search.
+    framing = [analyzer.stem(word) for word in content if word in drop and word not in implied]
     for word in content:
         if word in drop:
             for term, weight in searcher.expander.expand([analyzer.stem(word)]).added.items():
@@ -116,7 +118,8 @@ def analyse_question(ctx: Context, text: str, drop_words: Iterable[str] = (),
     _add_intent_hints(ctx, text, concepts, weights)
     return QuestionAnalysis(tuple(concepts), weights, needs, tuple(_unknown_names(written, unknown)),
                             corrections, bool(lexicon.pattern("definition_question").match(text)),
-                            bool(lexicon.pattern("wants_pointer").search(text)), _asked_for(ctx, text, concepts))
+                            bool(lexicon.pattern("wants_pointer").search(text)), _asked_for(ctx, text, concepts),
+                            tuple(dict.fromkeys(framing)))
 
 
 def _framing_of(ctx: Context, text: str, needs: Sequence[Need]) -> frozenset[str]:
@@ -179,7 +182,7 @@ def _word_concept(ctx: Context, word: str, text: str) -> Concept | None:
                        rarity=english_rarity(word), own=own)
     return Concept(word, concept_stems, max(weight, ctx.policy.min_concept_weight), True, None, alternatives,
                    rarity=english_rarity(word), own=own,
-                   name=_written_as_acronym(word, text) or searcher.written_as_name(word))
+                   name=word in _acronyms(text) or searcher.written_as_name(word))  # "MSML", "MEng": a name
 
 
 def _neighbour_stems(ctx: Context, word: str, text: str) -> list[tuple[str, float, float]]:
@@ -240,11 +243,6 @@ def _asked_for(ctx: Context, text: str, concepts: list[Concept]) -> Concept | No
         return None
     word = match.group(1).casefold()
     return next((c for c in concepts if not c.hint and word in c.word.split()), None)
-
-
-def _written_as_acronym(word: str, text: str) -> bool:
-    """The user wrote the word with two capitals or more ("MSML", "MEng", "OMSCS"): a name."""
-    return word in _acronyms(text)
 
 
 @lru_cache(maxsize=16)

@@ -200,7 +200,9 @@ def _answer_general(d: Dialogue, resolved: Resolved, question: str) -> Reply:
     named = document_named(d, analysis)
     if named is not None:  # "what is this guide about?": the document itself
         return answer_overview(d, resolved, [named])
-    hits = general_first(d, d.searcher.top(analysis.weights, policy.general_candidates))[:policy.top_k_passages]
+    # Across documents, the framing words tip the ranking too ("are lsof executables *available*?").
+    weights = {**dict.fromkeys(analysis.framing, policy.filler_weight), **analysis.weights}
+    hits = general_first(d, d.searcher.top(weights, policy.general_candidates))[:policy.top_k_passages]
     picks = select_sentences(d, analysis, hits, exclude=resolved.exclude)
     heading = heading_answer(d, analysis, [h.position for h in hits] + [
         position for position, _ in d.searcher.search(question, 1)], resolved.exclude)
