@@ -110,7 +110,6 @@ def analyse_question(ctx: Context, text: str, drop_words: Iterable[str] = (),
                 for term in alternative:
                     weights.setdefault(term, ctx.policy.neighbour_weight)
     # Framing words ("what do I need") are not concepts, but their synonyms still steer the search.
-    framing = [analyzer.stem(word) for word in content if word in drop and word not in implied]
     for word in content:
         if word in drop:
             for term, weight in searcher.expander.expand([analyzer.stem(word)]).added.items():
@@ -119,7 +118,7 @@ def analyse_question(ctx: Context, text: str, drop_words: Iterable[str] = (),
     return QuestionAnalysis(tuple(concepts), weights, needs, tuple(_unknown_names(written, unknown)),
                             corrections, bool(lexicon.pattern("definition_question").match(text)),
                             bool(lexicon.pattern("wants_pointer").search(text)), _asked_for(ctx, text, concepts),
-                            tuple(dict.fromkeys(framing)))
+                            tuple(dict.fromkeys(analyzer.stem(w) for w in content if w in drop and w not in implied)))
 
 
 def _framing_of(ctx: Context, text: str, needs: Sequence[Need]) -> frozenset[str]:
