@@ -18,11 +18,12 @@ from ..answering.needs import describe_need, find_needs
 from ..answering.question import QuestionAnalysis, analyse_question
 from ..answering.selection import Candidate, select_sentences
 from ..budget import check_budget
+from .asking import has_subject
 from .context import Dialogue
 from .overview import answer_overview
 from .replies import join, partial
 from .single import answer_single
-from .turns import Resolved, has_subject
+from .turns import Resolved
 
 
 def answer_list(d: Dialogue, resolved: Resolved) -> Reply:

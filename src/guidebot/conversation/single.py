@@ -17,11 +17,12 @@ from ..answering.question import QuestionAnalysis, analyse_question
 from ..answering.selection import Candidate, arrange, heading_answer, ranked_sentences, select_sentences
 from ..corpus import Document
 from ..search import Scored
+from .asking import has_subject
 from .context import Dialogue
 from .naming import names_a_subject, names_of, part_names_asked, without_rival_degrees, without_rival_parts
 from .overview import answer_overview, document_named, document_part
 from .replies import abstain, clarify, compose, join, partial
-from .turns import Resolved, has_subject
+from .turns import Resolved
 
 
 def answer_single(d: Dialogue, resolved: Resolved) -> Reply:
@@ -189,7 +190,8 @@ def _general_instead(d: Dialogue, resolved: Resolved, subjects: list[Document], 
 
 
 def _answer_general(d: Dialogue, resolved: Resolved, question: str) -> Reply:
-    """A question naming no university: the guide and topic notes first."""
+    """A question naming no university: the guide and topic notes first. Across documents, the words
+    that frame the question also tip the ranking ("are lsof executables *available*?")."""
     policy = d.policy
     analysis = analyse_question(d, question, drop_words=d.lexicon.filler, corrections=resolved.corrections)
     if not analysis.concepts:
@@ -200,8 +202,7 @@ def _answer_general(d: Dialogue, resolved: Resolved, question: str) -> Reply:
     named = document_named(d, analysis)
     if named is not None:  # "what is this guide about?": the document itself
         return answer_overview(d, resolved, [named])
-    # Across documents, the framing words tip the ranking too ("are lsof executables *available*?").
-    weights = {**dict.fromkeys(analysis.framing, policy.filler_weight), **analysis.weights}
+    weights = {**dict.fromkeys(analysis.framing, policy.filler_weight), **analysis.weights}  # framing tips it
     hits = general_first(d, d.searcher.top(weights, policy.general_candidates))[:policy.top_k_passages]
     picks = select_sentences(d, analysis, hits, exclude=resolved.exclude)
     heading = heading_answer(d, analysis, [h.position for h in hits] + [
@@ -266,10 +267,9 @@ def _closest_in_meaning(d: Dialogue, analysis: QuestionAnalysis, question: str, 
 
 
 def _of_best_document(d: Dialogue, hits: Sequence[Scored]) -> list[Scored]:
-    """The hits of the document retrieval ranks first. A sentence picked by meaning alone stands on
-    retrieval's choice of document: from any passage retrieved, it was as often another entry's
-    sentence that merely sounds alike ("Can zlib work with more than 4 GB?" answered by another
-    entry's "you can look in contrib/blast") as the answer."""
+    """The hits of the first-ranked document: a sentence picked by meaning alone stands on retrieval's
+    choice of document (from any passage, it was as often another entry's look-alike as the answer:
+    "Can zlib work with more than 4 GB?" answered by another entry's "look in contrib/blast")."""
     chunks = d.searcher.chunks
     best = chunks[hits[0].position].doc_id if hits else None
     return [hit for hit in hits if chunks[hit.position].doc_id == best]

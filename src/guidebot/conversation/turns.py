@@ -15,6 +15,7 @@ from typing import Literal
 from ..answering.needs import asks_specific, find_needs
 from ..answering.spelling import correct_spelling
 from ..budget import check_budget
+from .asking import asks_by_place, asks_for_them_all, has_subject, is_list_question, named_programs, strip_words
 from .context import Dialogue
 from .origin import without_origin
 from .smalltalk import smalltalk_reply
@@ -67,7 +68,7 @@ def resolve(d: Dialogue, message: str, history: Sequence[Turn] = ()) -> Resolved
             last_assistant = turn.content
             # "more", and "more" again: what the answers since the first of them said
             said = f"{said} {turn.content}" if asked_more else turn.content
-            if len(_named_programs(d, turn.content)) >= 2:
+            if len(named_programs(d, turn.content)) >= 2:
                 listing = turn.content  # the last answer that named several universities
     return _the_two(d, message, resolve_turn(d, message, previous, last_assistant, listing, said), recent)
 
@@ -79,9 +80,6 @@ def _the_two(d: Dialogue, message: str, resolved: Resolved, recent: list[str]) -
         return resolved
     return replace(resolved, focus=tuple(recent[-2:]), mode="compare")
 
-
-def _named_programs(d: Dialogue, text: str) -> list[str]:
-    return [doc_id for doc_id in d.entities.find(text) if d.entities.kind(doc_id) == "program"]
 
 
 def resolve_turn(d: Dialogue, message: str, previous: Resolved | None, last_answer: str,
@@ -103,14 +101,14 @@ def resolve_turn(d: Dialogue, message: str, previous: Resolved | None, last_answ
     if lexicon.pattern("more").match(text):
         if previous is None:
             return Resolved(text, mode="single", corrections=corrections)
-        named = list(dict.fromkeys(_named_programs(d, last_answer)))
+        named = list(dict.fromkeys(named_programs(d, last_answer)))
         one = tuple(named) if len(named) == 1 else ()  # "which one is in Atlanta?" named it
         return replace(previous, mode="more" if previous.mode == "single" else previous.mode,
                        focus=previous.focus or one, exclude=tuple(_quotes_in(said or last_answer)),
                        corrections=corrections)
     is_list = (is_list_question(d, text) and bool(lexicon.pattern("list").search(text)
                                                   or lexicon.pattern("guide_word").search(text))
-               or _asks_by_place(d, text) or _asks_for_them_all(d, text, previous)) \
+               or asks_by_place(d, text) or asks_for_them_all(d, text, previous is None or not previous.focus)) \
         and not lexicon.pattern("yes_no_about_every").search(text) \
         and not any(need.kind == "judgement" for need in find_needs(d, text))  # "which is the best?": no list ranks
     if not is_list and previous is not None and previous.mode == "list":
@@ -153,7 +151,7 @@ def _only_one_listed(d: Dialogue, text: str, previous: Resolved | None, last_ans
     if previous is None or previous.mode != "list" or not (d.lexicon.pattern("pronoun").search(text)
                                                             or d.lexicon.pattern("more").match(text)):
         return previous
-    named = list(dict.fromkeys(_named_programs(d, last_answer)))
+    named = list(dict.fromkeys(named_programs(d, last_answer)))
     return Resolved(previous.text, (named[0],), "", "single", corrections=previous.corrections) \
         if len(named) == 1 else previous
 
@@ -173,11 +171,11 @@ def _refers_to_listing(d: Dialogue, text: str, listing: str, is_list: bool,
                        corrections: tuple[tuple[str, str], ...]) -> Resolved | None:
     """"the second one", "which of them ...": the universities the last listing named, in order."""
     lexicon = d.lexicon
-    if not listing or _named_programs(d, text):
+    if not listing or named_programs(d, text):
         return None
     # "Does the first one need the GRE?": the GRE is asked about there.
     topics = tuple(e for e in d.entities.find(text) if d.entities.kind(e) == "topic")
-    named = _named_programs(d, listing)
+    named = named_programs(d, listing)
     intent = lexicon.pattern("ordinal").sub("", text)
     if lexicon.pattern("among_them").search(text) and lexicon.pattern("list_asker").search(text.lower()):
         judged = len(named) > 1 and any(n.kind == "judgement" for n in find_needs(d, text))  # "which one is better?"
@@ -248,49 +246,10 @@ def _resolve_question(d: Dialogue, text: str, previous: Resolved | None,
     return Resolved(text, (), intent, "single", corrections=corrections)
 
 
-def has_subject(d: Dialogue, text: str) -> bool:
-    """Does the text ask about something (a content word, "where", "how much"...) beyond names?"""
-    return bool(subject_words(d, text)) or any(h.pattern.search(text) for h in d.lexicon.intent_hints) \
-        or asks_specific(d, text)
 
 
-def subject_words(d: Dialogue, text: str) -> list[str]:
-    pronoun = d.lexicon.pattern("pronoun")
-    return [w for w in d.searcher.analyzer.content_words(text) if w not in d.lexicon.filler
-            and not pronoun.fullmatch(w)]
 
 
-def strip_words(text: str, drop: frozenset[str]) -> str:
-    return " ".join(w for w in text.split() if w.lower().strip("?,.!") not in drop)
-
-
-def is_list_question(d: Dialogue, text: str) -> bool:
-    """Does the message ask about the corpus's entities as a set ("which universities ...")?"""
-    lowered = text.lower()
-    patterns = d.lexicon.patterns
-    if patterns["list_of_the_guide"].search(lowered) and (
-            patterns["list_noun"].search(lowered)
-            or not [w for w in subject_words(d, text) if w not in d.lexicon.list_stop]):
-        return True  # "which schools does the guide mention?", not "what industries does it mention?"
-    return bool(patterns["list_asker"].search(lowered)) and bool(patterns["list_noun"].search(lowered))
-
-
-def _asks_by_place(d: Dialogue, text: str) -> bool:
-    """"Universities in California?", "I want to study in California, what are my options?": the
-    entities of a place one of them is in (a note's city or state), asked for by a list noun and
-    naming none of them, are a list even without "which". "The University of California system"
-    names no place."""
-    if not d.lexicon.pattern("list_noun").search(text.lower()) or _named_programs(d, text):
-        return False
-    return bool(d.entities.in_places(d.lexicon.pattern("place_in_name").sub(" ", text)))
-
-
-def _asks_for_them_all(d: Dialogue, text: str, previous: Resolved | None) -> bool:
-    """"Tell me about the universities", "the schools?": nothing but a list noun, with nothing in
-    focus, asks for the guide's list (after "tell me about CMU", "what are the programs?" is CMU's)."""
-    asked, noun = subject_words(d, text), d.lexicon.pattern("list_noun")
-    return bool(asked) and all(noun.fullmatch(w) for w in asked) and not d.entities.find(text) \
-        and (previous is None or not previous.focus)
 
 
 def _quotes_in(answer_text: str) -> list[str]:
