@@ -130,6 +130,16 @@ def test_in_general_lets_go_of_the_university_in_focus(bot: Guidebot) -> None:
     assert resolve(bot.dialogue, "in general, do I need the GRE?", history).focus != ("cmu",)
 
 
+def test_in_general_with_it_keeps_the_topic_asked_about_before(bot: Guidebot) -> None:
+    """"Is the GRE needed for UCSD?", "and for CMU?", "in general, do schools still want it?": the
+    university goes, the GRE stays (it had been answered from UW's note, which says "School")."""
+    history = history_of(bot, "is gre needed for ucsd", "and for cmu")
+    resolved = resolve(bot.dialogue, "ok and in general do schools still want it", history)
+    assert resolved.focus == ("gre",)
+    reply = bot.chat("ok and in general do schools still want it", history)
+    assert reply.answered and {c.doc_id for c in reply.citations} == {"gre"}
+
+
 def test_which_of_the_two_compares_the_last_two_universities_in_focus(bot: Guidebot) -> None:
     """"Tell me about Caltech", "and MIT?", "which of the two has a master's?" was answered from
     MIT's note alone; it asks about both."""

@@ -120,7 +120,10 @@ def resolve_turn(d: Dialogue, message: str, previous: Resolved | None, last_answ
         bare = _in_general_again(d, text, previous)
         if bare is not None:
             return bare
-        previous = None  # "in general, ..." lets go of the university in focus
+        # "in general, ..." lets go of the university in focus; "in general, do schools still want
+        # *it* [the GRE]?" keeps the topic
+        topics = _topics_of(d, previous) if lexicon.pattern("pronoun").search(text) else ()
+        previous = replace(previous, focus=topics) if previous is not None and topics else None
     return _resolve_question(d, text, previous, corrections, is_list)
 
 
@@ -130,9 +133,17 @@ def _in_general_again(d: Dialogue, text: str, previous: Resolved | None) -> Reso
     rest = d.lexicon.pattern("in_general").sub(" ", d.lexicon.pattern("elliptical").sub("", text))
     if previous is None or not previous.intent or has_subject(d, rest):
         return None
-    topics = tuple(doc_id for doc_id in previous.focus if d.entities.kind(doc_id) == "topic")
-    return Resolved(f"in general, {previous.intent}", topics, previous.intent, "single",
+    return Resolved(f"in general, {previous.intent}", _topics_of(d, previous), previous.intent, "single",
                     corrections=previous.corrections)
+
+
+def _topics_of(d: Dialogue, previous: Resolved | None) -> tuple[str, ...]:
+    """The topic notes the previous question was about: in its focus, or named in what it asked
+    ("is the GRE needed for UCSD?", "and for CMU?": the GRE)."""
+    if previous is None:
+        return ()
+    found = (*previous.focus, *d.entities.find(previous.intent))
+    return tuple(dict.fromkeys(doc_id for doc_id in found if d.entities.kind(doc_id) == "topic"))
 
 
 def _asked_again(d: Dialogue, text: str, previous: Resolved | None) -> str:
