@@ -325,6 +325,13 @@ def test_what_one_degree_of_a_university_has_is_no_answer_for_another(bot: Guide
     assert ml.answered and any("Computer Science" in c.quote for c in ml.citations)
 
 
+def test_a_figure_asked_of_one_part_of_a_note_is_not_another_parts_figure(bot: Guidebot) -> None:
+    """"How long is IELTS good for?": the English tests note gives only the TOEFL's validity."""
+    reply = bot.chat("how long is ielts good for")
+    assert not reply.answered and not any("TOEFL" in c.quote for c in reply.citations), reply.text
+    assert bot.chat("how long is the toefl good for").answered
+
+
 def test_a_degree_a_note_never_names_is_not_answered_by_its_other_degrees(bot: Guidebot) -> None:
     """The UW note names no data science master's: its evening PMP (a computer science degree) is
     no answer for "UW's data science masters". A field of the student's background asks no degree,

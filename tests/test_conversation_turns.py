@@ -140,6 +140,21 @@ def test_in_general_with_it_keeps_the_topic_asked_about_before(bot: Guidebot) ->
     assert reply.answered and {c.doc_id for c in reply.citations} == {"gre"}
 
 
+def test_and_another_part_of_the_same_note_asks_the_same_question_of_it(bot: Guidebot) -> None:
+    """"How long is the TOEFL valid?", "and IELTS?": how long IELTS is valid, which the note does
+    not say; it had been answered with the note's general sentences, as if asked what IELTS is."""
+    for first in (["how long is the toefl valid"], ["whats the toefl", "how long is it good for"]):
+        history = history_of(bot, *first)
+        assert "ielts" in resolve(bot.dialogue, "and ielts", history).text.lower()
+        reply = bot.chat("and ielts", history)
+        assert not reply.answered and reply.kind == "partial", reply.text
+        assert not any("TOEFL" in c.quote for c in reply.citations)
+    # Another note's name is no part of this one: "what about English tests?" after the GRE is
+    # what the English tests note says.
+    gre = history_of(bot, "Do I need the GRE?")
+    assert resolve(bot.dialogue, "what about English tests?", gre).text == "what about English tests?"
+
+
 def test_which_of_the_two_compares_the_last_two_universities_in_focus(bot: Guidebot) -> None:
     """"Tell me about Caltech", "and MIT?", "which of the two has a master's?" was answered from
     MIT's note alone; it asks about both."""

@@ -47,6 +47,19 @@ def without_rival_parts(d: Dialogue, subjects: Sequence[Document], question: str
     return picks
 
 
+def names_other_parts_only(d: Dialogue, subjects: Sequence[Document], question: str, sentence: str) -> bool:
+    """Does the sentence name only parts of the subjects' titles other than the one asked ("TOEFL
+    scores are valid for two years", asked how long IELTS is good for)?"""
+    return not without_rival_parts(d, subjects, question, [_Said(sentence)])
+
+
+class _Said:
+    """A sentence as `without_rival_parts` reads a pick: its text."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
 def _says_only(said: list[str], rivals: Sequence[str], named: Sequence[str]) -> bool:
     """Does the sentence name one of `rivals` and none of `named`?"""
     text = f" {' '.join(said)} "

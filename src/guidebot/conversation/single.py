@@ -17,6 +17,7 @@ from ..answering.question import QuestionAnalysis, analyse_question
 from ..answering.selection import Candidate, arrange, heading_answer, ranked_sentences, select_sentences
 from ..corpus import Document
 from ..search import Scored
+from . import naming
 from .asking import has_subject
 from .context import Dialogue
 from .naming import names_a_subject, names_of, part_names_asked, without_rival_degrees, without_rival_parts
@@ -60,10 +61,9 @@ def _answer_in_focus(d: Dialogue, resolved: Resolved, focus_docs: list[Document]
     """
     filler, policy = d.lexicon.filler, d.policy
     subjects = [doc for doc in focus_docs if doc.kind == "program"] or focus_docs
-    # Inside a note about OPT every sentence is about OPT: the note's own name is implied, and
-    # the rest of the question ("how do I apply") decides which sentences answer it, unless
-    # nothing else is asked.
-    # A topic carried over from the turn before ("... work for *that* [F-1]?") is searched for too.
+    # Inside a note about OPT every sentence is about OPT: the note's own name is implied, and the rest
+    # ("how do I apply") decides which sentences answer, unless nothing else is asked. A topic carried
+    # over from the turn before ("... work for *that* [F-1]?") is searched for too.
     carried = _carried_topics(focus_docs, subjects, question)
     implied = frozenset(names_of([*subjects, *carried]))
     analysis = analyse_question(d, question, drop_words=filler, corrections=resolved.corrections,
@@ -117,8 +117,7 @@ def _picks_in_focus(d: Dialogue, resolved: Resolved, analysis: QuestionAnalysis,
     return analysis, hits, picks
 
 
-def _known_instead(d: Dialogue, analysis: QuestionAnalysis, picks: Sequence[Candidate],
-                   unmet: Need) -> list[Candidate]:
+def _known_instead(d: Dialogue, analysis: QuestionAnalysis, picks: Sequence[Candidate], unmet: Need) -> list[Candidate]:
     """What the partial reply can still cite when the notes lack the specific asked: the picked
     sentences, when they would answer the question but for the specific (its key word cited and
     enough of it covered, more than a name); nothing for a question about the student's chances."""
@@ -290,7 +289,8 @@ def answer_need_only(d: Dialogue, resolved: Resolved, docs: Sequence[Document], 
     """"How long is it?" about a note in focus: the note's sentences that hold such a figure, if any."""
     searcher = d.searcher
     found = [(chunk_index, quote) for doc in docs for chunk_index in searcher.chunks_of(doc.id)
-             for quote in searcher.chunks[chunk_index].sentence_texts() if need.met_by(quote)]
+             for quote in searcher.chunks[chunk_index].sentence_texts() if need.met_by(quote)
+             and not naming.names_other_parts_only(d, docs, resolved.intent or resolved.text, quote)]  # not TOEFL's
     found = found[:d.policy.need_only_sentences]
     if not found or need.kind == "personal":
         return partial(d, resolved, docs, describe_need(d, need), need.kind)

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from ..analysis import words
 from ..answering.needs import asks_specific, find_needs
 from ..answering.spelling import correct_spelling
 from ..budget import check_budget
@@ -137,6 +138,32 @@ def _in_general_again(d: Dialogue, text: str, previous: Resolved | None) -> Reso
                     corrections=previous.corrections)
 
 
+def _asked_of_another_topic(d: Dialogue, intent: str, entities: Sequence[str], previous: Resolved | None) -> str | None:
+    """"And IELTS?" after a question about another part of the same note (the TOEFL, of "English language
+    tests (TOEFL, IELTS, Duolingo)"): that question, asked of the part now named (its names and pronouns
+    swapped for it). Not when the message asks more than the name, nor after a university ("and the
+    TOEFL?" asks it of the university), nor of another note (after the GRE, "what about English tests?")."""
+    if previous is None or not previous.intent or not entities or not has_subject(d, previous.intent) \
+            or any(d.entities.kind(e) != "topic" for e in previous.focus) \
+            or not set(entities) <= set(_topics_of(d, previous)):
+        return None
+    named = {w for e in entities for name in _names(d, e) for w in words(name.lower())}
+    if not set(words(intent.lower())) - d.lexicon.filler <= named | d.searcher.analyzer.stop:
+        return None
+    before = {w for e in _topics_of(d, previous) for name in _names(d, e) for w in words(name.lower())}
+    pronoun, asked = d.lexicon.pattern("pronoun"), words(previous.intent)
+    swapped = [i for i, w in enumerate(asked) if w.lower() in before or pronoun.fullmatch(w)]
+    if not swapped:
+        return None
+    return " ".join(intent if i == swapped[0] else w for i, w in enumerate(asked)
+                    if i == swapped[0] or i not in swapped)
+
+
+def _names(d: Dialogue, doc_id: str) -> tuple[str, ...]:
+    doc = d.searcher.documents.get(doc_id)
+    return (doc.title, *doc.aliases) if doc is not None else ()
+
+
 def _topics_of(d: Dialogue, previous: Resolved | None) -> tuple[str, ...]:
     """The topic notes the previous question was about: in its focus, or named in what it asked
     ("is the GRE needed for UCSD?", "and for CMU?": the GRE)."""
@@ -232,6 +259,9 @@ def _resolve_question(d: Dialogue, text: str, previous: Resolved | None,
     if is_list and entities and all(entities_of.kind(e) == "topic" for e in entities):
         # "Which universities require the GRE?": the topic is what the list is filtered by.
         return Resolved(text, (), intent, "list", corrections=corrections)
+    borrowed = _asked_of_another_topic(d, intent, entities, previous) if elliptical else None
+    if borrowed is not None:  # "how long is the TOEFL valid?", "and IELTS?": how long IELTS is valid
+        return Resolved(borrowed, tuple(entities), borrowed, "single", corrections=corrections)
     if entities:
         if not asks and previous is not None and previous.intent and has_subject(d, previous.intent):
             mode = "compare" if len(entities) >= 2 and previous.mode == "compare" else "single"
