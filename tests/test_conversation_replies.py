@@ -325,6 +325,18 @@ def test_what_one_degree_of_a_university_has_is_no_answer_for_another(bot: Guide
     assert ml.answered and any("Computer Science" in c.quote for c in ml.citations)
 
 
+@pytest.mark.parametrize(("question", "city"), [("is mit in boston", "Cambridge"),
+                                                  ("is stanford in san francisco", "Stanford, California"),
+                                                  ("is berkeley near san francisco", "Berkeley, California")])
+def test_a_university_asked_to_be_in_a_place_the_corpus_never_names_gets_where_it_is(
+        bot: Guidebot, question: str, city: str) -> None:
+    """"Is MIT in Boston?" asks where MIT is: its note says Cambridge (it had been "I don't know")."""
+    reply = bot.chat(question)
+    assert reply.answered and city in reply.citations[0].quote, reply.text
+    chicago = bot.chat("is uiuc in chicago")  # a place the note names is still looked for
+    assert chicago.answered and "Chicago" in chicago.citations[0].quote
+
+
 def test_a_figure_asked_of_one_part_of_a_note_is_not_another_parts_figure(bot: Guidebot) -> None:
     """"How long is IELTS good for?": the English tests note gives only the TOEFL's validity."""
     reply = bot.chat("how long is ielts good for")

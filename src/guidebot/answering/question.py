@@ -124,9 +124,12 @@ def analyse_question(ctx: Context, text: str, drop_words: Iterable[str] = (),
 def _framing_of(ctx: Context, text: str, needs: Sequence[Need]) -> frozenset[str]:
     """Words that say how the question asks, not what about: a framing phrase ("what does DSO
     *stand for*?"), a figure the question holds ("is STEM OPT *3 years*?": the need, which "up to 36
-    months" answers) and the words asking for a length of time ("how long does OPT *last*?")."""
-    words_in = ctx.searcher.analyzer.content_words
+    months" answers), the words asking for a length of time ("how long does OPT *last*?") and a place
+    the corpus never names that a note in focus is asked to be in ("is [MIT] in *Boston*?": where it is)."""
+    words_in, known = ctx.searcher.analyzer.content_words, ctx.searcher.has_term
     found = [w for m in ctx.lexicon.pattern("framing_phrase").finditer(text) for w in words_in(m.group(0))]
+    found += [w for m in ctx.lexicon.pattern("asked_place").finditer(text) for w in words_in(m.group(0))
+              if not all(known(ctx.searcher.analyzer.stem(p)) for p in words_in(m.group(1)))]
     if needs and (any(ch.isdigit() for ch in needs[0].phrase) or needs[0].kind == "duration"):
         lasting = ctx.lexicon.pattern("duration_framing").findall(text) if needs[0].kind == "duration" else []
         found += words_in(" ".join([needs[0].phrase, *lasting]))  # "is OPT *unlimited*?": a length of time
