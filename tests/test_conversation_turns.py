@@ -155,6 +155,21 @@ def test_and_another_part_of_the_same_note_asks_the_same_question_of_it(bot: Gui
     assert resolve(bot.dialogue, "what about English tests?", gre).text == "what about English tests?"
 
 
+@pytest.mark.parametrize(("question", "doc_id", "quote"), [
+    ("the one in atlanta, is it online", "georgia-tech", "online"),
+    ("is the ann arbor program evening", "umich", "evening"),
+    ("is the seattle program full time or part time", "uw", "part-time"),
+])
+def test_one_university_named_by_its_city_is_asked_about(bot: Guidebot, question: str, doc_id: str,
+                                                        quote: str) -> None:
+    """"The one in Atlanta" is Georgia Tech (its note's city, no other note's): the rest of the
+    question is about it, not a list of the places' universities nor a general answer."""
+    reply = bot.chat(question)
+    assert resolve(bot.dialogue, question).focus == (doc_id,)
+    assert reply.answered and reply.citations[0].doc_id == doc_id and quote in reply.citations[0].quote
+    assert resolve(bot.dialogue, "the schools in california").mode == "list"  # several: a list
+
+
 def test_which_of_the_two_compares_the_last_two_universities_in_focus(bot: Guidebot) -> None:
     """"Tell me about Caltech", "and MIT?", "which of the two has a master's?" was answered from
     MIT's note alone; it asks about both."""

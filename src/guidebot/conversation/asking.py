@@ -38,6 +38,19 @@ def is_list_question(d: Dialogue, text: str) -> bool:
     return bool(patterns["list_asker"].search(lowered)) and bool(patterns["list_noun"].search(lowered))
 
 
+def with_place_named(d: Dialogue, text: str) -> str:
+    """"The one in Atlanta", "the Ann Arbor program": the university whose note gives that city or
+    state, when one note alone does and one thing is referred to (not "the schools in California"),
+    written by its name, so that the rest of the message is read as about it."""
+    match = d.lexicon.pattern("one_by_place").search(text)
+    if match is None or named_programs(d, text):
+        return text
+    found = d.entities.in_places(d.lexicon.pattern("place_in_name").sub(" ", match.group(0)))
+    if len(found) != 1:
+        return text
+    return f"{text[:match.start()]}{d.entities.name(found[0])}{text[match.end():]}"
+
+
 def asks_by_place(d: Dialogue, text: str) -> bool:
     """"Universities in California?", "I want to study in California, what are my options?": the
     entities of a place one of them is in (a note's city or state), asked for by a list noun and

@@ -16,6 +16,7 @@ from ..analysis import words
 from ..answering.needs import asks_specific, find_needs
 from ..answering.spelling import correct_spelling
 from ..budget import check_budget
+from . import asking
 from .asking import asks_by_place, asks_for_them_all, has_subject, is_list_question, named_programs, strip_words
 from .context import Dialogue
 from .origin import without_origin
@@ -95,7 +96,7 @@ def resolve_turn(d: Dialogue, message: str, previous: Resolved | None, last_answ
         return Resolved(text, mode="smalltalk", smalltalk=talk)
     text = lexicon.pattern("greeting_prefix").sub("", text).strip() or text
     text = lexicon.pattern("courtesy_suffix").sub("", text).strip() or text
-    text = without_origin(d, text)
+    text = asking.with_place_named(d, without_origin(d, text))  # "the one in Atlanta": Georgia Tech
     text, corrections = correct_spelling(d, text)
     previous = _only_one_listed(d, text, previous, last_answer)
     text = _asked_again(d, text, previous)
@@ -121,8 +122,7 @@ def resolve_turn(d: Dialogue, message: str, previous: Resolved | None, last_answ
         bare = _in_general_again(d, text, previous)
         if bare is not None:
             return bare
-        # "in general, ..." lets go of the university in focus; "in general, do schools still want
-        # *it* [the GRE]?" keeps the topic
+        # "in general, ..." lets go of the university in focus; "... still want *it* [the GRE]?" keeps the topic
         topics = _topics_of(d, previous) if lexicon.pattern("pronoun").search(text) else ()
         previous = replace(previous, focus=topics) if previous is not None and topics else None
     return _resolve_question(d, text, previous, corrections, is_list)
