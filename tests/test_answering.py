@@ -62,6 +62,9 @@ def test_a_question_for_a_score_is_not_answered_by_sentences_without_one(bot: Gu
     ("can i do my whole masters online and still get a student visa", "fully online"),  # whole / fully
     ("does my employer need to do anything special for stem opt", "E-Verify"),  # "anything special" frames
     ("what kinds of companies hire ml grads", "tech companies"),  # "kinds of" frames, as "kind of" does
+    ("can you tell us about cmu", "Pittsburgh"),  # "us" the pronoun (the country is read as "usa")
+    ("what are the usual admission requirements", "admissions requirements"),  # "usual" hedges
+    ("what does the guide say at the end", "valuable education"),  # "at the end": its conclusion
 ])
 def test_everyday_words_for_what_a_sentence_says_are_answered_by_it(bot: Guidebot, question: str, quote: str) -> None:
     reply = bot.chat(question)
