@@ -65,10 +65,19 @@ def test_a_question_for_a_score_is_not_answered_by_sentences_without_one(bot: Gu
     ("can you tell us about cmu", "Pittsburgh"),  # "us" the pronoun (the country is read as "usa")
     ("what are the usual admission requirements", "admissions requirements"),  # "usual" hedges
     ("what does the guide say at the end", "valuable education"),  # "at the end": its conclusion
+    ("My friend said CMU doesn't have an ML masters, is that true?", "Machine Learning"),  # hearsay frames
+    ("Does anyone know if Caltech has a masters program for ML? I can't find it on their website",
+     "does not offer a master's degree in machine learning"),
+    ("Is the GRE still required for most programs in 2026?", "still require GRE"),  # a year is no score
 ])
 def test_everyday_words_for_what_a_sentence_says_are_answered_by_it(bot: Guidebot, question: str, quote: str) -> None:
     reply = bot.chat(question)
     assert reply.answered and quote in reply.citations[0].quote, reply.text
+
+
+def test_whether_it_is_worth_doing_asks_for_a_verdict(bot: Guidebot) -> None:
+    reply = bot.chat("Is it worth doing MS in ML in 2026 given the job market?")
+    assert not reply.answered and reply.kind == "partial"
 
 
 def test_keeping_something_is_asked_not_framing(bot: Guidebot) -> None:
