@@ -86,6 +86,13 @@ def test_keeping_something_is_asked_not_framing(bot: Guidebot) -> None:
     assert not reply.answered
 
 
+def test_how_early_or_how_soon_asks_for_a_time(bot: Guidebot) -> None:
+    """"How early can I enter the US before classes start?" had been answered by "An F-1 student
+    needs the Form I-20 ... to enter the United States" and the EAD sentence: neither says when."""
+    reply = bot.chat("how early can i enter the us before classes start")
+    assert not reply.answered and reply.kind == "partial"
+
+
 def test_a_duration_needs_a_length_of_time_not_any_count(bot: Guidebot) -> None:
     """"how long ..." is not answered by "one online class (or three credits) per term"."""
     d = bot.dialogue
