@@ -143,6 +143,17 @@ def test_a_negated_list_no_note_denies_lists_the_notes_that_never_affirm(bot: Gu
     assert cited and not cited & {"stanford", "berkeley", "caltech", "ucsd"} and "cmu" in cited
 
 
+@pytest.mark.parametrize("question", ["which universities aren't stem designated",
+                                      "which universities don't offer online programs"])
+def test_a_negated_list_of_a_property_silent_notes_do_not_state_is_not_known(bot: Guidebot, question: str) -> None:
+    """Only CMU's note says its master's is STEM; the others say nothing either way, so listing them
+    as "not STEM designated" (by their location sentence) claimed what no note says. Every note says
+    where it is, so "not in California" still lists the others (the test above)."""
+    reply = bot.chat(question)
+    assert not reply.answered and reply.kind == "partial" and "don't" in reply.text
+    assert not any(" is located in " in c.quote for c in reply.citations)
+
+
 def test_a_list_never_includes_a_note_that_denies_its_predicate(bot: Guidebot) -> None:
     answer = bot.chat("Which universities offer an MS in Machine Learning?")
     assert {c.doc_id for c in answer.citations} == {"cmu"}

@@ -58,9 +58,14 @@ def answer_list(d: Dialogue, resolved: Resolved) -> Reply:
             denies[doc.id] = _member_sentence(d, doc.id, analysis, required, denying=True)
     if negated:
         items = [pick for pick in denies.values() if pick is not None]
+        if not items and any(affirms.values()) and not d.entities.in_places(resolved.text):
+            # No note says it does not, but some say they do ("which aren't STEM designated?"): a note
+            # silent on it says nothing either way, so which ones don't is not known.
+            return _none_deny(d, [pick for pick in affirms.values() if pick is not None])
         if not items and any(affirms.values()):
-            # No note says it does not, but some say they do: the notes that never say it. When no
-            # note says it either way, the notes are silent and a list would claim what none says.
+            # "Which universities are not in California?": every note says where it is, so the notes
+            # that never name the place are the ones. When no note says it either way, the notes are
+            # silent and a list would claim what none says.
             items = [pick for doc in scope if affirms[doc.id] is None and (pick := _opening_pick(d, doc.id))]
     else:  # a note that denies it is no member, whatever else it says
         items = [pick for doc_id, pick in affirms.items() if pick is not None and denies[doc_id] is None]
@@ -83,6 +88,18 @@ def _none_match(d: Dialogue, resolved: Resolved, scope: dict[str, Candidate | No
     if asks_members and single.answered and not (place or resolved.focus) and not _names_members(d, single):
         return _none_say(d, _saying_enough(d, resolved, single.citations))
     return single
+
+
+def _none_deny(d: Dialogue, affirming: Sequence[Candidate]) -> Reply:
+    """"Which universities aren't STEM designated?" when no note says one isn't: not known, and what
+    the notes that say one is do say (answered false)."""
+    lexicon = d.lexicon
+    head, lead, pointer = lexicon.reply("list_none_deny"), lexicon.reply("partial_known"), lexicon.reply("pointer_none")
+    parts, citations = cite(d, list(affirming))
+    blocks = (paragraph(Segment(head)), paragraph(Segment(lead)), Block("list", cited(citations)),
+              paragraph(Segment(pointer.strip())))
+    return Reply(f"{head} {lead} {' '.join(parts)}{pointer}", False, 0.0, tuple(citations), kind="partial",
+                 blocks=blocks)
 
 
 def _saying_enough(d: Dialogue, resolved: Resolved, citations: Sequence[Citation]) -> list[Citation]:
