@@ -170,6 +170,14 @@ def test_one_university_named_by_its_city_is_asked_about(bot: Guidebot, question
     assert resolve(bot.dialogue, "the schools in california").mode == "list"  # several: a list
 
 
+def test_what_it_is_used_for_asks_for_what_needs_it(bot: Guidebot) -> None:
+    """"What is the I-20?", "who issues it?", "what do I use it for?" had been answered by what the
+    F-1 visa is; the F-1 note says what the I-20 is needed for."""
+    history = history_of(bot, "what is the i-20", "who issues it")
+    for reply in (bot.chat("what do i use it for", history), bot.chat("what do i use the i-20 for")):
+        assert reply.answered and "needs the Form I-20 to pay the SEVIS fee" in reply.citations[0].quote
+
+
 def test_which_of_the_two_compares_the_last_two_universities_in_focus(bot: Guidebot) -> None:
     """"Tell me about Caltech", "and MIT?", "which of the two has a master's?" was answered from
     MIT's note alone; it asks about both."""
