@@ -126,10 +126,10 @@ def _framing_of(ctx: Context, text: str, needs: Sequence[Need]) -> frozenset[str
     *stand for*?"), a figure the question holds ("is STEM OPT *3 years*?": the need, which "up to 36
     months" answers), the words asking for a length of time ("how long does OPT *last*?") and a place
     the corpus never names that a note in focus is asked to be in ("is [MIT] in *Boston*?": where it is)."""
-    words_in, known = ctx.searcher.analyzer.content_words, ctx.searcher.has_term
+    words_in, known, stem = ctx.searcher.analyzer.content_words, ctx.searcher.has_term, ctx.searcher.analyzer.stem
     found = [w for m in ctx.lexicon.pattern("framing_phrase").finditer(text) for w in words_in(m.group(0))]
-    found += [w for m in ctx.lexicon.pattern("asked_place").finditer(text) for w in words_in(m.group(0))
-              if not all(known(ctx.searcher.analyzer.stem(p)) for p in words_in(m.group(1)))]
+    found += [w for m in ctx.lexicon.pattern("asked_place").finditer(text)  # the place looked at once
+              if not all(known(stem(p)) for p in words_in(m.group(1))) for w in words_in(m.group(0))]
     if needs and (any(ch.isdigit() for ch in needs[0].phrase) or needs[0].kind == "duration"):
         lasting = ctx.lexicon.pattern("duration_framing").findall(text) if needs[0].kind == "duration" else []
         found += words_in(" ".join([needs[0].phrase, *lasting]))  # "is OPT *unlimited*?": a length of time

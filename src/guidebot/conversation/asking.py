@@ -1,7 +1,8 @@
 """How a message asks, read from its words alone: whether it asks about something beyond names
 (`has_subject`), whether it asks for a set of the corpus's entities (a list question, by place or
-for them all), and which universities it names. Follow-up resolution (turns.py) and the answers
-(single.py, lists.py) ask these; nothing here looks at the conversation."""
+for them all), and which universities it names, also by their place ("the one in Atlanta").
+Follow-up resolution (turns.py) and the answers (single.py, lists.py) ask these; nothing here
+looks at the conversation."""
 
 from __future__ import annotations
 
