@@ -71,6 +71,7 @@ def test_a_question_for_a_score_is_not_answered_by_sentences_without_one(bot: Gu
     ("Is the GRE still required for most programs in 2026?", "still require GRE"),  # a year is no score
     ("can i work for any company on opt", "E-Verify"),  # employer, not "Employment Authorization"
     ("Does Stanford's HCP let me study part time while working?", "employed full-time"),
+    ("How does the guide introduce the list of top universities?", "highly regarded"),  # "introduce" frames
 ])
 def test_everyday_words_for_what_a_sentence_says_are_answered_by_it(bot: Guidebot, question: str, quote: str) -> None:
     reply = bot.chat(question)
