@@ -156,6 +156,15 @@ def test_a_negated_list_of_a_property_silent_notes_do_not_state_is_not_known(bot
     assert not any(" is located in " in c.quote for c in reply.citations)
 
 
+def test_which_universities_the_guide_gets_wrong_lists_the_notes_that_correct_it(bot: Guidebot) -> None:
+    """A note's correction of the guide ("The guide's claim that MIT offers an MS in Machine Learning
+    is not correct") is what this list asks for, not a denial of it; CMU's "the guide is correct
+    about Carnegie Mellon" is no member."""
+    reply = bot.chat("Which universities does the guide get wrong about offering an MS in Machine Learning?")
+    cited = {c.doc_id for c in reply.citations}
+    assert reply.kind == "list" and len(cited) == 10 and "cmu" not in cited
+
+
 def test_a_list_never_includes_a_note_that_denies_its_predicate(bot: Guidebot) -> None:
     answer = bot.chat("Which universities offer an MS in Machine Learning?")
     assert {c.doc_id for c in answer.citations} == {"cmu"}

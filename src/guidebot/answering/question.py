@@ -284,10 +284,8 @@ def _concept_weight(ctx: Context, stem: str | None, alternatives: Sequence[froze
 
 
 def _unknown_names(text: str, unknown: Sequence[str]) -> list[str]:
-    """Unknown words the user capitalised (likely names: Harvard, Toronto), in their spelling.
-
-    An English word capitalised only because it starts a sentence ("Honestly, ...", "Overall, ...")
-    is not a name."""
+    """Unknown words the user capitalised (likely names: Harvard, Toronto), in their spelling; not an
+    English word capitalised only because it starts a sentence ("Honestly, ...", "Overall, ...")."""
     names = []
     for match in re.finditer(r"[^\W_]+", text):
         token = match.group(0)

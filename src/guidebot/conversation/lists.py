@@ -51,11 +51,13 @@ def answer_list(d: Dialogue, resolved: Resolved) -> Reply:
     matching = {doc.id for doc in d.searcher.documents_matching(analysis.weights, kinds=("program",))}
     affirms: dict[str, Candidate | None] = dict.fromkeys((doc.id for doc in scope), None)
     denies: dict[str, Candidate | None] = dict(affirms)
+    # "Which universities does the guide get wrong?": there, a note's correction of the guide affirms.
+    doubting = bool(lexicon.pattern("asks_what_is_wrong").search(resolved.text))
     for doc in scope:
         if doc.id in matching:  # a note with none of the words can neither affirm nor deny
             check_budget()
-            affirms[doc.id] = _member_sentence(d, doc.id, analysis, required, denying=False)
-            denies[doc.id] = _member_sentence(d, doc.id, analysis, required, denying=True)
+            affirms[doc.id] = _member_sentence(d, doc.id, analysis, required, False, doubting)
+            denies[doc.id] = _member_sentence(d, doc.id, analysis, required, True, doubting)
     if negated:
         items = [pick for pick in denies.values() if pick is not None]
         if not items and any(affirms.values()) and not d.entities.in_places(resolved.text):
@@ -145,14 +147,14 @@ def _alternatives(d: Dialogue, text: str, filter_words: set[str]) -> list[str]:
 
 
 def _member_sentence(d: Dialogue, doc_id: str, analysis: QuestionAnalysis, required: list[frozenset[str]],
-                     denying: bool) -> Candidate | None:
+                     denying: bool, doubting: bool = False) -> Candidate | None:
     """The note's best sentence that matches the predicate and affirms it (or, `denying`, denies
     it), if any."""
     policy = d.policy
     hits = d.searcher.top(analysis.weights, policy.list_passages_per_note, doc_ids=[doc_id])
     for pick in select_sentences(d, analysis, hits, max_sentences=policy.list_sentences_per_note,
                                  max_chars=policy.list_chars_per_note):
-        if _denies(d, pick, analysis) != denying:
+        if _denies(d, pick, analysis, doubting) != denying:
             continue
         terms = d.searcher.sentence_terms(pick.chunk_index)[pick.sentence_index]
         if any(_covers_alternative(d, alt, terms, analysis) for alt in required):
@@ -160,11 +162,13 @@ def _member_sentence(d: Dialogue, doc_id: str, analysis: QuestionAnalysis, requi
     return None
 
 
-def _denies(d: Dialogue, pick: Candidate, analysis: QuestionAnalysis) -> bool:
+def _denies(d: Dialogue, pick: Candidate, analysis: QuestionAnalysis, doubting: bool = False) -> bool:
     """Does the sentence deny the predicate? A negation before one of the predicate's words ("does
     not offer a master's degree titled ..."), or a correction ("the guide's claim ... is wrong")
     of a claim holding them; not a negation that only follows them ("California Institute of
     Technology does not ..."). The note's own name is not the predicate."""
+    if doubting:  # asked what the guide gets wrong: its correction is what is asked, nothing else
+        return not d.lexicon.pattern("correction").search(pick.text)
     tokens = words(pick.text)
     doc = d.searcher.documents[d.searcher.chunks[pick.chunk_index].doc_id]
     name = set(words(f"{doc.title} {doc.university or ''} {' '.join(doc.aliases)}"))
