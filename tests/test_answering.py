@@ -84,6 +84,16 @@ def test_whether_it_is_worth_doing_asks_for_a_verdict(bot: Guidebot) -> None:
     assert not reply.answered and reply.kind == "partial"
 
 
+def test_where_asks_for_a_place_only_as_a_question_word(bot: Guidebot) -> None:
+    """"... if I'm from Ghana, where English is the official language?": a relative "where" asks
+    for no location; "where is CMU?" and a bare "where?" do."""
+    d = bot.dialogue
+    relative = analyse_question(d, "is the toefl required in ghana, where english is the official language")
+    assert not any(c.hint and c.word == "where" for c in relative.concepts)
+    for question in ("where is cmu", "where?", "where exactly is uiuc"):
+        assert any(c.hint and c.word == "where" for c in analyse_question(d, question).concepts), question
+
+
 def test_keeping_something_is_asked_not_framing(bot: Guidebot) -> None:
     """"How do I keep my F-1 status?" is not answered by the I-20's title, which says "Status"."""
     reply = bot.chat("how do i keep my f1 status")
