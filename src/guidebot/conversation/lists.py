@@ -30,10 +30,10 @@ def answer_list(d: Dialogue, resolved: Resolved) -> Reply:
     """Every program note that matches the filter words, one cited sentence each.
 
     Membership follows the predicate: a sentence that contradicts it ("does not offer", "the
-    guide's claim ... is wrong") never makes a university a member. A negated question ("which
-    ones don't offer ...?") lists the notes that say they do not, or, when none says so but some
-    say they do, the notes that never say they do (cited by their opening sentence). "Which of them ..." after a
-    list keeps to the universities that list named."""
+    guide's claim ... is wrong") never makes a university a member, unless what the guide gets
+    wrong is asked. A negated question ("which ones don't offer ...?") lists the notes that say they
+    do not; when none says so but some say they do, which ones don't is not known, except for a place
+    every note states. "Which of them ..." after a list keeps to the universities that list named."""
     analyzer, lexicon = d.searcher.analyzer, d.lexicon
     negated = bool(lexicon.pattern("negated_question").search(resolved.text))
     asked = lexicon.pattern("list_except").sub(" ", resolved.intent or resolved.text)
@@ -60,14 +60,11 @@ def answer_list(d: Dialogue, resolved: Resolved) -> Reply:
             denies[doc.id] = _member_sentence(d, doc.id, analysis, required, True, doubting)
     if negated:
         items = [pick for pick in denies.values() if pick is not None]
-        if not items and any(affirms.values()) and not d.entities.in_places(resolved.text):
-            # No note says it does not, but some say they do ("which aren't STEM designated?"): a note
-            # silent on it says nothing either way, so which ones don't is not known.
-            return _none_deny(d, [pick for pick in affirms.values() if pick is not None])
-        if not items and any(affirms.values()):
-            # "Which universities are not in California?": every note says where it is, so the notes
-            # that never name the place are the ones. When no note says it either way, the notes are
-            # silent and a list would claim what none says.
+        if not items and any(affirms.values()):  # none says it does not, some say it does
+            if not d.entities.in_places(resolved.text):  # "aren't STEM designated?": silence says neither
+                return _none_deny(d, [pick for pick in affirms.values() if pick is not None])
+            # "Which universities are not in California?": every note says where it is, so the notes that
+            # never name the place are the ones (when no note says it either way, there is no list).
             items = [pick for doc in scope if affirms[doc.id] is None and (pick := _opening_pick(d, doc.id))]
     else:  # a note that denies it is no member, whatever else it says
         items = [pick for doc_id, pick in affirms.items() if pick is not None and denies[doc_id] is None]
