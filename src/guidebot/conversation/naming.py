@@ -7,7 +7,7 @@ answers to keep to what is said of the subject asked."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from weakref import WeakKeyDictionary
 
 from ..analysis import words
@@ -33,31 +33,29 @@ def without_rival_parts(d: Dialogue, subjects: Sequence[Document], question: str
     """Of a note whose title lists its parts, a sentence naming other parts only does not answer
     for the part asked: "what does IELTS measure?" is not answered by what the TOEFL measures,
     though it is by what holds for every English test."""
+    rivals = rival_parts(d, subjects, question)
+    return [pick for pick in picks if not rivals(pick.text)] if rivals is not None else picks
+
+
+def rival_parts(d: Dialogue, subjects: Sequence[Document], question: str) -> Callable[[str], bool] | None:
+    """Whether a sentence names only parts of the subjects' titles other than the one the question
+    names ("TOEFL scores are valid for two years", asked how long IELTS is good for); None when the
+    question names no such part, so that nothing need be tested."""
     if not any(_LISTED_PARTS.search(doc.title) for doc in subjects):
-        return picks
+        return None
     terms = d.searcher.analyzer.terms
     asked = " ".join(terms(question))
+    apart: list[tuple[list[str], list[str]]] = []  # per note: the parts named, the other parts
     for doc in subjects:
         listed = [_LIST_SEPARATORS.split(found) for found in _LISTED_PARTS.findall(doc.title)]
         parts = [" ".join(terms(part)) for group in listed for part in group]
         named = [part for part in parts if part and f" {part} " in f" {asked} "]
-        rivals = [part for part in parts if part and part not in named]
-        if named and rivals:
-            picks = [pick for pick in picks if not _says_only(terms(pick.text), rivals, named)]
-    return picks
-
-
-def names_other_parts_only(d: Dialogue, subjects: Sequence[Document], question: str, sentence: str) -> bool:
-    """Does the sentence name only parts of the subjects' titles other than the one asked ("TOEFL
-    scores are valid for two years", asked how long IELTS is good for)?"""
-    return not without_rival_parts(d, subjects, question, [_Said(sentence)])
-
-
-class _Said:
-    """A sentence as `without_rival_parts` reads a pick: its text."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
+        others = [part for part in parts if part and part not in named]
+        if named and others:
+            apart.append((named, others))
+    if not apart:
+        return None
+    return lambda sentence: any(_says_only(terms(sentence), others, named) for named, others in apart)
 
 
 def _says_only(said: list[str], rivals: Sequence[str], named: Sequence[str]) -> bool:

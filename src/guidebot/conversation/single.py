@@ -287,10 +287,10 @@ def general_first(d: Dialogue, hits: list[Scored]) -> list[Scored]:
 
 def answer_need_only(d: Dialogue, resolved: Resolved, docs: Sequence[Document], need: Need) -> Reply:
     """"How long is it?" about a note in focus: the note's sentences that hold such a figure, if any."""
-    searcher = d.searcher
+    searcher, rivals = d.searcher, naming.rival_parts(d, docs, resolved.intent or resolved.text)  # not TOEFL's
     found = [(chunk_index, quote) for doc in docs for chunk_index in searcher.chunks_of(doc.id)
              for quote in searcher.chunks[chunk_index].sentence_texts() if need.met_by(quote)
-             and not naming.names_other_parts_only(d, docs, resolved.intent or resolved.text, quote)]  # not TOEFL's
+             and not (rivals is not None and rivals(quote))]
     found = found[:d.policy.need_only_sentences]
     if not found or need.kind == "personal":
         return partial(d, resolved, docs, describe_need(d, need), need.kind)
