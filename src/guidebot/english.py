@@ -62,3 +62,18 @@ def lowercase_acronym(token: str) -> bool:
     return not any(counts.get(f"{token[:i]}{vowel}{token[i:]}", 0) >= _EVERYDAY_COUNT
                    for i in range(len(token) + 1) for vowel in "aeiou")
 
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+@lru_cache(maxsize=1024)
+def slip_of_everyday_word(token: str) -> bool:
+    """Is `token` one keystroke (a letter added, dropped or changed) from an everyday English word
+    ("tak" from "take", "thx" from "the"), so more likely a slip than a name? "pte" or "gpa" is one
+    from no word that common, so it may well be the name of something the corpus does not cover."""
+    counts = english_counts()
+    variants = {token[:i] + token[i + 1:] for i in range(len(token))}
+    variants |= {token[:i] + c + token[j:] for i in range(len(token) + 1) for c in _LETTERS for j in (i, i + 1)
+                 if j <= len(token)}
+    return any(counts.get(v, 0) >= _EVERYDAY_COUNT for v in variants if v != token)

@@ -15,7 +15,7 @@ from functools import cached_property, lru_cache
 from math import fsum
 
 from ..budget import check_budget
-from ..english import english_rarity, english_words, lowercase_acronym
+from ..english import english_rarity, english_words, lowercase_acronym, slip_of_everyday_word
 from .context import Context
 from .needs import Need, find_needs
 
@@ -255,9 +255,11 @@ def _acronyms(text: str) -> frozenset[str]:
 
 def _looks_like_noise(word: str, text: str) -> bool:
     """A short lowercase token that is neither a word (corpus or English) nor an acronym, written
-    as one or typed in lowercase ("cpt"); chat shorthand ("idk") is a question word (data)."""
+    as one or typed in lowercase ("cpt"), and is a slip of an everyday word ("tak"); chat shorthand
+    ("idk") is a question word (data). Any other is asked about ("is pte accepted?")."""
     return (len(word) <= 3 and word.isalpha() and word not in english_words()
-            and word.upper() not in _written(text) and not lowercase_acronym(word))
+            and word.upper() not in _written(text) and not lowercase_acronym(word)
+            and slip_of_everyday_word(word))
 
 
 _WORD_RUN = re.compile(r"\w+")
