@@ -370,6 +370,23 @@ def test_the_entry_titled_with_the_question_answers_it_though_another_quotes_it_
     assert verdict.answered and verdict.citations[0].doc_id == "choice" and "depends" in verdict.text
 
 
+def test_the_steps_of_something_ask_how_it_is_done_unless_the_corpus_speaks_of_steps(bot: Guidebot,
+                                                                                     tmp_path: Path) -> None:
+    """"f1 visa steps": this corpus never says "steps", so its F-1 note's sentences answer. In a FAQ
+    whose entries speak of steps, "steps" is a word to cover like any other."""
+    reply = bot.chat("f1 visa steps")
+    assert reply.answered and reply.citations[0].doc_id == "f1-visa", reply.text
+    faq = _faq(tmp_path / "faq")
+    assert "steps" not in [c.word for c in analyse_question(faq.dialogue, "release steps").concepts]
+    folder = tmp_path / "steps"
+    folder.mkdir()
+    (folder / "upgrade.md").write_text("---\nid: upgrade\ntitle: Upgrading\nkind: topic\n---\n\n## Upgrading\n\n"
+                                       "Follow the upgrade steps in the release notes. Back up first.\n",
+                                       encoding="utf-8")
+    stepwise = Guidebot(build_index(load_corpus(folder)))
+    assert "steps" in [c.word for c in analyse_question(stepwise.dialogue, "release steps").concepts]
+
+
 def test_the_word_vectors_load_in_the_background_so_a_paraphrase_does_not_wait(bot: Guidebot) -> None:
     from guidebot import semantic
 

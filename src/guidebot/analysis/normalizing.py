@@ -1,12 +1,14 @@
 """Normalisation and word tokens, shared by indexing and querying: Unicode forms, dotted acronyms,
 contractions, possessives and accents (`normalize`), then the words of the result (`words`, memoised
-per text for requests; `text_words`, not memoised, for chunk texts seen once by a build).
+per text for requests; `text_words`, not memoised, for chunk texts seen once by a build), and the
+words of a message with their case kept (`written_words`).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from ..budget import check_budget
 from ..caches import ByteBoundedCache
@@ -98,3 +100,14 @@ def _tokens(normalized: str) -> list[str]:
     if normalized.isascii():
         return normalized.translate(_ASCII_NON_WORD_TO_SPACE).split()
     return _WORD.findall(normalized)
+
+
+_WORD_RUN = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=16)
+def written_words(text: str) -> frozenset[str]:
+    """The words of a text as written (maximal runs of word characters, case kept), so that whether
+    one occurs in it is a lookup, not a scan of the text per word: a message of hundreds of unknown
+    words cost hundreds of scans (and regex compilations) of itself."""
+    return frozenset(_WORD_RUN.findall(text))

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from math import fsum
 
+from ..analysis.normalizing import written_words
 from ..budget import check_budget
 from ..english import english_rarity, english_words, lowercase_acronym, slip_of_everyday_word
 from .context import Context
@@ -124,10 +125,12 @@ def analyse_question(ctx: Context, text: str, drop_words: Iterable[str] = (),
 def _framing_of(ctx: Context, text: str, needs: Sequence[Need]) -> frozenset[str]:
     """Words that say how the question asks, not what about: a framing phrase ("what does DSO
     *stand for*?"), a figure the question holds ("is STEM OPT *3 years*?": the need, which "up to 36
-    months" answers), the words asking for a length of time ("how long does OPT *last*?") and a place
-    the corpus never names that a note in focus is asked to be in ("is [MIT] in *Boston*?": where it is)."""
+    months" answers), the words asking for a length of time ("how long does OPT *last*?"), a place
+    the corpus never names that a note in focus is asked to be in ("is [MIT] in *Boston*?": where it is)
+    and words asking how a thing is done that the corpus never uses ("the F-1 visa *steps*")."""
     words_in, known, stem = ctx.searcher.analyzer.content_words, ctx.searcher.has_term, ctx.searcher.analyzer.stem
     found = [w for m in ctx.lexicon.pattern("framing_phrase").finditer(text) for w in words_in(m.group(0))]
+    found += [w for w in words_in(text) if w in ctx.lexicon.framing_when_unused and not known(stem(w))]
     found += [w for m in ctx.lexicon.pattern("asked_place").finditer(text)  # the place looked at once
               if not all(known(stem(p)) for p in words_in(m.group(1))) for w in words_in(m.group(0))]
     if needs and (any(ch.isdigit() for ch in needs[0].phrase) or needs[0].kind == "duration"):
@@ -191,7 +194,7 @@ def _neighbour_stems(ctx: Context, word: str, text: str) -> list[tuple[str, floa
     """(stem, idf, similarity) of the corpus words closest in meaning to an unknown word. Names (a
     word only written capitalised, or in no English word list: "bothell") and short tokens get none."""
     policy, searcher = ctx.policy, ctx.searcher
-    if not policy.neighbours or len(word) < 4 or not word.isalpha() or word not in _written(text) \
+    if not policy.neighbours or len(word) < 4 or not word.isalpha() or word not in written_words(text) \
             or word not in english_words():
         return []
     found = []
@@ -250,7 +253,7 @@ def _asked_for(ctx: Context, text: str, concepts: list[Concept]) -> Concept | No
 @lru_cache(maxsize=16)
 def _acronyms(text: str) -> frozenset[str]:
     """The words of a text written with two capitals or more, case-folded (once per text, not per word)."""
-    return frozenset(token.casefold() for token in _written(text) if sum(ch.isupper() for ch in token) >= 2)
+    return frozenset(token.casefold() for token in written_words(text) if sum(ch.isupper() for ch in token) >= 2)
 
 
 def _looks_like_noise(word: str, text: str) -> bool:
@@ -258,19 +261,8 @@ def _looks_like_noise(word: str, text: str) -> bool:
     as one or typed in lowercase ("cpt"), and is a slip of an everyday word ("tak"); chat shorthand
     ("idk") is a question word (data). Any other is asked about ("is pte accepted?")."""
     return (len(word) <= 3 and word.isalpha() and word not in english_words()
-            and word.upper() not in _written(text) and not lowercase_acronym(word)
+            and word.upper() not in written_words(text) and not lowercase_acronym(word)
             and slip_of_everyday_word(word))
-
-
-_WORD_RUN = re.compile(r"\w+")
-
-
-@lru_cache(maxsize=16)
-def _written(text: str) -> frozenset[str]:
-    """The words of a text as written (maximal runs of word characters, case kept), so that whether
-    one occurs in it is a lookup, not a scan of the text per word: a message of hundreds of unknown
-    words cost hundreds of scans (and regex compilations) of itself."""
-    return frozenset(_WORD_RUN.findall(text))
 
 
 def _concept_weight(ctx: Context, stem: str | None, alternatives: Sequence[frozenset[str]]) -> float | None:
