@@ -87,6 +87,16 @@ def test_a_short_unknown_name_is_asked_about_not_dropped_as_a_typo(bot: Guidebot
     assert not bot.chat("is pte accepted").answered
 
 
+def test_a_phd_question_is_not_answered_by_sentences_about_education_in_general(bot: Guidebot) -> None:
+    """No note says how PhDs are funded; the loan and scholarship sentences speak of "education"
+    and an MS, which is no PhD."""
+    reply = bot.chat("is the phd funded")
+    assert not reply.answered, reply.text
+    loans = bot.chat("Can I borrow money to cover my education?")
+    assert loans.answered and "loans" in loans.citations[0].quote
+    assert not any("PhD" in c.quote for c in loans.citations), loans.text  # a PhD is not "my education"
+
+
 def test_how_old_a_score_may_be_asks_how_long_it_is_valid(bot: Guidebot) -> None:
     reply = bot.chat("how old can my toefl score be")
     assert reply.answered and "valid for two years" in reply.citations[0].quote, reply.text
