@@ -97,6 +97,16 @@ def test_a_phd_question_is_not_answered_by_sentences_about_education_in_general(
     assert not any("PhD" in c.quote for c in loans.citations), loans.text  # a PhD is not "my education"
 
 
+@pytest.mark.parametrize(("question", "quote"), [
+    ("who decides the minimum toefl", "sets its own English test rules"),  # who, not the figure
+    ("is the sevis fee paid before or after the visa application", "before they apply"),  # order, not the sum
+    ("i got admitted to two unis which i20 do i use", "admitted by several schools"),  # "unis" is shorthand
+])
+def test_a_question_about_a_figure_s_who_or_when_is_answered(bot: Guidebot, question: str, quote: str) -> None:
+    reply = bot.chat(question)
+    assert reply.answered and any(quote in c.quote for c in reply.citations), reply.text
+
+
 def test_how_old_a_score_may_be_asks_how_long_it_is_valid(bot: Guidebot) -> None:
     reply = bot.chat("how old can my toefl score be")
     assert reply.answered and "valid for two years" in reply.citations[0].quote, reply.text

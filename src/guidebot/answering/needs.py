@@ -48,6 +48,8 @@ def find_needs(ctx: Context, text: str) -> tuple[Need, ...]:
             if need.kind == "money" and lexicon.pattern("paying_how").search(text) \
                     and not lexicon.pattern("asks_sum").search(text):
                 continue  # "how do I pay the SEVIS fee?" asks for the steps, not the sum
+            if need.kind in ("money", "score", "date") and lexicon.pattern("asks_who_sets").search(text):
+                continue  # "who decides the minimum TOEFL?" asks who
             return (need,)
     return ()
 
