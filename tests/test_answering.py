@@ -74,6 +74,7 @@ def test_a_question_for_a_score_is_not_answered_by_sentences_without_one(bot: Gu
     ("How does the guide introduce the list of top universities?", "highly regarded"),  # "introduce" frames
     ("Is the UW professional program meant for people who already have a job?", "working software professionals"),
     ("what sections does the gre have", "verbal reasoning"),  # sections: what it measures
+    ("what's the max opt with stem", "36 months of OPT in total"),
 ])
 def test_everyday_words_for_what_a_sentence_says_are_answered_by_it(bot: Guidebot, question: str, quote: str) -> None:
     reply = bot.chat(question)
