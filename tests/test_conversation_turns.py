@@ -402,10 +402,11 @@ def test_a_country_typed_in_lowercase_is_context_even_before_a_topic(bot: Guideb
 
 
 def test_a_bare_question_word_asks_the_previous_question_again_with_it(bot: Guidebot) -> None:
-    """"When?" after "how do I pay it?" (about SEVIS) is "when do I pay it?": answered by "must
-    pay the I-901 SEVIS fee before they apply", not by the F-1 note's opening."""
+    """"When?" after "how do I pay it?" (about SEVIS) is "when do I pay it?", "it" being SEVIS, the
+    part of the F-1 note asked about: answered by "must pay the I-901 SEVIS fee before they apply",
+    not by the F-1 note's opening."""
     history = history_of(bot, "what is sevis", "how do i pay it")
-    assert resolve(bot.dialogue, "when", history).text == "when do i pay it"
+    assert resolve(bot.dialogue, "when", history).text == "when do i pay SEVIS"
     reply = bot.chat("when", history)
     assert reply.answered and any("before they apply" in c.quote for c in reply.citations)
     assert resolve(bot.dialogue, "where", history_of(bot, "tell me about cmu")).text == "where"
@@ -438,3 +439,15 @@ def test_what_programs_after_a_university_are_its_own(bot: Guidebot) -> None:
     """"What universities ..." asks for a list; "what programs do they have?" after CMU is CMU's."""
     reply = bot.chat("what programs do they have", history_of(bot, "tell me about cmu"))
     assert reply.kind != "list" and {c.doc_id for c in reply.citations} == {"cmu"}
+
+
+def test_it_after_a_part_of_a_topic_note_is_that_part(bot: Guidebot) -> None:
+    """"Tell me about the TOEFL", "who makes it?": "it" is the TOEFL, one of the tests the note's
+    title lists, not English tests in general; after "what about IELTS?", "it" is IELTS, whose
+    validity the note does not give (the TOEFL's two years are no answer for it)."""
+    maker = bot.chat("who makes it", _after(bot, "tell me about the toefl"))
+    assert maker.answered and any("made by ETS" in c.quote for c in maker.citations), maker.text
+    valid = bot.chat("how long is it valid", _after(bot, "what tests do i need", "what about ielts"))
+    assert not any("two years" in c.quote for c in valid.citations), valid.text
+    purpose = bot.chat("what do i use it for", _after(bot, "what is the i-20", "who issues it"))
+    assert purpose.answered and "to pay the SEVIS fee" in purpose.citations[0].quote, purpose.text

@@ -1,12 +1,12 @@
 """How a message asks, read from its words alone: whether it asks about something beyond names
-(`has_subject`), whether it asks for a set of the corpus's entities (a list question, by place or
-for them all), and which universities it names, also by their place ("the one in Atlanta").
-Follow-up resolution (turns.py) and the answers (single.py, lists.py) ask these; nothing here
-looks at the conversation."""
+(`has_subject`), whether it asks which of some options is better, whether it asks for a set of the
+corpus's entities (a list question, by place or for them all), and which universities it names,
+also by their place ("the one in Atlanta"). Follow-up resolution (turns.py) and the answers
+(single.py, lists.py) ask these; nothing here looks at the conversation."""
 
 from __future__ import annotations
 
-from ..answering.needs import asks_specific
+from ..answering.needs import asks_specific, find_needs
 from .context import Dialogue
 
 
@@ -21,6 +21,11 @@ def subject_words(d: Dialogue, text: str) -> list[str]:
     pronoun = d.lexicon.pattern("pronoun")
     return [w for w in d.searcher.analyzer.content_words(text) if w not in d.lexicon.filler
             and not pronoun.fullmatch(w)]
+
+
+def asks_which_is_better(d: Dialogue, text: str) -> bool:
+    """"Which one is better?", "should I apply to CMU or Stanford?": a choice between options."""
+    return any(n.kind == "judgement" for n in find_needs(d, text))
 
 
 def strip_words(text: str, drop: frozenset[str]) -> str:

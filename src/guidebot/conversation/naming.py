@@ -2,7 +2,8 @@
 document, the parts of a topic asked by name ("I-20" of the F-1 note, "IELTS" of "English language
 tests (TOEFL, IELTS, Duolingo)"), the fields of the degrees a note names ("Data Science", "Computer
 Science" in the Arizona note), and whether a sentence names them. Used by the single-question
-answers to keep to what is said of the subject asked."""
+answers to keep to what is said of the subject asked, and by follow-up resolution to read "it" as
+the part the question before named ("tell me about the TOEFL", "who makes it?")."""
 
 from __future__ import annotations
 
@@ -80,6 +81,25 @@ def part_names_asked(d: Dialogue, subjects: Sequence[Document], question: str) -
                                                         for i in range(len(asked) - len(name) + 1)):
                 parts.append(alias)
     return parts or None
+
+
+_IT = re.compile(r"\bit\b(?!['’]s)", re.IGNORECASE)
+
+
+def it_as_the_part_named(d: Dialogue, text: str, focus: Sequence[str], before: str) -> str:
+    """"Tell me about the TOEFL", then "who makes it?": "it" is the part of the topic note that the
+    question before named (the TOEFL, not English tests in general), so the follow-up reads "who
+    makes the TOEFL?". Unchanged when the focus is not one topic or the question before named it whole."""
+    doc = d.searcher.documents.get(focus[0]) if len(focus) == 1 else None
+    if doc is None or doc.kind == "program" or not _IT.search(text):
+        return text
+    terms = d.searcher.analyzer.terms
+    asked, title = f" {' '.join(terms(before))} ", set(terms(doc.title))
+    listed = {" ".join(terms(part)) for found in _LISTED_PARTS.findall(doc.title)
+              for part in _LIST_SEPARATORS.split(found)}
+    named = [alias for alias in doc.aliases if (name := " ".join(terms(alias))) and f" {name} " in asked
+             and (not set(name.split()) <= title or name in listed)]  # "I-20"; "TOEFL", listed in the title
+    return _IT.sub(max(named, key=len), text, count=1) if named else text
 
 
 def names_a_subject(d: Dialogue, pick: Candidate, subjects: Sequence[Document],

@@ -19,6 +19,7 @@ from ..budget import check_budget
 from . import asking
 from .asking import asks_by_place, asks_for_them_all, has_subject, is_list_question, named_programs, strip_words
 from .context import Dialogue
+from .naming import it_as_the_part_named
 from .origin import without_origin
 from .smalltalk import smalltalk_reply
 
@@ -216,7 +217,7 @@ def _refers_to_listing(d: Dialogue, text: str, listing: str, is_list: bool,
     named = named_programs(d, listing)
     intent = lexicon.pattern("ordinal").sub("", text)
     if lexicon.pattern("among_them").search(text) and lexicon.pattern("list_asker").search(text.lower()):
-        judged = len(named) > 1 and _asks_which_is_better(d, text)  # "which one is better?"
+        judged = len(named) > 1 and asking.asks_which_is_better(d, text)  # "which one is better?"
         return Resolved(text, tuple(named), lexicon.pattern("among_them").sub("", text),
                         "compare" if judged else "list", corrections=corrections)  # no list ranks them
     match = lexicon.pattern("ordinal").search(text)
@@ -227,11 +228,6 @@ def _refers_to_listing(d: Dialogue, text: str, listing: str, is_list: bool,
         return None
     chosen = named[-1] if position == -1 else named[position - 1]
     return Resolved(text, (chosen, *topics), intent, "single", corrections=corrections)
-
-
-def _asks_which_is_better(d: Dialogue, text: str) -> bool:
-    """"Which one is better?", "should I apply to CMU or Stanford?": a choice between options."""
-    return any(n.kind == "judgement" for n in find_needs(d, text))
 
 
 def _resolve_question(d: Dialogue, text: str, previous: Resolved | None,
@@ -249,7 +245,7 @@ def _resolve_question(d: Dialogue, text: str, previous: Resolved | None,
     follows_focus = previous is not None and bool(previous.focus) and bool(pronoun.search(text))
     if uncovered and not follows_focus and not any(entities_of.kind(e) == "program" for e in entities):
         return Resolved(text, (), intent, "uncovered", uncovered=tuple(uncovered), corrections=corrections)
-    if len(entities) >= 2 and (lexicon.pattern("compare").search(text) or _asks_which_is_better(d, text) and len(
+    if len(entities) >= 2 and (lexicon.pattern("compare").search(text) or asking.asks_which_is_better(d, text) and len(
             [e for e in entities if entities_of.kind(e) == "program"]) >= 2):  # not "is OMSCS good for F-1 students?"
         return Resolved(text, tuple(entities), strip_words(intent, lexicon.compare_words), "compare",
                         corrections=corrections)
@@ -286,6 +282,7 @@ def _resolve_question(d: Dialogue, text: str, previous: Resolved | None,
     if previous is not None and previous.focus and (pronoun.search(text) or elliptical or not asks
                                                      or asks_specific(d, text)):
         mode = "compare" if previous.mode == "compare" and len(previous.focus) >= 2 else "single"
+        text, intent = (it_as_the_part_named(d, t, previous.focus, previous.text) for t in (text, intent))
         return Resolved(text, previous.focus, intent, mode, corrections=corrections)
     if previous is not None and previous.focus and not lexicon.pattern("in_general").search(text):
         # "How are the lectures delivered?" after a university: about it, if its note answers.
