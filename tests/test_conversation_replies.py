@@ -42,6 +42,24 @@ def test_comparison_answers_from_each_named_university(bot: Guidebot) -> None:
     assert "Master of Science in Machine Learning" in answer.text
 
 
+def test_a_comparison_says_which_notes_do_not_say(bot: Guidebot) -> None:
+    """"Are CMU and Stanford STEM?": CMU's note says so, Stanford's does not, and the reply says that
+    instead of answering for both from CMU's sentence."""
+    answer = bot.chat("are cmu and stanford stem")
+    assert {c.doc_id for c in answer.citations} == {"cmu"}
+    assert "Stanford University don't say" in answer.text
+    assert answer.confidence < bot.chat("compare CMU and MIT").confidence
+
+
+def test_a_question_about_the_ones_just_listed_is_asked_of_each(bot: Guidebot) -> None:
+    """"Which universities have online programs?", then "can I get a visa for those?": each listed
+    note's sentence on online degrees and the F-1 visa, not the F-1 note's definition of the visa."""
+    listing = "which universities have online programs"
+    answer = bot.chat("can i get a visa for those", [Turn("user", listing), Turn("assistant", bot.chat(listing).text)])
+    assert len({c.doc_id for c in answer.citations}) >= 3 and "f1-visa" not in {c.doc_id for c in answer.citations}
+    assert all("fully online degree" in c.quote for c in answer.citations), answer.text
+
+
 @pytest.mark.parametrize("question, site", [
     ("What is the tuition at CMU?", "https://www.cmu.edu/"),
     ("minimum GPA for Stanford?", "https://www.stanford.edu/"),

@@ -245,20 +245,25 @@ def answer_compare(d: Dialogue, resolved: Resolved) -> Reply:
     parts: list[str] = []
     citations: list[Citation] = []
     items: list[Segment] = []
-    covers = []
+    covers, silent = [], []
     for doc in docs[:policy.compare_documents]:
         hits = d.searcher.top(analysis.weights, policy.compare_passages_per_note, doc_ids=[doc.id])
         picks = select_sentences(d, analysis, hits, max_sentences=policy.compare_sentences_per_note,
                                  max_chars=policy.compare_chars_per_note)
-        if not picks:
+        if not picks or coverage(analysis, picks, policy) < policy.answer_threshold:
+            silent.append(doc)  # "are CMU and Stanford STEM?": Stanford's note does not say
             continue
         covers.append(coverage(analysis, picks, policy))
         sentence_parts, sentence_citations = cite(d, picks, start_id=len(citations) + 1)
         parts.append(" ".join(sentence_parts))
         citations.extend(sentence_citations)
         items.append(Segment(" ".join(c.quote for c in sentence_citations), tuple(c.id for c in sentence_citations)))
-    if not citations or max(covers) < policy.answer_threshold:
+    if not citations:
         return partial(d, resolved, docs, None, None)
-    cover = sum(covers) / len(covers)
+    blocks = [Block("list", tuple(items))]
+    if silent:
+        parts.append(d.lexicon.reply("compare_silent", names=join([doc.title for doc in silent])))
+        blocks.append(paragraph(Segment(parts[-1])))
+    cover = sum(covers) / (len(covers) + len(silent))  # a note that does not say lowers the confidence
     return Reply(" ".join(parts), True, confidence_of(analysis, cover, policy), tuple(citations), kind="answer",
-                 focus=resolved.focus, blocks=(Block("list", tuple(items)),))
+                 focus=resolved.focus, blocks=tuple(blocks))

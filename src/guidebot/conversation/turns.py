@@ -84,7 +84,6 @@ def _the_two(d: Dialogue, message: str, resolved: Resolved, recent: list[str]) -
     return replace(resolved, focus=tuple(recent[-2:]), mode="compare")
 
 
-
 def resolve_turn(d: Dialogue, message: str, previous: Resolved | None, last_answer: str,
                  listing: str = "", said: str = "") -> Resolved:
     """One message against the previous resolved turn, the text of the last answer, of the last
@@ -208,7 +207,8 @@ def _list_continued(d: Dialogue, text: str) -> tuple[str, bool]:
 
 def _refers_to_listing(d: Dialogue, text: str, listing: str, is_list: bool,
                        corrections: tuple[tuple[str, str], ...]) -> Resolved | None:
-    """"the second one", "which of them ...": the universities the last listing named, in order."""
+    """"the second one", "which of them ...": the universities the last listing named, in order;
+    "can I get a visa for those?": the question asked of each of them."""
     lexicon = d.lexicon
     if not listing or named_programs(d, text):
         return None
@@ -221,6 +221,8 @@ def _refers_to_listing(d: Dialogue, text: str, listing: str, is_list: bool,
         return Resolved(text, tuple(named), lexicon.pattern("among_them").sub("", text),
                         "compare" if judged else "list", corrections=corrections)  # no list ranks them
     match = lexicon.pattern("ordinal").search(text)
+    if match is None and len(named) > 1 and not is_list and lexicon.pattern("them_listed").search(text):
+        return Resolved(text, tuple(named), text, "compare", corrections=corrections)  # "a visa for those?"
     if match is None:
         return None
     position = lexicon.ordinals.get(match.group(1).lower())
@@ -245,8 +247,9 @@ def _resolve_question(d: Dialogue, text: str, previous: Resolved | None,
     follows_focus = previous is not None and bool(previous.focus) and bool(pronoun.search(text))
     if uncovered and not follows_focus and not any(entities_of.kind(e) == "program" for e in entities):
         return Resolved(text, (), intent, "uncovered", uncovered=tuple(uncovered), corrections=corrections)
-    if len(entities) >= 2 and (lexicon.pattern("compare").search(text) or asking.asks_which_is_better(d, text) and len(
-            [e for e in entities if entities_of.kind(e) == "program"]) >= 2):  # not "is OMSCS good for F-1 students?"
+    programs = [e for e in entities if entities_of.kind(e) == "program"]
+    if len(entities) >= 2 and lexicon.pattern("compare").search(text) or len(programs) >= 2 and not is_list:
+        # "are CMU and Stanford STEM?", "should I apply to CMU or Stanford?": each note answers for itself
         return Resolved(text, tuple(entities), strip_words(intent, lexicon.compare_words), "compare",
                         corrections=corrections)
     if entities and previous is not None and (pronoun.search(text) or elliptical) \
