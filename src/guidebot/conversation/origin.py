@@ -1,5 +1,5 @@
 """Where the student comes from or studied: "I'm from India, ...", "a degree from Purdue", "my
-undergrad was in India" name no subject of the question when the corpus never names the place or
+undergrad was in India", "for Indian students" name no subject of the question when the corpus never names the place or
 school, and are taken out of it before it is resolved (`turns`)."""
 
 from __future__ import annotations
@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from ..analysis import words
+from ..english import english_words
 from .context import Dialogue
 
 
@@ -27,7 +28,12 @@ def without_origin(d: Dialogue, text: str) -> str:
         if not listed or d.entities.find(name[:longest]):
             return match.group(0)
         return name[longest:]  # "from india with 8.2 cgpa" keeps "with 8.2 cgpa", "from india waive toefl" the TOEFL
+    def strip_demonym(match: re.Match[str]) -> str:
+        name = match.group("name") or match.group("name2")
+        known = searcher.has_term(searcher.analyzer.stem(name.casefold())) or d.entities.find(name)
+        return match.group(0) if known or name.casefold() not in english_words() else match.group(0).replace(name, "")
     patterns = d.lexicon.patterns
     stripped = patterns["origin_lowercase"].sub(strip_listed, patterns["origin"].sub(strip, text))
     stripped = patterns["studied_in_lowercase"].sub(strip_listed, patterns["studied_in"].sub(strip, stripped))
+    stripped = patterns["origin_demonym"].sub(strip_demonym, stripped)  # "for Indian students"
     return " ".join(stripped.split()) or text
