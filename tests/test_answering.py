@@ -75,6 +75,7 @@ def test_a_question_for_a_score_is_not_answered_by_sentences_without_one(bot: Gu
     ("Is the UW professional program meant for people who already have a job?", "working software professionals"),
     ("what sections does the gre have", "verbal reasoning"),  # sections: what it measures
     ("what's the max opt with stem", "36 months of OPT in total"),
+    ("mit ml masters exist?", "does not offer a master's degree titled"),  # "exist" frames like "is there"
 ])
 def test_everyday_words_for_what_a_sentence_says_are_answered_by_it(bot: Guidebot, question: str, quote: str) -> None:
     reply = bot.chat(question)
