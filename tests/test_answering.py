@@ -76,6 +76,7 @@ def test_a_question_for_a_score_is_not_answered_by_sentences_without_one(bot: Gu
     ("what sections does the gre have", "verbal reasoning"),  # sections: what it measures
     ("what's the max opt with stem", "36 months of OPT in total"),
     ("mit ml masters exist?", "does not offer a master's degree titled"),  # "exist" frames like "is there"
+    ("who is ml a good fit for", "attracts individuals"),  # who it is for: whom it attracts
 ])
 def test_everyday_words_for_what_a_sentence_says_are_answered_by_it(bot: Guidebot, question: str, quote: str) -> None:
     reply = bot.chat(question)
