@@ -454,3 +454,15 @@ def test_where_to_check_is_answered_by_the_notes_pointer_to_the_official_sites(b
     "double" in "double check" is not a word the corpus lacks."""
     reply = bot.chat(question)
     assert reply.answered and "check" in reply.citations[0].quote and "https://" in reply.citations[0].quote
+
+
+def test_a_silent_note_s_partial_reply_says_what_holds_in_general_without_the_program_s_name(bot: Guidebot) -> None:
+    """"Is the GRE required for the Berkeley MEng?": Berkeley's note is silent, the GRE note's general
+    sentence says what holds elsewhere, though it never names the MEng; a general sentence that says
+    too little of the question ("TOEFL scores are valid for two years" for admissions per year) is
+    still left out."""
+    gre = bot.chat("Is the GRE required for the Berkeley MEng?")
+    assert not gre.answered and gre.kind == "partial"
+    assert "in general" in gre.text and any(c.doc_id == "gre" for c in gre.citations), gre.text
+    admitted = bot.chat("How many students get admitted to Stanford's MSCS each year?")
+    assert not admitted.answered and not any("two years" in c.quote for c in admitted.citations), admitted.text

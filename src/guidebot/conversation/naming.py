@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from weakref import WeakKeyDictionary
 
 from ..analysis import words
 from ..answering.question import QuestionAnalysis
 from ..answering.selection import Candidate
 from ..corpus import Document
-from ..search import Searcher
+from ..search import Scored, Searcher
 from .context import Dialogue
 
 
@@ -100,6 +101,15 @@ def it_as_the_part_named(d: Dialogue, text: str, focus: Sequence[str], before: s
     named = [alias for alias in doc.aliases if (name := " ".join(terms(alias))) and f" {name} " in asked
              and (not set(name.split()) <= title or name in listed)]  # "I-20"; "TOEFL", listed in the title
     return _IT.sub(max(named, key=len), text, count=1) if named else text
+
+
+def without_names_unsaid(d: Dialogue, analysis: QuestionAnalysis, hits: Sequence[Scored]) -> QuestionAnalysis:
+    """The question without the names (acronyms, program names: "MEng", "MSCS") that no sentence of
+    the general passages says: what holds in general for "does Berkeley's MEng offer scholarships?"
+    is what the guide says of scholarships, which never names the MEng."""
+    said = [terms for hit in hits for terms in d.searcher.sentence_terms(hit.position)]
+    kept = tuple(c for c in analysis.concepts if not c.name or any(c.covered_by(terms) for terms in said))
+    return replace(analysis, concepts=kept) if len(kept) < len(analysis.concepts) and kept else analysis
 
 
 def names_a_subject(d: Dialogue, pick: Candidate, subjects: Sequence[Document],

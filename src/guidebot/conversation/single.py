@@ -153,19 +153,19 @@ def _general_instead(d: Dialogue, resolved: Resolved, subjects: list[Document], 
                      carried: Sequence[Document] = ()) -> Reply:
     """The subjects' notes are silent: what the guide and topic notes say in general, if they
     clearly answer, as an answer for a topic and as a partial reply for a university. A topic
-    carried over ("do I need *it* [the GRE] for Stanford?") is what the general sentences are about."""
-    policy = d.policy
-    subject_ids = {doc.id for doc in subjects}
+    carried over ("do I need *it* [the GRE] for Stanford?") is what the general sentences are about;
+    the university's own program names ("MEng") are not (`naming.without_names_unsaid`)."""
+    policy, subject_ids = d.policy, {doc.id for doc in subjects}
     topics_only = all(doc.kind != "program" for doc in subjects)
-    # Outside a topic's note its name is no longer implied: "can I work on it [F-1]?" is answered in
-    # general by what says F-1 and work ("OPT is work authorization for F-1 students"), not by what
-    # says work alone (careers after the degree).
+    # Outside a topic's note its name is no longer implied: "can I work on it [F-1]?" is answered by
+    # what says F-1 and work ("OPT is work authorization for F-1 students"), not work alone (careers).
     implied = names_of(subjects) if topics_only else names_of(carried)
     analysis = analyse_question(d, question, drop_words=d.lexicon.filler, corrections=resolved.corrections,
                                 implied_words=implied, as_written=resolved.text)
     where = {"doc_ids": [doc.id for doc in carried]} if carried and not topics_only else {"kinds": ("guide", "topic")}
     general = [hit for hit in d.searcher.top(analysis.weights, policy.focus_passages, **where)
                if d.searcher.chunks[hit.position].doc_id not in subject_ids][:policy.top_k_passages]
+    asked, analysis = analysis, analysis if topics_only else naming.without_names_unsaid(d, analysis, general)
     ranked = ranked_sentences(d, analysis, general, exclude=resolved.exclude)
     if topics_only:  # only what is said of the topic answers for it
         names = part_names_asked(d, subjects, question)
@@ -180,7 +180,7 @@ def _general_instead(d: Dialogue, resolved: Resolved, subjects: list[Document], 
                        lead=lead)
     # Each general sentence must say much of what is asked on its own: "can I finish a master's at
     # UMich in one year?" is not told in general by "TOEFL scores are valid for two years".
-    total = analysis.total_weight
+    total = asked.total_weight  # the names no general sentence says still count in what is asked
     own = [pick for pick in ranked if fsum(c.weight for c in pick.covered) >= policy.partial_general_share * total]
     if not own:
         return partial(d, resolved, subjects, None, None)
