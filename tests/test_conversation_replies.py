@@ -466,3 +466,15 @@ def test_a_silent_note_s_partial_reply_says_what_holds_in_general_without_the_pr
     assert "in general" in gre.text and any(c.doc_id == "gre" for c in gre.citations), gre.text
     admitted = bot.chat("How many students get admitted to Stanford's MSCS each year?")
     assert not admitted.answered and not any("two years" in c.quote for c in admitted.citations), admitted.text
+
+
+def test_a_region_the_profile_defines_lists_the_notes_in_its_states(bot: Guidebot) -> None:
+    """"Which universities are in the Midwest?": the profile's regions say which states it holds; the
+    members are cited by their notes' location sentences, and "and in California?" is a new list."""
+    midwest = bot.chat("which universities are in the midwest")
+    assert midwest.kind == "list" and {c.doc_id for c in midwest.citations} == {"uiuc", "umich"}
+    west = bot.chat("which schools are on the west coast")
+    assert {c.doc_id for c in west.citations} == {"berkeley", "caltech", "stanford", "ucsd", "uw"}  # not Arizona
+    california = bot.chat("And in California?", [Turn("user", "which universities are in the midwest"),
+                                                 Turn("assistant", midwest.text)])
+    assert california.kind == "list" and len(california.citations) == 4

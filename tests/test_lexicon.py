@@ -89,7 +89,8 @@ def test_an_unanswerable_starter_question_is_dropped(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("profile, field", [("topic: [a, b]\n", "topic"), ("colour: blue\n", "colour"),
-                                            ("suggestions: just one\n", "suggestions"), ("- a list\n", None)])
+                                            ("suggestions: just one\n", "suggestions"), ("- a list\n", None),
+                                            ("regions:\n  midwest: Illinois\n", "regions")])
 def test_a_bad_profile_is_a_corpus_problem_naming_the_field(tmp_path: Path, profile: str, field: str | None) -> None:
     with pytest.raises(CorpusError) as caught:
         load_corpus(recipe_corpus(tmp_path / "c", profile))

@@ -31,7 +31,7 @@ PROFILE_FILE = "guidebot.yaml"
 # The corpus profile: what guidebot says about this corpus (see corpus/README.md, "guidebot.yaml").
 PROFILE_TEXT_FIELDS = ("title", "greeting", "topic", "sources", "scope", "coverage", "entities", "description")
 PROFILE_LIST_FIELDS = ("suggestions", "program_suggestions", "not_covered")
-PROFILE_FIELDS = (*PROFILE_TEXT_FIELDS, *PROFILE_LIST_FIELDS, "replies")
+PROFILE_FIELDS = (*PROFILE_TEXT_FIELDS, *PROFILE_LIST_FIELDS, "replies", "regions")
 SKIPPED_FILES = frozenset({"README.md"})
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 
@@ -285,15 +285,15 @@ def parse_profile(rel: str, raw: bytes, problems: list[Problem]) -> dict[str, An
             problems.append(Problem(rel, key, "must be a list of texts", f"write `{key}:` then `  - text` lines"))
         elif key == "replies" and not (isinstance(value, dict) and all(isinstance(v, str) for v in value.values())):
             problems.append(Problem(rel, key, "must map reply names to texts", "write `replies:` then `  name: text`"))
+        elif key == "regions" and not (isinstance(value, dict) and all(isinstance(v, list) for v in value.values())):
+            problems.append(Problem(rel, key, "must map regions to lists of places", "write `  midwest: [Illinois]`"))
         else:
             profile[key] = value
     return profile
 
 
 def _is_blank(value: Any) -> bool:
-    if isinstance(value, str):
-        return not value.strip()
-    return value is None or (isinstance(value, list) and not value)
+    return not value.strip() if isinstance(value, str) else value is None or (isinstance(value, list) and not value)
 
 
 def _opt_str(value: Any) -> str | None:

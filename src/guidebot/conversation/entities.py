@@ -17,6 +17,7 @@ from ..english import english_words
 from ..lexicon import Lexicon
 from ..search import Searcher
 from .fuzzy import FuzzyWords
+from .places import Places
 
 Span = tuple[int, int, str]  # (first token, end token, document id)
 
@@ -74,23 +75,18 @@ class EntityMatcher:
         self._not_covered: dict[str, list[tuple[str, ...]]] = {}
         for name in lexicon.not_covered:
             self._not_covered.setdefault(name[0], []).append(name)
-        self._places: dict[str, list[tuple[tuple[str, ...], str]]] = {}  # first word → (place, program note)
-        for place, doc_id in ((tuple(words(p)), d.id) for d in searcher.indexed.documents if d.kind == "program"
-                              for p in (d.city, d.state) if p and words(p)):
-            self._places.setdefault(place[0], []).append((place, doc_id))
+        self._places = Places(searcher.indexed.documents, lexicon.profile.get("regions"))
         self._near: ByteBoundedCache[str, tuple[tuple[int, int], ...]] = ByteBoundedCache(cache_bytes)
         self._cache: ByteBoundedCache[tuple[str, bool], list[Span]] = ByteBoundedCache(
             cache_bytes, measure=_spans_size)
 
     def in_places(self, text: str) -> list[str]:
         """The program notes whose city or state the text names ("in California": four of them)."""
-        tokens = words(text)
-        found: list[str] = []
-        for i, token in enumerate(tokens):
-            for place, doc_id in self._places.get(token, ()):
-                if tuple(tokens[i:i + len(place)]) == place and doc_id not in found:
-                    found.append(doc_id)
-        return found
+        return self._places.named_in(text)
+
+    def with_regions_as_places(self, text: str) -> str:
+        """A region the corpus profile defines, written as the places of its notes ("the Midwest")."""
+        return self._places.with_regions_as_places(text)
 
     def kind(self, doc_id: str) -> str:
         return self.searcher.documents[doc_id].kind

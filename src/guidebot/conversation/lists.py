@@ -36,12 +36,13 @@ def answer_list(d: Dialogue, resolved: Resolved) -> Reply:
     every note states. "Which of them ..." after a list keeps to the universities that list named."""
     analyzer, lexicon = d.searcher.analyzer, d.lexicon
     negated = bool(lexicon.pattern("negated_question").search(resolved.text))
-    asked = lexicon.pattern("list_except").sub(" ", resolved.intent or resolved.text)
+    # "Which universities are in the Midwest?" is read as "... in Illinois or Michigan?"
+    asked = d.entities.with_regions_as_places(lexicon.pattern("list_except").sub(" ", resolved.intent or resolved.text))
     filter_words = [w for w in words(asked)
                     if w not in lexicon.list_stop and w not in lexicon.negation_words]
     if not [w for w in filter_words if analyzer.is_content(w) or w == "where"]:
         return answer_guide_list(d, resolved)
-    alternatives = _alternatives(d, resolved.text, set(filter_words))
+    alternatives = _alternatives(d, d.entities.with_regions_as_places(resolved.text), set(filter_words))
     analysis = analyse_question(d, " ".join(filter_words), corrections=resolved.corrections)
     if not analysis.concepts:
         return answer_guide_list(d, resolved)

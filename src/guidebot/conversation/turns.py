@@ -101,7 +101,7 @@ def resolve_turn(d: Dialogue, message: str, previous: Resolved | None, last_answ
     previous = _only_one_listed(d, text, previous, last_answer)
     text = _asked_again(d, text, previous)
     if lexicon.pattern("more").match(text):
-        if previous is None:
+        if previous is None:  # "tell me more" with nothing before it
             return Resolved(text, mode="single", corrections=corrections)
         named = list(dict.fromkeys(named_programs(d, last_answer)))
         one = tuple(named) if len(named) == 1 else ()  # "which one is in Atlanta?" named it
@@ -115,6 +115,7 @@ def resolve_turn(d: Dialogue, message: str, previous: Resolved | None, last_answ
         and not any(need.kind == "judgement" for need in find_needs(d, text))  # "which is the best?": no list ranks
     if not is_list and previous is not None and previous.mode == "list":
         text, is_list = _list_continued(d, text)
+        listing = "" if is_list else listing  # "and in California?": a new list, not one among the last
     referred = _refers_to_listing(d, text, listing, is_list, corrections)
     if referred is not None:
         return referred
@@ -176,8 +177,7 @@ def _topics_of(d: Dialogue, previous: Resolved | None) -> tuple[str, ...]:
 def _asked_again(d: Dialogue, text: str, previous: Resolved | None) -> str:
     """"When?" after "how do I pay it?" is "when do I pay it?"; left as it is when the question
     before did not start with a question word ("tell me about CMU" → "where?")."""
-    bare = d.lexicon.pattern("bare_question").match(text)
-    start = d.lexicon.pattern("question_start")
+    bare, start = d.lexicon.pattern("bare_question").match(text), d.lexicon.pattern("question_start")
     if bare is None or previous is None or not start.match(previous.intent):
         return text
     return f"{bare.group(1)} {start.sub('', previous.intent).strip()}"

@@ -1,0 +1,59 @@
+"""Places: which program notes a text names by where they are, by a note's city or state ("in
+California": four of them) or by a region the corpus profile defines as a list of states or cities
+("regions:" in guidebot.yaml: "the Midwest" is Illinois, Michigan, ...), and a list question's
+region written as the places of the notes inside it ("in Illinois or Michigan"), so that a list by
+region is read as a list by place. Regions are data: a corpus whose profile has none has only its
+notes' own cities and states."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+from ..analysis import words
+from ..corpus import Document
+
+Place = tuple[str, ...]
+
+
+class Places:
+    """Place names as word tuples, filed under their first word, each with the notes it names."""
+
+    def __init__(self, documents: Iterable[Document], regions: Mapping[str, Iterable[str]] | None = None) -> None:
+        self._by_first: dict[str, list[tuple[Place, str]]] = {}
+        written: dict[Place, str] = {}  # a note's place as it writes it ("Illinois")
+        located: list[tuple[Place, str]] = []
+        for doc in documents:
+            for place in (doc.city, doc.state) if doc.kind == "program" else ():
+                if place and words(place):
+                    located.append((tuple(words(place)), doc.id))
+                    written[tuple(words(place))] = place
+        for place, doc_id in located:
+            self._by_first.setdefault(place[0], []).append((place, doc_id))
+        self._regions: dict[str, str] = {}  # region, lowercased → its notes' places ("Illinois or Michigan")
+        for region, members in (regions or {}).items():
+            inside = list(dict.fromkeys(written[p] for m in members if (p := tuple(words(str(m)))) in written))
+            if inside and words(str(region)):
+                self._regions[" ".join(words(str(region)))] = " or ".join(inside)
+                in_region = [doc for p, doc in located if written[p] in inside]
+                self._by_first.setdefault(words(str(region))[0], []).extend(
+                    (tuple(words(str(region))), doc_id) for doc_id in dict.fromkeys(in_region))
+        # Longest first, each on its own: "the west coast" is the coast, not "the west".
+        self._region_patterns = [(re.compile(r"\b" + r"[\s-]+".join(map(re.escape, name.split())) + r"\b", re.I), name)
+                                 for name in sorted(self._regions, key=len, reverse=True)]
+
+    def named_in(self, text: str) -> list[str]:
+        """The program notes whose city, state or region the text names, in order, each once."""
+        tokens = words(text)
+        found: list[str] = []
+        for i, token in enumerate(tokens):
+            for place, doc_id in self._by_first.get(token, ()):
+                if tuple(tokens[i:i + len(place)]) == place and doc_id not in found:
+                    found.append(doc_id)
+        return found
+
+    def with_regions_as_places(self, text: str) -> str:
+        """"Which universities are in the Midwest?" as "... in Illinois or Michigan?"."""
+        for pattern, name in self._region_patterns:
+            text = pattern.sub(self._regions[name], text)
+        return text
