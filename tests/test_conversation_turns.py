@@ -454,3 +454,11 @@ def test_it_after_a_part_of_a_topic_note_is_that_part(bot: Guidebot) -> None:
     assert not any("two years" in c.quote for c in valid.citations), valid.text
     purpose = bot.chat("what do i use it for", _after(bot, "what is the i-20", "who issues it"))
     assert purpose.answered and "to pay the SEVIS fee" in purpose.citations[0].quote, purpose.text
+
+
+def test_a_pronoun_after_a_short_list_is_about_the_ones_it_named(bot: Guidebot) -> None:
+    """"Which programs are online?", "which of them are in California?", "is it STEM?": about the two
+    that the last list named (Berkeley, UC San Diego), not the four online ones before."""
+    history = _after(bot, "which programs are online", "which of them are in california")
+    resolved = resolve(bot.dialogue, "is it stem", history)
+    assert set(resolved.focus) == {"berkeley", "ucsd"} and resolved.mode == "compare"

@@ -184,14 +184,15 @@ def _asked_again(d: Dialogue, text: str, previous: Resolved | None) -> str:
 
 
 def _only_one_listed(d: Dialogue, text: str, previous: Resolved | None, last_answer: str) -> Resolved | None:
-    """A list that named one university makes it the focus of "tell me more (about *it*)" and "does
-    *it* have ...": there is only one thing "it" can be."""
+    """A list that named one university, or a few, makes them the focus of "tell me more (about
+    *it*)", "does *it* have ...", "is it STEM?" (the few compared: the two in California it named)."""
     if previous is None or previous.mode != "list" or not (d.lexicon.pattern("pronoun").search(text)
                                                             or d.lexicon.pattern("more").match(text)):
         return previous
-    named = list(dict.fromkeys(named_programs(d, last_answer)))
-    return Resolved(previous.text, (named[0],), "", "single", corrections=previous.corrections) \
-        if len(named) == 1 else previous
+    named = tuple(dict.fromkeys(named_programs(d, last_answer)))
+    mode = "single" if len(named) == 1 else "compare"
+    return Resolved(previous.text, named, "", mode, corrections=previous.corrections) \
+        if 0 < len(named) <= d.policy.compare_documents else previous
 
 
 def _list_continued(d: Dialogue, text: str) -> tuple[str, bool]:
@@ -207,8 +208,7 @@ def _list_continued(d: Dialogue, text: str) -> tuple[str, bool]:
 
 def _refers_to_listing(d: Dialogue, text: str, listing: str, is_list: bool,
                        corrections: tuple[tuple[str, str], ...]) -> Resolved | None:
-    """"the second one", "which of them ...": the universities the last listing named, in order;
-    "can I get a visa for those?": the question asked of each of them."""
+    """"The second one", "which of them ...", "a visa for those?": what the last listing named, in order."""
     lexicon = d.lexicon
     if not listing or named_programs(d, text):
         return None
