@@ -686,3 +686,14 @@ def test_a_figure_asked_of_a_topic_by_name_alone_is_looked_for_in_its_note(bot: 
     note's sentence with one answers it (it was partial, the note's name being all there was)."""
     reply = bot.chat("is my toefl from 3 years ago still ok")
     assert reply.answered and "valid for two years" in reply.citations[0].quote
+
+
+@pytest.mark.parametrize("question", ["Hi! I'm from Pakistan with a 3.2 CGPA, can I get into CMU's MSML?",
+                                      "can i get into stanford with a 3.0"])
+def test_can_i_get_in_with_my_profile_asks_for_chances(bot: Guidebot, question: str) -> None:
+    """A profile and "can I get into X?" ask for a prediction, which no note gives; "can I get into
+    the US with an I-20?" and "how can I get into MIT for ML?" ask how, and are answered."""
+    reply = bot.chat(question)
+    assert reply.kind == "partial" and "admission chances" in reply.text, reply.text
+    assert bot.chat("can i get into the us with an i20").answered
+    assert bot.chat("how can i get into mit for ml").answered
