@@ -462,3 +462,13 @@ def test_a_pronoun_after_a_short_list_is_about_the_ones_it_named(bot: Guidebot) 
     history = _after(bot, "which programs are online", "which of them are in california")
     resolved = resolve(bot.dialogue, "is it stem", history)
     assert set(resolved.focus) == {"berkeley", "ucsd"} and resolved.mode == "compare"
+
+
+def test_for_which_schools_after_a_question_asks_it_of_every_university(bot: Guidebot) -> None:
+    """"Is the GRE required?", "for which schools?": no note says which require it, so that is not
+    known (the guide's list of all eleven is no answer); after "tell me about CMU", "which
+    universities?" still asks for the guide's list."""
+    which = bot.chat("for which schools", _after(bot, "is the gre required"))
+    assert not which.answered and len(which.citations) < 11, which.text
+    listed = bot.chat("which universities", _after(bot, "tell me about cmu"))
+    assert listed.kind == "list" and len(listed.citations) == 11

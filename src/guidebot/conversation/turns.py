@@ -9,43 +9,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
-from typing import Literal
+from dataclasses import replace
 
-from ..analysis import words
 from ..answering.needs import asks_specific, find_needs
 from ..answering.spelling import correct_spelling
 from ..budget import check_budget
 from . import asking
 from .asking import asks_by_place, asks_for_them_all, has_subject, is_list_question, named_programs, strip_words
+from .borrowed import asked_of_another_topic, asked_of_them_all, in_general_again, topics_of
 from .context import Dialogue
 from .naming import it_as_the_part_named
 from .origin import without_origin
+from .resolved import Resolved, Turn
 from .smalltalk import smalltalk_reply
-
-
-@dataclass(frozen=True)
-class Turn:
-    """One earlier turn of the conversation, as the client sends it (oldest first)."""
-
-    role: Literal["user", "assistant"]
-    content: str
-
-
-@dataclass(frozen=True)
-class Resolved:
-    """What a message means once the conversation so far is taken into account."""
-
-    text: str  # the question to answer, pronouns and ellipsis resolved
-    focus: tuple[str, ...] = ()  # documents (universities, topics) the question is about
-    intent: str = ""  # the question without its entity names (borrowed by elliptical follow-ups)
-    mode: str = "single"  # single | list | compare | more | smalltalk | uncovered
-    smalltalk: str | None = None
-    exclude: tuple[str, ...] = field(default=())  # quotes already given (for "tell me more")
-    corrections: tuple[tuple[str, str], ...] = ()  # spelling corrections made to the message
-    uncovered: tuple[str, ...] = ()  # universities named that the corpus does not cover
-    tentative: bool = False  # the focus is the previous turn's, kept only if its notes answer
-    without: tuple[str, ...] = ()  # documents a list leaves out ("besides CMU and MIT")
 
 
 def resolve(d: Dialogue, message: str, history: Sequence[Turn] = ()) -> Resolved:
@@ -116,62 +92,18 @@ def resolve_turn(d: Dialogue, message: str, previous: Resolved | None, last_answ
     if not is_list and previous is not None and previous.mode == "list":
         text, is_list = _list_continued(d, text)
         listing = "" if is_list else listing  # "and in California?": a new list, not one among the last
-    referred = _refers_to_listing(d, text, listing, is_list, corrections)
+    referred = _refers_to_listing(d, text, listing, is_list, corrections) \
+        or asked_of_them_all(d, text, previous, is_list)  # "is the GRE required?", "for which schools?"
     if referred is not None:
         return referred
     if lexicon.pattern("in_general").search(text):
-        bare = _in_general_again(d, text, previous)
+        bare = in_general_again(d, text, previous)
         if bare is not None:
             return bare
         # "in general, ..." lets go of the university in focus; "... still want *it* [the GRE]?" keeps the topic
-        topics = _topics_of(d, previous) if lexicon.pattern("pronoun").search(text) else ()
+        topics = topics_of(d, previous) if lexicon.pattern("pronoun").search(text) else ()
         previous = replace(previous, focus=topics) if previous is not None and topics else None
     return _resolve_question(d, text, previous, corrections, is_list)
-
-
-def _in_general_again(d: Dialogue, text: str, previous: Resolved | None) -> Resolved | None:
-    """"What about in general?" after "do I need it [the GRE] for Stanford?": the same question
-    without the university, still about the topic in focus."""
-    rest = d.lexicon.pattern("in_general").sub(" ", d.lexicon.pattern("elliptical").sub("", text))
-    if previous is None or not previous.intent or has_subject(d, rest):
-        return None
-    return Resolved(f"in general, {previous.intent}", _topics_of(d, previous), previous.intent, "single",
-                    corrections=previous.corrections)
-
-
-def _asked_of_another_topic(d: Dialogue, intent: str, entities: Sequence[str], previous: Resolved | None) -> str | None:
-    """"And IELTS?" after a question about another part of the same note (the TOEFL, of "English language
-    tests (TOEFL, IELTS, Duolingo)"): that question, asked of the part now named (its names and pronouns
-    swapped for it). Not when the message asks more than the name, nor after a university ("and the
-    TOEFL?" asks it of the university), nor of another note (after the GRE, "what about English tests?")."""
-    if previous is None or not previous.intent or not entities or not has_subject(d, previous.intent) \
-            or any(d.entities.kind(e) != "topic" for e in previous.focus) \
-            or not set(entities) <= set(_topics_of(d, previous)):
-        return None
-    named = {w for e in entities for name in _names(d, e) for w in words(name.lower())}
-    if not set(words(intent.lower())) - d.lexicon.filler <= named | d.searcher.analyzer.stop:
-        return None
-    before = {w for e in _topics_of(d, previous) for name in _names(d, e) for w in words(name.lower())}
-    pronoun, asked = d.lexicon.pattern("pronoun"), words(previous.intent)
-    swapped = [i for i, w in enumerate(asked) if w.lower() in before or pronoun.fullmatch(w)]
-    if not swapped:
-        return None
-    return " ".join(intent if i == swapped[0] else w for i, w in enumerate(asked)
-                    if i == swapped[0] or i not in swapped)
-
-
-def _names(d: Dialogue, doc_id: str) -> tuple[str, ...]:
-    doc = d.searcher.documents.get(doc_id)
-    return (doc.title, *doc.aliases) if doc is not None else ()
-
-
-def _topics_of(d: Dialogue, previous: Resolved | None) -> tuple[str, ...]:
-    """The topic notes the previous question was about: in its focus, or named in what it asked
-    ("is the GRE needed for UCSD?", "and for CMU?": the GRE)."""
-    if previous is None:
-        return ()
-    found = (*previous.focus, *d.entities.find(previous.intent))
-    return tuple(dict.fromkeys(doc_id for doc_id in found if d.entities.kind(doc_id) == "topic"))
 
 
 def _asked_again(d: Dialogue, text: str, previous: Resolved | None) -> str:
@@ -264,7 +196,7 @@ def _resolve_question(d: Dialogue, text: str, previous: Resolved | None,
     if is_list and entities and all(entities_of.kind(e) == "topic" for e in entities):
         # "Which universities require the GRE?": the topic is what the list is filtered by.
         return Resolved(text, (), intent, "list", corrections=corrections)
-    borrowed = _asked_of_another_topic(d, intent, entities, previous) if elliptical else None
+    borrowed = asked_of_another_topic(d, intent, entities, previous) if elliptical else None
     if borrowed is not None:  # "how long is the TOEFL valid?", "and IELTS?": how long IELTS is valid
         return Resolved(borrowed, tuple(entities), borrowed, "single", corrections=corrections)
     if entities:
