@@ -49,6 +49,10 @@ def test_a_comparison_says_which_notes_do_not_say(bot: Guidebot) -> None:
     assert {c.doc_id for c in answer.citations} == {"cmu"}
     assert "Stanford University don't say" in answer.text
     assert answer.confidence < bot.chat("compare CMU and MIT").confidence
+    # A topic named beside them ("the GRE") is what is asked of each: the partial reply about both,
+    # with what holds in general, not the GRE note compared with them.
+    gre = bot.chat("is gre required at cmu and mit")
+    assert not gre.answered and gre.kind == "partial" and "in general" in gre.text, gre.text
 
 
 def test_a_question_about_the_ones_just_listed_is_asked_of_each(bot: Guidebot) -> None:

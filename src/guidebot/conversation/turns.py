@@ -180,7 +180,8 @@ def _resolve_question(d: Dialogue, text: str, previous: Resolved | None,
     if uncovered and not follows_focus and not any(entities_of.kind(e) == "program" for e in entities):
         return Resolved(text, (), intent, "uncovered", uncovered=tuple(uncovered), corrections=corrections)
     programs = [e for e in entities if entities_of.kind(e) == "program"]
-    if len(entities) >= 2 and lexicon.pattern("compare").search(text) or len(programs) >= 2 and not is_list:
+    if len(entities) >= 2 and lexicon.pattern("compare").search(text) \
+            or len(programs) >= 2 and len(programs) == len(entities) and not is_list:
         # "are CMU and Stanford STEM?", "should I apply to CMU or Stanford?": each note answers for itself
         return Resolved(text, tuple(entities), strip_words(intent, lexicon.compare_words), "compare",
                         corrections=corrections)
