@@ -479,6 +479,7 @@ def test_a_region_the_profile_defines_lists_the_notes_in_its_states(bot: Guidebo
     assert midwest.kind == "list" and {c.doc_id for c in midwest.citations} == {"uiuc", "umich"}
     west = bot.chat("which schools are on the west coast")
     assert {c.doc_id for c in west.citations} == {"berkeley", "caltech", "stanford", "ucsd", "uw"}  # not Arizona
+    assert "arizona" not in bot.dialogue.entities.in_places("do schools on the west coast require the gre")
     california = bot.chat("And in California?", [Turn("user", "which universities are in the midwest"),
                                                  Turn("assistant", midwest.text)])
     assert california.kind == "list" and len(california.citations) == 4

@@ -63,7 +63,6 @@ def lowercase_acronym(token: str) -> bool:
                    for i in range(len(token) + 1) for vowel in "aeiou")
 
 
-
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 

@@ -1,6 +1,6 @@
 """Where the student comes from or studied: "I'm from India, ...", "a degree from Purdue", "my
-undergrad was in India", "for Indian students" name no subject of the question when the corpus never names the place or
-school, and are taken out of it before it is resolved (`turns`)."""
+undergrad was in India", "for Indian students" name no subject of the question when the corpus
+never names the place or school, and are taken out of it before it is resolved (`turns`)."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ def without_origin(d: Dialogue, text: str) -> str:
         if not listed or d.entities.find(name[:longest]):
             return match.group(0)
         return name[longest:]  # "from india with 8.2 cgpa" keeps "with 8.2 cgpa", "from india waive toefl" the TOEFL
+
     def strip_demonym(match: re.Match[str]) -> str:
         name = match.group("name") or match.group("name2")
         known = searcher.has_term(searcher.analyzer.stem(name.casefold())) or d.entities.find(name)

@@ -14,6 +14,7 @@ from ..analysis import words
 from ..corpus import Document
 
 Place = tuple[str, ...]
+_ARTICLES = frozenset({"the", "a", "an"})
 
 
 class Places:
@@ -43,14 +44,18 @@ class Places:
                                  for name in sorted(self._regions, key=len, reverse=True)]
 
     def named_in(self, text: str) -> list[str]:
-        """The program notes whose city, state or region the text names, in order, each once."""
+        """The program notes whose city, state or region the text names, in order, each once; of
+        overlapping names the longest ("the west coast" is the coast, not "the west")."""
         tokens = words(text)
-        found: list[str] = []
-        for i, token in enumerate(tokens):
-            for place, doc_id in self._by_first.get(token, ()):
-                if tuple(tokens[i:i + len(place)]) == place and doc_id not in found:
-                    found.append(doc_id)
-        return found
+        matches = [(i, len(place), doc_id) for i, token in enumerate(tokens)
+                   for place, doc_id in self._by_first.get(token, ()) if tuple(tokens[i:i + len(place)]) == place]
+        taken: list[tuple[int, int]] = []
+        weight = {m: sum(t not in _ARTICLES for t in tokens[m[0]:m[0] + m[1]]) for m in matches}  # "the" counts not
+        for start, length, _doc in sorted(matches, key=lambda m: (-weight[m], -m[1])):
+            if all(start + length <= a or b <= start for a, b in taken) or (start, start + length) in taken:
+                taken.append((start, start + length))
+        return list(dict.fromkeys(doc_id for start, length, doc_id in sorted(matches)
+                                  if (start, start + length) in taken))
 
     def with_regions_as_places(self, text: str) -> str:
         """"Which universities are in the Midwest?" as "... in Illinois or Michigan?"."""
