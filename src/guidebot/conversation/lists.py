@@ -251,10 +251,11 @@ def answer_compare(d: Dialogue, resolved: Resolved) -> Reply:
         hits = d.searcher.top(analysis.weights, policy.compare_passages_per_note, doc_ids=[doc.id])
         picks = select_sentences(d, analysis, hits, max_sentences=policy.compare_sentences_per_note,
                                  max_chars=policy.compare_chars_per_note)
-        if not picks or coverage(analysis, picks, policy) < policy.answer_threshold:
+        cover = coverage(analysis, picks, policy) if picks else 0.0
+        if cover < policy.answer_threshold:
             silent.append(doc)  # "are CMU and Stanford STEM?": Stanford's note does not say
             continue
-        covers.append(coverage(analysis, picks, policy))
+        covers.append(cover)
         sentence_parts, sentence_citations = cite(d, picks, start_id=len(citations) + 1)
         parts.append(" ".join(sentence_parts))
         citations.extend(sentence_citations)
