@@ -53,6 +53,11 @@ def test_a_comparison_says_which_notes_do_not_say(bot: Guidebot) -> None:
     # with what holds in general, not the GRE note compared with them.
     gre = bot.chat("is gre required at cmu and mit")
     assert not gre.answered and gre.kind == "partial" and "in general" in gre.text, gre.text
+    # No note answering, or a specific asked of both: the partial reply, saying what is not known.
+    gpa = bot.chat("what gpa do cmu and georgia tech want")
+    assert not gpa.answered and "GPA cut-offs" in gpa.text, gpa.text
+    funding = bot.chat("do cmu and uiuc give scholarships")
+    assert not funding.answered and "in general" in funding.text, funding.text
 
 
 def test_a_question_about_the_ones_just_listed_is_asked_of_each(bot: Guidebot) -> None:

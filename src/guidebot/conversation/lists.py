@@ -236,9 +236,12 @@ def answer_compare(d: Dialogue, resolved: Resolved) -> Reply:
     """Side by side: the same question answered from each named university's note."""
     policy = d.policy
     docs = [d.searcher.documents[i] for i in resolved.focus if i in d.searcher.documents]
-    judged = [n for n in find_needs(d, resolved.text) if n.kind in ("judgement", "personal")]
+    needs = find_needs(d, resolved.text)
+    judged = [n for n in needs if n.kind in ("judgement", "personal")]
     if judged:  # "which is better, CMU or Stanford?": the notes state facts, never a verdict
         return partial(d, resolved, docs, describe_need(d, judged[0]), judged[0].kind)
+    if needs:  # "what GPA do CMU and Georgia Tech want?": the single answer checks the specific in each note
+        return answer_single(d, replace(resolved, mode="single"))
     if not has_subject(d, resolved.intent):
         return answer_overview(d, resolved, docs)
     analysis = analyse_question(d, resolved.intent, drop_words=d.lexicon.filler | d.lexicon.compare_words,
@@ -260,8 +263,8 @@ def answer_compare(d: Dialogue, resolved: Resolved) -> Reply:
         parts.append(" ".join(sentence_parts))
         citations.extend(sentence_citations)
         items.append(Segment(" ".join(c.quote for c in sentence_citations), tuple(c.id for c in sentence_citations)))
-    if not citations:
-        return partial(d, resolved, docs, None, None)
+    if not citations:  # no note says: the partial reply, with what holds in general
+        return answer_single(d, replace(resolved, mode="single"))
     blocks = [Block("list", tuple(items))]
     if silent:
         parts.append(d.lexicon.reply("compare_silent", names=join([doc.title for doc in silent])))
