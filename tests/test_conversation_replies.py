@@ -488,3 +488,11 @@ def test_a_region_the_profile_defines_lists_the_notes_in_its_states(bot: Guidebo
     california = bot.chat("And in California?", [Turn("user", "which universities are in the midwest"),
                                                  Turn("assistant", midwest.text)])
     assert california.kind == "list" and len(california.citations) == 4
+
+
+def test_what_holds_in_general_for_one_english_test_is_said_of_that_test(bot: Guidebot) -> None:
+    """"Does Caltech accept the IELTS?": Caltech's note is silent; what holds in general is that many
+    programs accept the IELTS Academic test, not what they say of the TOEFL."""
+    reply = bot.chat("Does Caltech accept the IELTS?")
+    assert not reply.answered and reply.citations, reply.text
+    assert all("TOEFL" not in c.quote for c in reply.citations) and "IELTS" in reply.citations[0].quote

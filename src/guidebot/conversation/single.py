@@ -44,8 +44,7 @@ def answer_single(d: Dialogue, resolved: Resolved) -> Reply:
 
 
 def _framed(d: Dialogue, question: str) -> str:
-    """Without "in general, ...": it lets go of the focus (turns), and "general" is no word to
-    search for (the "GRE General Test" answered "in general, what are the admission requirements?")."""
+    """Without "in general, ...", which lets go of the focus and is no word to search for (GRE General Test)."""
     return " ".join(d.lexicon.pattern("in_general").sub(" ", question).split()) or question
 
 
@@ -166,7 +165,8 @@ def _general_instead(d: Dialogue, resolved: Resolved, subjects: list[Document], 
     general = [hit for hit in d.searcher.top(analysis.weights, policy.focus_passages, **where)
                if d.searcher.chunks[hit.position].doc_id not in subject_ids][:policy.top_k_passages]
     asked, analysis = analysis, analysis if topics_only else naming.without_names_unsaid(d, analysis, general)
-    ranked = ranked_sentences(d, analysis, general, exclude=resolved.exclude)
+    focus = [doc for doc in map(d.searcher.documents.get, resolved.focus) if doc]  # "IELTS at CMU?": not the TOEFL's
+    ranked = without_rival_parts(d, focus, question, ranked_sentences(d, analysis, general, exclude=resolved.exclude))
     if topics_only:  # only what is said of the topic answers for it
         names = part_names_asked(d, subjects, question)
         ranked = [pick for pick in ranked if names_a_subject(d, pick, subjects, names)]
