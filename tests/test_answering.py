@@ -79,6 +79,7 @@ def test_a_question_for_a_score_is_not_answered_by_sentences_without_one(bot: Gu
     ("who is ml a good fit for", "attracts individuals"),  # who it is for: whom it attracts
     ("how long is a toefl score good", "valid for two years"),  # how long, not how good
     ("can i start working before i get my ead card", "Employment Authorization Document"),
+    ("what are the job prospects after ms in ml", "pursue careers"),  # prospects, not "prospective" students
 ])
 def test_everyday_words_for_what_a_sentence_says_are_answered_by_it(bot: Guidebot, question: str, quote: str) -> None:
     reply = bot.chat(question)
