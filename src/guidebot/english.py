@@ -6,6 +6,7 @@ dictionary of about 82,000 words with counts, shipped in its wheel). Spelling co
 from __future__ import annotations
 
 import math
+import string
 from functools import lru_cache
 from importlib import resources
 
@@ -63,9 +64,6 @@ def lowercase_acronym(token: str) -> bool:
                    for i in range(len(token) + 1) for vowel in "aeiou")
 
 
-_LETTERS = "abcdefghijklmnopqrstuvwxyz"
-
-
 @lru_cache(maxsize=1024)
 def slip_of_everyday_word(token: str) -> bool:
     """Is `token` one keystroke (a letter added, dropped or changed) from an everyday English word
@@ -73,6 +71,6 @@ def slip_of_everyday_word(token: str) -> bool:
     from no word that common, so it may well be the name of something the corpus does not cover."""
     counts = english_counts()
     variants = {token[:i] + token[i + 1:] for i in range(len(token))}
-    variants |= {token[:i] + c + token[j:] for i in range(len(token) + 1) for c in _LETTERS for j in (i, i + 1)
-                 if j <= len(token)}
+    variants |= {token[:i] + c + token[j:] for i in range(len(token) + 1) for c in string.ascii_lowercase
+                 for j in (i, i + 1) if j <= len(token)}
     return any(counts.get(v, 0) >= _EVERYDAY_COUNT for v in variants if v != token)

@@ -49,15 +49,23 @@ def rival_parts(d: Dialogue, subjects: Sequence[Document], question: str) -> Cal
     asked = " ".join(terms(question))
     apart: list[tuple[list[str], list[str]]] = []  # per note: the parts named, the other parts
     for doc in subjects:
-        listed = [_LIST_SEPARATORS.split(found) for found in _LISTED_PARTS.findall(doc.title)]
-        parts = [" ".join(terms(part)) for group in listed for part in group]
-        named = [part for part in parts if part and f" {part} " in f" {asked} "]
-        others = [part for part in parts if part and part not in named]
+        parts = _listed_parts(d, doc)
+        named = [part for part in parts if f" {part} " in f" {asked} "]
+        others = [part for part in parts if part not in named]
         if named and others:
             apart.append((named, others))
     if not apart:
         return None
     return lambda sentence: any(_says_only(terms(sentence), others, named) for named, others in apart)
+
+
+def _listed_parts(d: Dialogue, doc: Document) -> list[str]:
+    """The parts a note's title lists in brackets, as terms: "toefl", "ielts", "duolingo" of
+    "English language tests (TOEFL, IELTS, Duolingo)"."""
+    terms = d.searcher.analyzer.terms
+    found = (" ".join(terms(part)) for group in _LISTED_PARTS.findall(doc.title)
+             for part in _LIST_SEPARATORS.split(group))
+    return [part for part in found if part]
 
 
 def _says_only(said: list[str], rivals: Sequence[str], named: Sequence[str]) -> bool:
@@ -96,8 +104,7 @@ def it_as_the_part_named(d: Dialogue, text: str, focus: Sequence[str], before: s
         return text
     terms = d.searcher.analyzer.terms
     asked, title = f" {' '.join(terms(before))} ", set(terms(doc.title))
-    listed = {" ".join(terms(part)) for found in _LISTED_PARTS.findall(doc.title)
-              for part in _LIST_SEPARATORS.split(found)}
+    listed = set(_listed_parts(d, doc))
     named = [alias for alias in doc.aliases if (name := " ".join(terms(alias))) and f" {name} " in asked
              and (not set(name.split()) <= title or name in listed)]  # "I-20"; "TOEFL", listed in the title
     return _IT.sub(max(named, key=len), text, count=1) if named else text

@@ -16,10 +16,11 @@ def without_origin(d: Dialogue, text: str) -> str:
     question is about, when the corpus never names it ("from CD-ROMs" names what a corpus covers)."""
     searcher = d.searcher
 
+    def known(name: str) -> bool:  # the corpus uses one of its words, or names it ("from CD-ROMs")
+        return any(searcher.has_term(searcher.analyzer.stem(w)) for w in words(name)) or bool(d.entities.find(name))
+
     def strip(match: re.Match[str]) -> str:
-        name = match.group("name")
-        known = any(searcher.has_term(searcher.analyzer.stem(w)) for w in words(name))
-        return match.group(0) if known or d.entities.find(name) else ""
+        return match.group(0) if known(match.group("name")) else ""
 
     def strip_listed(match: re.Match[str]) -> str:
         name = match.group("name")
@@ -31,8 +32,10 @@ def without_origin(d: Dialogue, text: str) -> str:
 
     def strip_demonym(match: re.Match[str]) -> str:
         name = match.group("name") or match.group("name2")
-        known = searcher.has_term(searcher.analyzer.stem(name.casefold())) or d.entities.find(name)
-        return match.group(0) if known or name.casefold() not in english_words() else match.group(0).replace(name, "")
+        if known(name) or name.casefold() not in english_words():
+            return match.group(0)
+        return match.group(0).replace(name, "")
+
     patterns = d.lexicon.patterns
     stripped = patterns["origin_lowercase"].sub(strip_listed, patterns["origin"].sub(strip, text))
     stripped = patterns["studied_in_lowercase"].sub(strip_listed, patterns["studied_in"].sub(strip, stripped))
