@@ -700,3 +700,32 @@ def test_can_i_get_in_with_my_profile_asks_for_chances(bot: Guidebot, question: 
     assert reply.kind == "partial" and "admission chances" in reply.text, reply.text
     assert bot.chat("can i get into the us with an i20").answered
     assert bot.chat("how can i get into mit for ml").answered
+
+
+@pytest.mark.parametrize(("question", "not_quoted"), [
+    ("can i change employers on stem opt", "must work for an employer"),
+    ("can i change my major after admission", "After admitting an international student"),
+    ("can i work while studying on an f1 visa", "for full-time academic study"),
+])
+def test_the_action_a_student_asks_leave_for_must_be_said(bot: Guidebot, question: str, not_quoted: str) -> None:
+    """"Can I change employers on STEM OPT?" is not answered by what STEM OPT requires of an
+    employer: the verb after "can I" is what is asked, and no cited sentence says it. Asked in
+    words the corpus uses the same question is answered ("can I study online on an F-1 visa?")."""
+    reply = bot.chat(question)
+    assert not any(not_quoted in c.quote for c in reply.citations) and not reply.text.startswith(not_quoted), \
+        reply.text
+    assert bot.chat("can i study online on an f1 visa").answered
+    assert bot.chat("can I complete the UIUC online MCS at my own pace?").answered
+
+
+def test_finishing_a_degree_is_completing_it(bot: Guidebot) -> None:
+    reply = bot.chat("Can I finish the UIUC online MCS at my own pace?")
+    assert reply.answered and "complete at their own pace" in reply.citations[0].quote, reply.text
+
+
+def test_a_degree_asked_by_its_short_name_is_not_answered_by_another_degree_of_the_note(bot: Guidebot) -> None:
+    """The Georgia Tech note defines MSCS and OMSCS: "can I finish the OMSCS while working?" is not
+    answered by "Every Georgia Tech MSCS student completes at least one specialization"."""
+    reply = bot.chat("can i finish the georgia tech omscs while working")
+    assert not any("MSCS student completes" in c.quote for c in reply.citations), reply.text
+    assert not reply.answered

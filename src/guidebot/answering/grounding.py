@@ -41,10 +41,10 @@ def key_concept_missing(analysis: QuestionAnalysis, picks: Sequence[Candidate],
     candidates = [c for c in analysis.concepts if not c.hint and c.word not in implied]
     if not candidates or not picks:
         return None
-    asked = analysis.asked_for
-    if asked is not None and asked.word not in implied and not any(asked in p.covered or asked in p.context
-                                                                     for p in picks):
-        return asked  # "what courses are in ...?" is not answered by sentences that name no course
+    for asked in (analysis.asked_for, analysis.asked_action):
+        if asked is not None and asked.word not in implied and not any(asked in p.covered or asked in p.context
+                                                                         for p in picks):
+            return asked  # "what courses are in ...?" is not answered by sentences that name no course
     top = max(c.distinctiveness for c in candidates)
     ranked = sorted(candidates, key=lambda c: -c.distinctiveness)
     for key in ranked:

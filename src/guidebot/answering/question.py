@@ -64,6 +64,7 @@ class QuestionAnalysis:
     wants_pointer: bool = False  # "where can I find ...": the notes' "check the official site" lines answer it
     asked_for: Concept | None = None  # "what courses ...", "which test ...": the kind of thing asked for
     framing: tuple[str, ...] = ()  # stems of the framing words ("are lsof executables *available*?")
+    asked_action: Concept | None = None  # "can I *change* employers ...": the action asked about
 
     @property
     def total_weight(self) -> float:
@@ -105,11 +106,8 @@ def analyse_question(ctx: Context, text: str, drop_words: Iterable[str] = (),
         if all(c.stems != concept.stems for c in concepts):
             concepts.append(concept)
     weights = searcher.expander.expand(stems).weights()
-    for concept in concepts:
-        if concept.soft:
-            for alternative in concept.alternatives:
-                for term in alternative:
-                    weights.setdefault(term, ctx.policy.neighbour_weight)
+    for term in (term for c in concepts if c.soft for alternative in c.alternatives for term in alternative):
+        weights.setdefault(term, ctx.policy.neighbour_weight)
     # Framing words ("what do I need") are not concepts, but their synonyms still steer the search.
     for word in content:
         if word in drop:
@@ -119,7 +117,8 @@ def analyse_question(ctx: Context, text: str, drop_words: Iterable[str] = (),
     return QuestionAnalysis(tuple(concepts), weights, needs, tuple(_unknown_names(written, unknown)),
                             corrections, bool(lexicon.pattern("definition_question").match(text)),
                             bool(lexicon.pattern("wants_pointer").search(text)), _asked_for(ctx, text, concepts),
-                            tuple(dict.fromkeys(analyzer.stem(w) for w in content if w in drop and w not in implied)))
+                            tuple(dict.fromkeys(analyzer.stem(w) for w in content if w in drop and w not in implied)),
+                            _asked_action(ctx, text, concepts))
 
 
 def _framing_of(ctx: Context, text: str, needs: Sequence[Need]) -> frozenset[str]:
@@ -244,10 +243,17 @@ def _add_intent_hints(ctx: Context, text: str, concepts: list[Concept], weights:
 def _asked_for(ctx: Context, text: str, concepts: list[Concept]) -> Concept | None:
     """The noun right after a leading "what"/"which" ("what courses", "which English test"): the
     kind of thing the question asks for, which an answer must name."""
-    if (match := ctx.lexicon.pattern("asked_for").search(text)) is None:
-        return None
-    word = match.group(1).casefold()
-    return next((c for c in concepts if not c.hint and word in c.word.split()), None)
+    match = ctx.lexicon.pattern("asked_for").search(text)
+    word = match.group(1).casefold() if match else None
+    return next((c for c in concepts if not c.hint and word in c.word.split()), None) if word else None
+
+
+def _asked_action(ctx: Context, text: str, concepts: list[Concept]) -> Concept | None:
+    """The verb of "can I ...?" ("can I *change* employers on STEM OPT?"), which an answer must say;
+    only one the corpus uses itself (a word it never uses may be said there in other words)."""
+    match = ctx.lexicon.pattern("asked_action").search(text)
+    word = match.group(1).casefold() if match else None
+    return next((c for c in concepts if not c.hint and c.known and not c.soft and c.word == word), None)
 
 
 @lru_cache(maxsize=16)
@@ -268,8 +274,7 @@ def _looks_like_noise(word: str, text: str) -> bool:
 def _concept_weight(ctx: Context, stem: str | None, alternatives: Sequence[frozenset[str]]) -> float | None:
     """How distinctive a word is: the idf of the word or of its most common synonym, whichever is
     lower ("ML" is as common as "machine learning"), or None when the corpus knows neither."""
-    own = ctx.searcher.idf(stem) if stem else None
-    options = [own] if own is not None else []
+    options = [own] if (own := ctx.searcher.idf(stem) if stem else None) is not None else []
     for alternative in alternatives:
         idfs = [ctx.searcher.idf(t) for t in alternative]
         if idfs and all(i is not None for i in idfs):

@@ -158,6 +158,25 @@ def without_rival_degrees(d: Dialogue, subjects: Sequence[Document], analysis: Q
             said = {id(p): tuple(terms(p.text)) for p in picks}
             picks = [p for p in picks if not (any(_within(r, said[id(p)]) for r in rivals)
                                               and not any(_within(n, said[id(p)]) for n in named))]
+    return _without_rival_acronyms(d, subjects, analysis, picks)
+
+
+def _without_rival_acronyms(d: Dialogue, subjects: Sequence[Document], analysis: QuestionAnalysis,
+                            picks: list[Candidate]) -> list[Candidate]:
+    """A degree asked for by its short name ("can I finish the OMSCS while working?") is not
+    answered by a sentence naming only another of the note's degrees by theirs ("Every Georgia Tech
+    MSCS student completes ..."). Short names are those the note defines after a degree's full name;
+    one that begins another ("MS" of "MSCS", "MCS" of "MCS-DS") is no rival."""
+    asked = {c.word.casefold() for c in analysis.concepts if c.name}
+    pattern = d.lexicon.pattern("degree_acronym")
+    for doc in subjects:
+        defined = {m.group(1).casefold() for position in d.searcher.chunks_of(doc.id)
+                   for m in pattern.finditer(d.searcher.chunks[position].text)}
+        named = defined & asked
+        rivals = {a for a in defined - named if not any(a.startswith(n) or n.startswith(a) for n in named)}
+        if named and rivals:
+            said = {id(p): {w.casefold() for w in words(p.text)} for p in picks}
+            picks = [p for p in picks if not (said[id(p)] & rivals) or said[id(p)] & named]
     return picks
 
 

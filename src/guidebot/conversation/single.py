@@ -241,10 +241,8 @@ def _closest_in_meaning(d: Dialogue, analysis: QuestionAnalysis, question: str, 
     half of what is asked is words the corpus never uses ("can I switch ... later?"): the corpus
     then lacks it, and the closest sentence is only near it."""
     policy, searcher = d.policy, d.searcher
-    if not policy.neighbours:
-        return None
     unknown = fsum(c.weight for c in analysis.concepts if not c.known)
-    if unknown >= policy.meaning_max_unknown_share * (analysis.total_weight or 1.0):
+    if not policy.neighbours or unknown >= policy.meaning_max_unknown_share * (analysis.total_weight or 1.0):
         return None
     known = [c for c in analysis.concepts if not c.hint]
     if not known or not max(known, key=lambda c: c.distinctiveness).known:
@@ -258,8 +256,9 @@ def _closest_in_meaning(d: Dialogue, analysis: QuestionAnalysis, question: str, 
         start, end = chunk.sentences[index]
         text = chunk.text[start:end]
         terms = searcher.sentence_terms(position)[index]
-        covered = frozenset(c for c in analysis.concepts if c.covered_by(terms))
-        if not covered or text.strip() in excluded or pointer.match(text):
+        covered = frozenset(c for c in analysis.concepts if c.covered_by(terms))  # and the action asked, if any:
+        if not covered or analysis.asked_action not in {*covered, None} or text.strip() in excluded \
+                or pointer.match(text):  # "can I work while studying?" is not told by what F-1 study is
             continue
         return Candidate(position, index, 0, 1.0, covered, frozenset(), text, (chunk.start, start))
     return None
