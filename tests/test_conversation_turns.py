@@ -472,3 +472,13 @@ def test_for_which_schools_after_a_question_asks_it_of_every_university(bot: Gui
     assert not which.answered and len(which.citations) < 11, which.text
     listed = bot.chat("which universities", _after(bot, "tell me about cmu"))
     assert listed.kind == "list" and len(listed.citations) == 11
+
+
+def test_it_after_asking_what_a_term_means_is_that_term(bot: Guidebot) -> None:
+    """"What is an EAD?" names no note, so no focus carries it: "can I work without it?" had been
+    answered by the guide's careers sentences. "It" is now the EAD, which the OPT note says one
+    may not start work before receiving."""
+    reply = bot.chat("can i work without it", _after(bot, "what is an ead"))
+    assert reply.answered and "before receiving the Employment Authorization Document" in reply.citations[0].quote, \
+        reply.text
+    assert resolve(bot.dialogue, "is it hard", _after(bot, "hello")).text == "is it hard"

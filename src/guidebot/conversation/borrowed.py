@@ -1,10 +1,12 @@
 """Follow-ups that borrow the question before: "what about in general?" (the same question without
 the university), "and IELTS?" after a question about the TOEFL (that question, asked of the part
-now named), and "for which schools?" (the same question, asked of every university). Each returns
+now named), "for which schools?" (the same question, asked of every university), and "can I work
+without it?" after "what is an EAD?" (the term asked about). Each returns
 None when the message is no such follow-up, and `turns` tries the next rule."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from ..analysis import words
@@ -68,3 +70,20 @@ def asked_of_them_all(d: Dialogue, text: str, previous: Resolved | None, is_list
         return None
     asked = f"{text.rstrip(' ?')} {previous.intent}"
     return Resolved(asked, (), asked, "list", corrections=previous.corrections)
+
+
+_IT = re.compile(r"\b(?:it|that|this)\b(?!['’]s)", re.IGNORECASE)
+
+
+def it_as_the_term_defined(d: Dialogue, text: str, previous: Resolved | None) -> Resolved | None:
+    """"What is an EAD?", "can I work without it?": "it" is the term the question before asked the
+    meaning of, when that question named no note (so no focus carries it): "can I work without an EAD?"."""
+    if previous is None or previous.focus or previous.mode != "single" or not _IT.search(text):
+        return None
+    definition = d.lexicon.pattern("definition_question").match(previous.text)
+    term = previous.text[definition.end():].strip(" ?.!") if definition else ""
+    term = re.sub(r"^(?:is|are|an?|the)\s+", "", term, flags=re.IGNORECASE).strip()
+    if not term or len(words(term)) > 4 or not has_subject(d, term):
+        return None
+    asked = _IT.sub(term, text, count=1)
+    return Resolved(asked, (), asked, "single", corrections=previous.corrections)

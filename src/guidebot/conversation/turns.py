@@ -16,7 +16,7 @@ from ..answering.spelling import correct_spelling
 from ..budget import check_budget
 from . import asking
 from .asking import asks_by_place, asks_for_them_all, has_subject, is_list_question, named_programs, strip_words
-from .borrowed import asked_of_another_topic, asked_of_them_all, in_general_again, topics_of
+from .borrowed import asked_of_another_topic, asked_of_them_all, in_general_again, it_as_the_term_defined, topics_of
 from .context import Dialogue
 from .naming import it_as_the_part_named
 from .origin import without_origin
@@ -223,7 +223,7 @@ def _resolve_question(d: Dialogue, text: str, previous: Resolved | None,
     if previous is not None and previous.focus and not lexicon.pattern("in_general").search(text):
         # "How are the lectures delivered?" after a university: about it, if its note answers.
         return Resolved(text, previous.focus, intent, "single", corrections=corrections, tentative=True)
-    return Resolved(text, (), intent, "single", corrections=corrections)
+    return it_as_the_term_defined(d, text, previous) or Resolved(text, (), intent, "single", corrections=corrections)
 
 
 def _quotes_in(answer_text: str) -> list[str]:
