@@ -12,9 +12,10 @@ from rapidfuzz.distance import Levenshtein
 from bench.notes import write_corpus
 from guidebot.analysis import words
 from guidebot.build import build_index
-from guidebot.chat import Guidebot
-from guidebot.conversation.entities import EntityMatcher, _names_match, contains
-from guidebot.conversation.fuzzy import FuzzyWords
+from guidebot.chat import Guidebot, Turn
+from guidebot.conversation.entities import EntityMatcher, contains
+from guidebot.conversation.fuzzy import FuzzyWords, names_match
+from guidebot.conversation.turns import resolve
 from guidebot.corpus import load_corpus
 
 
@@ -68,18 +69,22 @@ def test_another_school_containing_a_covered_name_is_not_that_university(bot: Gu
 def spans_by_trying_every_name(matcher: EntityMatcher, text: str, states_are_filters: bool = False) -> list:
     """What the name index must find: each name (longest first) at each position, a typo allowed
     when one word of the window matches exactly or looks like a misspelling, except in a program's
-    name found in the notes ("OMSCS"), which must match exactly."""
+    name found in the notes ("OMSCS"), which must match exactly, and which names every note that
+    shares it ("MEng")."""
     tokens = [matcher.lexicon.name_abbreviations.get(t, t) for t in words(text)]
     typo = [not matcher.searcher.is_known_word(t) and t.isalpha() and len(t) >= 4 for t in tokens]
     spans, taken = [], [False] * len(tokens)
     for pattern, doc_id in matcher.patterns:
         n = len(pattern)
         for i in range(len(tokens) - n + 1):
-            if any(taken[i:i + n]) or not any(tokens[i + k] == pattern[k] or typo[i + k] for k in range(n)):
+            shared = pattern in matcher._program_names and any(s[:2] == (i, i + n) and tuple(tokens[i:i + n]) == pattern
+                                                              for s in spans)  # a name several notes share
+            if any(taken[i:i + n]) and not shared \
+                    or not any(tokens[i + k] == pattern[k] or typo[i + k] for k in range(n)):
                 continue
             if pattern in matcher._program_names and tuple(tokens[i:i + n]) != pattern:
                 continue
-            if _names_match(tokens[i:i + n], pattern) and \
+            if names_match(tokens[i:i + n], pattern) and \
                     not matcher._is_state_mention(tokens, i, n, doc_id, states_are_filters) and \
                     not matcher._names_another_school(tokens, i, n, doc_id):
                 spans.append((i, i + n, doc_id))
@@ -142,11 +147,11 @@ def test_a_name_only_one_universitys_note_uses_names_that_university(bot: Guideb
     """"OMSCS", "PMP", "MSML" are written only in one note: they name its university, so "is the
     omscs stem" is about Georgia Tech (whose note is silent: partial), not the STEM OPT note's
     general sentences. The name stays what is asked ("what is the pmp" is the PMP, not UW's
-    overview), a list asked by such a name is still a list, and a name several notes use (EECS,
-    MIT's and Berkeley's) names none."""
+    overview), a list asked by such a name is still a list, and a name most notes use (GPA) names
+    none."""
     entities = bot.dialogue.entities
     assert entities.find("is the omscs stem")[0] == "georgia-tech"
-    assert entities.find("what is the pmp") == ["uw"] and entities.find("is eecs hard") == []
+    assert entities.find("what is the pmp") == ["uw"] and entities.find("is a 3.5 gpa enough") == []
     reply = bot.chat("is the omscs stem")
     assert not reply.answered and "Georgia Institute of Technology" in reply.text
     assert "Professional Master's Program (PMP)" in bot.chat("what is the pmp").citations[0].quote
@@ -177,3 +182,17 @@ def test_an_unknown_place_name_has_no_neighbours_in_meaning(bot: Guidebot) -> No
     reply = bot.chat("does uw bothell have cs")
     assert not reply.answered and all(c.doc_id != "guide" for c in reply.citations)
 
+
+
+def test_a_name_a_few_notes_share_names_each_of_them(bot: Guidebot) -> None:
+    """"MEng" is Berkeley's and MIT's: "does the MEng have a thesis?" had been answered by Arizona's
+    thesis options beside Berkeley's MEng sentence; it asks both notes now, which don't say. Beside
+    one of them ("Stanford's MSCS") or after it ("tell me about Berkeley"), it is that one's."""
+    entities = bot.dialogue.entities
+    assert entities.find("does the meng have a thesis") == ["berkeley", "mit"]
+    assert entities.find("is stanford's mscs stem") == ["stanford"]
+    reply = bot.chat("does the meng have a thesis")
+    assert not reply.answered and not any(c.doc_id == "arizona" for c in reply.citations), reply.text
+    history = [Turn("user", "tell me about berkeley"), Turn("assistant", bot.chat("tell me about berkeley").text)]
+    assert resolve(bot.dialogue, "does the meng have a thesis", history).focus == ("berkeley",)
+    assert bot.chat("which universities offer an meng").kind == "list"

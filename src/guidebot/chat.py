@@ -90,7 +90,8 @@ class Guidebot:
         self.policy = policy or Policy()
         self.lexicon = lexicon or Lexicon.load(indexed.profile)
         self.searcher = Searcher(indexed)
-        entities = EntityMatcher(self.searcher, self.lexicon, self.policy.entity_cache_bytes)
+        entities = EntityMatcher(self.searcher, self.lexicon, self.policy.entity_cache_bytes,
+                                 shared_name_notes=self.policy.shared_name_notes)
         self._dialogue = Dialogue(self.searcher, self.lexicon, self.policy, entities)
         self._pool: SuggestionPool | None = None
         self._pool_lock = threading.Lock()

@@ -88,3 +88,4 @@ class Policy:
     suggestions: int = 3
     suggestion_focus_documents: int = 2  # suggestions about at most this many documents in focus
     entity_cache_bytes: int = 4 * 1024 * 1024  # names found per distinct text, memoised up to this much
+    shared_name_notes: int = 3  # a program's name ("MEng") used by at most this many notes (and a third) names them

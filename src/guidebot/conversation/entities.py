@@ -8,15 +8,13 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from rapidfuzz.distance import Levenshtein
-
 from ..analysis import words
 from ..budget import check_budget
 from ..caches import ByteBoundedCache, size_of
 from ..english import english_words
 from ..lexicon import Lexicon
 from ..search import Searcher
-from .fuzzy import FuzzyWords
+from .fuzzy import FuzzyWords, allowed_edits, names_match
 from .places import Places
 
 Span = tuple[int, int, str]  # (first token, end token, document id)
@@ -39,7 +37,8 @@ class EntityMatcher:
     MAX_UNCOVERED = 8  # "University of X" names reported at most (each costs a spelling lookup)
     MAX_FUZZY_LOOKUPS = 64  # distinct new tokens of one text looked up for misspelt names
 
-    def __init__(self, searcher: Searcher, lexicon: Lexicon, cache_bytes: int = 4 * 1024 * 1024) -> None:
+    def __init__(self, searcher: Searcher, lexicon: Lexicon, cache_bytes: int = 4 * 1024 * 1024,
+                 shared_name_notes: int = 3) -> None:
         self.searcher = searcher
         self.lexicon = lexicon
         self.has_programs = any(doc.kind == "program" for doc in searcher.indexed.documents)
@@ -53,7 +52,7 @@ class EntityMatcher:
                     self.patterns.append((tokens, doc.id))
         known = {pattern for pattern, _doc in self.patterns}
         # A program's own name ("PMP") finds its university but stays what is asked about: never stripped.
-        derived = [(name, doc_id) for name, doc_id in _program_names(searcher) if name not in known]
+        derived = [(name, doc_id) for name, doc_id in _program_names(searcher, shared_name_notes) if name not in known]
         self._program_names = {name for name, _doc in derived}
         self.patterns += derived
         self.patterns.sort(key=lambda p: -len(p[0]))
@@ -66,7 +65,7 @@ class EntityMatcher:
         self._anchor_words = list(anchored)
         # Program names are acronyms: matched exactly ("MSDS" is not Arizona's "MSIS" misspelt).
         exact = {name[0] for name in self._program_names}
-        self._fuzzy = FuzzyWords([w for w in self._anchor_words if w not in exact], _allowed_edits)
+        self._fuzzy = FuzzyWords([w for w in self._anchor_words if w not in exact], allowed_edits)
         by_length: dict[int, set[tuple[str, ...]]] = {}
         for name in lexicon.not_covered:
             by_length.setdefault(len(name), set()).add(name)
@@ -153,19 +152,22 @@ class EntityMatcher:
 
         spans: list[Span] = []
         taken = [False] * len(tokens)
+        shared: dict[tuple[int, int], tuple[str, ...]] = {}
         for number, i in sorted(candidates):  # names longest first, then left to right, as before
             pattern, doc_id = self.patterns[number]
             n = len(pattern)
-            if any(taken[i:i + n]):
-                continue
+            if any(taken[i:i + n]) and shared.get((i, i + n)) != pattern:
+                continue  # a place is one name's, except a program name that several notes share ("MEng")
             if not any(tokens[i + k] == pattern[k] or looks_like_typo(i + k) for k in range(n)):
                 continue
-            if not _names_match(tokens[i:i + n], pattern):
+            if not names_match(tokens[i:i + n], pattern):
                 continue
             if self._is_state_mention(tokens, i, n, doc_id, states_are_filters) \
                     or self._names_another_school(tokens, i, n, doc_id):
                 continue
             spans.append((i, i + n, doc_id))
+            if pattern in self._program_names:
+                shared[(i, i + n)] = pattern
             for j in range(i, i + n):
                 taken[j] = True
         return sorted(spans)
@@ -212,7 +214,21 @@ class EntityMatcher:
         for start, end, doc_id in self.spans(text, states_are_filters):
             if doc_id not in seen and (program_names or tuple(tokens[start:end]) not in self._program_names):
                 seen.append(doc_id)
-        return seen
+        return self.within_focus(text, seen, (), states_are_filters) if program_names else seen
+
+    def within_focus(self, text: str, found: list[str], focus: Sequence[str], states_are_filters: bool = False) \
+            -> list[str]:
+        """`found` without the notes named only by a program name they share with a note the text
+        names itself or one in `focus`: "Stanford's MSCS" is not Georgia Tech's, and after "tell me
+        about Berkeley", "does the MEng have a thesis?" asks of Berkeley's MEng, not MIT's."""
+        by_span: dict[tuple[int, int], list[str]] = {}
+        for start, end, doc_id in self.spans(text, states_are_filters):
+            by_span.setdefault((start, end), []).append(doc_id)
+        alone = {doc for docs in by_span.values() if len(docs) == 1 for doc in docs}
+        chosen = alone | set(focus)
+        dropped = {doc for docs in by_span.values() if len(docs) > 1 and chosen & set(docs)
+                   for doc in docs if doc not in chosen}
+        return [doc for doc in found if doc not in dropped]
 
     def strip(self, text: str, states_are_filters: bool = False) -> str:
         """`text` without the words that name universities (so an intent can be borrowed for another).
@@ -247,12 +263,15 @@ class EntityMatcher:
 _NAME_WORD = re.compile(r"\b[A-Za-z]*[A-Z][A-Za-z]*[A-Z][A-Za-z]*\b")
 
 
-def _program_names(searcher: Searcher) -> list[tuple[tuple[str, ...], str]]:
-    """Names that one university's note alone uses (its chunks alone hold the word), written with two
-    capitals or more and not English ("OMSCS", "PMP"): "is the OMSCS STEM?" is about Georgia Tech."""
+def _program_names(searcher: Searcher, shared: int) -> list[tuple[tuple[str, ...], str]]:
+    """Names that only a few universities' notes use (their chunks alone hold the word), written with
+    two capitals or more and not English ("OMSCS", "PMP"): "is the OMSCS STEM?" is about Georgia Tech,
+    and "is the MEng a thesis degree?" about the two notes with an MEng (Berkeley, MIT), each of
+    which must answer for its own. A name most notes use ("GPA") names none of them."""
     kinds = tuple({doc.kind for doc in searcher.indexed.documents})
+    programs = sum(doc.kind == "program" for doc in searcher.indexed.documents)
     english = english_words()
-    found: dict[str, str | None] = {}
+    found: dict[str, tuple[str, ...]] = {}
     for doc in searcher.indexed.documents:
         if doc.kind != "program":
             continue
@@ -261,30 +280,9 @@ def _program_names(searcher: Searcher) -> list[tuple[tuple[str, ...], str]]:
             if word in found or len(word) < 3 or word in english or not word.isalpha():
                 continue
             using = searcher.documents_matching({searcher.analyzer.stem(word): 1.0}, kinds)
-            found[word] = doc.id if [d.id for d in using] == [doc.id] else None
-    return [((word,), doc_id) for word, doc_id in found.items() if doc_id is not None]
-
-
-def _names_match(tokens: Sequence[str], pattern: Sequence[str]) -> bool:
-    """Equal, or off by a typo: one edit in a name word of 4+ letters, two in one of 7+. A real
-    English word only counts as a typo when another word of the same name matched exactly
-    ("carnegie melon"), so "standard" never becomes Stanford."""
-    exact = [t == p for t, p in zip(tokens, pattern, strict=True)]
-    if all(exact):
-        return True
-    for token, name, same in zip(tokens, pattern, exact, strict=True):
-        if same:
-            continue
-        allowed = _allowed_edits(name)
-        if allowed == 0 or Levenshtein.distance(token, name, score_cutoff=allowed) > allowed:
-            return False
-        if token in english_words() and not any(exact):
-            return False
-    return True
-
-
-def _allowed_edits(name: str) -> int:
-    return 2 if len(name) >= 7 else 1 if len(name) >= 4 else 0
+            few = all(d.kind == "program" for d in using) and len(using) <= max(1, min(shared, programs // 3))
+            found[word] = tuple(d.id for d in using) if few else ()
+    return [((word,), doc_id) for word, doc_ids in found.items() for doc_id in doc_ids]
 
 
 def _spans_size(value: object) -> int:

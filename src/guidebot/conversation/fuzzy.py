@@ -1,5 +1,6 @@
 """Finding, among a fixed list of words (the anchor words of university names), those a token may be
-a misspelling of, in time that does not grow with the list.
+a misspelling of, in time that does not grow with the list; and whether a run of words is a name
+written with such a typo (`names_match`).
 
 A deletion neighbourhood index: two words within k edits (Levenshtein) always share a string
 made by deleting at most k characters from each. Each word is filed under the hashes of its
@@ -15,6 +16,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 from rapidfuzz.distance import Levenshtein
+
+from ..english import english_words
 
 
 def deletions(word: str, edits: int) -> set[str]:
@@ -61,3 +64,26 @@ class FuzzyWords:
         numbers = {int(n) for a, b in zip(left[hit], right, strict=True) for n in self._ids[a:b]}
         return [self.words[n] for n in sorted(numbers)
                 if Levenshtein.distance(token, self.words[n], score_cutoff=self.allowed[n]) <= self.allowed[n]]
+
+
+def names_match(tokens: Sequence[str], pattern: Sequence[str]) -> bool:
+    """Equal, or off by a typo: one edit in a name word of 4+ letters, two in one of 7+. A real
+    English word only counts as a typo when another word of the same name matched exactly
+    ("carnegie melon"), so "standard" never becomes Stanford."""
+    exact = [t == p for t, p in zip(tokens, pattern, strict=True)]
+    if all(exact):
+        return True
+    for token, name, same in zip(tokens, pattern, exact, strict=True):
+        if same:
+            continue
+        allowed = allowed_edits(name)
+        if allowed == 0 or Levenshtein.distance(token, name, score_cutoff=allowed) > allowed:
+            return False
+        if token in english_words() and not any(exact):
+            return False
+    return True
+
+
+def allowed_edits(name: str) -> int:
+    """Edits a name word tolerates as a typo: none under 4 letters, one, two from 7."""
+    return 2 if len(name) >= 7 else 1 if len(name) >= 4 else 0

@@ -172,6 +172,8 @@ def _resolve_question(d: Dialogue, text: str, previous: Resolved | None,
     lexicon, entities_of = d.lexicon, d.entities
     pronoun, elliptical_pattern = lexicon.pattern("pronoun"), lexicon.pattern("elliptical")
     entities = entities_of.find(text, states_are_filters=is_list, program_names=not is_list)
+    if previous is not None and previous.focus:
+        entities = entities_of.within_focus(text, entities, previous.focus)
     intent = elliptical_pattern.sub("", entities_of.strip(text, states_are_filters=is_list)).strip()
     elliptical = bool(elliptical_pattern.match(text))
     asks = has_subject(d, intent)
