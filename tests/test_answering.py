@@ -735,3 +735,13 @@ def test_a_degree_asked_by_its_short_name_is_not_answered_by_another_degree_of_t
     reply = bot.chat("can i finish the georgia tech omscs while working")
     assert not any("MSCS student completes" in c.quote for c in reply.citations), reply.text
     assert not reply.answered
+
+
+def test_which_schools_thing_is_no_list_of_schools(bot: Guidebot) -> None:
+    """"Which school's I-20 should I use if I got multiple admits?" asks for an I-20, not for the
+    universities in the guide (it had been read as a list, which no note matched); "multiple" is
+    what the note calls "several"."""
+    reply = bot.chat("which school's i-20 should i use if i got multiple admits")
+    assert reply.kind != "list" and reply.answered, reply.text
+    assert "admitted by several schools" in reply.citations[0].quote
+    assert bot.chat("which university's program is online").kind == "list"
