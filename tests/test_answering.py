@@ -722,6 +722,8 @@ def test_the_action_a_student_asks_leave_for_must_be_said(bot: Guidebot, questio
         reply.text
     assert bot.chat("can i study online on an f1 visa").answered
     assert bot.chat("can I complete the UIUC online MCS at my own pace?").answered
+    # A verb that only says how one takes part is not what is asked (lexicon light_actions).
+    assert "completed full-time or part-time" in bot.chat("can i study ucsd cse part time").citations[0].quote
 
 
 def test_finishing_a_degree_is_completing_it(bot: Guidebot) -> None:
@@ -745,3 +747,8 @@ def test_which_schools_thing_is_no_list_of_schools(bot: Guidebot) -> None:
     assert reply.kind != "list" and reply.answered, reply.text
     assert "admitted by several schools" in reply.citations[0].quote
     assert bot.chat("which university's program is online").kind == "list"
+
+
+def test_a_diploma_is_the_title_a_degree_is_awarded_with(bot: Guidebot) -> None:
+    reply = bot.chat("what title is on the ucsd cse diploma")
+    assert reply.answered and "awarded with the title" in reply.citations[0].quote, reply.text
