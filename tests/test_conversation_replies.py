@@ -226,6 +226,16 @@ def test_a_negated_list_the_notes_are_silent_on_does_not_list_every_university(b
     assert reply.kind != "list" and len({c.doc_id for c in reply.citations}) < 5
 
 
+@pytest.mark.parametrize("question", ["which universities in the list dont need gre",
+                                      "which universities in the guide need the gre"])
+def test_a_list_no_note_answers_says_none_says_also_in_the_guides_words(bot: Guidebot, question: str) -> None:
+    """"... in the list" says where the universities are, not what to find in their notes: it had
+    left "list" a word to cover, and the reply was "I couldn't find that" instead of "none of their
+    notes says"."""
+    reply = bot.chat(question)
+    assert reply.kind == "partial" and "none of their notes says" in reply.text, reply.text
+
+
 def test_a_topic_note_in_focus_answers_a_question_in_other_words_by_its_closest_sentence(bot: Guidebot) -> None:
     reply = bot.chat("I got into several schools, whose I-20 do I go with?")
     assert reply.answered and reply.citations[0].doc_id == "f1-visa"

@@ -83,7 +83,8 @@ def _none_match(d: Dialogue, resolved: Resolved, scope: dict[str, Candidate | No
     require the GRE?" about the California notes), said to be unknown when it asked for members
     and the answer names none."""
     place = [doc_id for doc_id in d.entities.in_places(resolved.text) if doc_id in scope]
-    single = answer_single(d, replace(resolved, mode="single", focus=tuple(place) or resolved.focus))
+    text = " ".join(d.lexicon.pattern("in_the_guide").sub(" ", resolved.text).split())  # not "list" to cover
+    single = answer_single(d, replace(resolved, text=text, mode="single", focus=tuple(place) or resolved.focus))
     asks_members = d.lexicon.pattern("asks_for_members").search(resolved.text)
     if asks_members and single.answered and not (place or resolved.focus) and not _names_members(d, single):
         return _none_say(d, _saying_enough(d, resolved, single.citations))
