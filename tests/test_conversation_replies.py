@@ -428,13 +428,19 @@ def test_a_partial_reply_says_what_the_note_does_say_without_the_specific(bot: G
 
 
 @pytest.mark.parametrize("question", ["universities in california",
-                                      "I want to study in California, what are my options?"])
+                                      "I want to study in California, what are my options?",
+                                      "i want to study in california"])
 def test_the_universities_of_a_place_are_a_list_without_which(bot: Guidebot, question: str) -> None:
-    """Asked for by a list noun and a place the notes' universities are in, it is the list of
-    them, not one sentence (it was Berkeley alone) or F-1 sentences on 'study'."""
+    """Asked for by a list noun and a place the notes' universities are in, or by nothing but a
+    wish to study in a place several are in, it is the list of them, not one sentence (it was
+    Berkeley alone, and for "i want to study in california" Caltech's corrections of the guide) or
+    F-1 sentences on 'study'. One university's city is that university; asked of a place, the
+    question is still a question ("is california expensive?")."""
     reply = bot.chat(question)
     assert reply.answered and reply.kind == "list"
     assert {c.doc_id for c in reply.citations} == {"berkeley", "caltech", "stanford", "ucsd"}
+    assert bot.chat("i want to study in pittsburgh").citations[0].doc_id == "cmu"
+    assert bot.chat("is california expensive").kind != "list"
 
 
 def test_a_place_list_its_notes_are_silent_on_is_partial_for_those_universities(bot: Guidebot) -> None:

@@ -64,6 +64,7 @@ class Lexicon:
     compare_words: frozenset[str]
     framing_when_unused: frozenset[str]  # "steps", "process": framing unless the corpus uses the word
     light_actions: frozenset[str]  # "can I *study* ... part-time?": a verb that does not say what is asked
+    place_intent: frozenset[str]  # "I want to *study* in California": a wish to be somewhere, nothing asked of it
     list_follow_up: str  # the lead an elliptical follow-up of a list is read with ("which ones")
     meaning_prefixes: frozenset[str]  # "re" in "reapply": the stripped word means something else
     negation_words: frozenset[str]
@@ -104,6 +105,7 @@ class Lexicon:
             compare_words=_word_set(table["compare_words"]),
             framing_when_unused=_word_set(table["framing_when_unused"]),
             light_actions=_word_set(table["light_actions"]),
+            place_intent=_word_set(table["place_intent"]),
             list_follow_up=str(table["list_follow_up"]),
             meaning_prefixes=_word_set(table["meaning_prefixes"]),
             negation_words=_word_set(table["negation_words"]),

@@ -60,11 +60,17 @@ def with_place_named(d: Dialogue, text: str) -> str:
 def asks_by_place(d: Dialogue, text: str) -> bool:
     """"Universities in California?", "I want to study in California, what are my options?": the
     entities of a place one of them is in (a note's city or state), asked for by a list noun and
-    naming none of them, are a list even without "which". "The University of California system"
-    names no place."""
-    if not d.lexicon.pattern("list_noun").search(text.lower()) or named_programs(d, text):
+    naming none of them, are a list even without "which"; so are those of a place several are in,
+    named with nothing but a wish to study there ("I want to study in California", the lexicon's
+    `place_intent`). "The University of California system" names no place."""
+    if named_programs(d, text):
         return False
-    return bool(d.entities.in_places(d.lexicon.pattern("place_in_name").sub(" ", text)))
+    unnamed = d.lexicon.pattern("place_in_name").sub(" ", text)
+    if not d.lexicon.pattern("list_noun").search(text.lower()):  # "I want to study in California"
+        rest = [w for w in d.entities.words_besides_places(unnamed) if d.searcher.analyzer.is_content(w)
+                and w not in d.lexicon.filler]
+        return len(d.entities.in_places(unnamed)) >= 2 and all(w in d.lexicon.place_intent for w in rest)
+    return bool(d.entities.in_places(unnamed))
 
 
 def asks_for_them_all(d: Dialogue, text: str, nothing_in_focus: bool) -> bool:

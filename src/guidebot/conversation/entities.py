@@ -83,6 +83,9 @@ class EntityMatcher:
         """The program notes whose city or state the text names ("in California": four of them)."""
         return self._places.named_in(text)
 
+    def words_besides_places(self, text: str) -> list[str]:
+        return self._places.words_besides(text)
+
     def with_regions_as_places(self, text: str) -> str:
         """A region the corpus profile defines, written as the places of its notes ("the Midwest")."""
         return self._places.with_regions_as_places(text)

@@ -46,6 +46,15 @@ class Places:
     def named_in(self, text: str) -> list[str]:
         """The program notes whose city, state or region the text names, in order, each once; of
         overlapping names the longest ("the west coast" is the coast, not "the west")."""
+        return list(dict.fromkeys(doc_id for _start, _end, doc_id in self._spans(text)))
+
+    def words_besides(self, text: str) -> list[str]:
+        """The text's words outside the places it names ("i want to study in california": i, want,
+        to, study, in)."""
+        inside = {i for start, end, _doc in self._spans(text) for i in range(start, end)}
+        return [w for i, w in enumerate(words(text)) if i not in inside]
+
+    def _spans(self, text: str) -> list[tuple[int, int, str]]:
         tokens = words(text)
         matches = [(i, len(place), doc_id) for i, token in enumerate(tokens)
                    for place, doc_id in self._by_first.get(token, ()) if tuple(tokens[i:i + len(place)]) == place]
@@ -54,8 +63,8 @@ class Places:
         for start, length, _doc in sorted(matches, key=lambda m: (-weight[m], -m[1])):
             if all(start + length <= a or b <= start for a, b in taken) or (start, start + length) in taken:
                 taken.append((start, start + length))
-        return list(dict.fromkeys(doc_id for start, length, doc_id in sorted(matches)
-                                  if (start, start + length) in taken))
+        return [(start, start + length, doc_id) for start, length, doc_id in sorted(matches)
+                if (start, start + length) in taken]
 
     def with_regions_as_places(self, text: str) -> str:
         """"Which universities are in the Midwest?" as "... in Illinois or Michigan?"."""
