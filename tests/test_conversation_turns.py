@@ -477,6 +477,18 @@ def test_for_which_schools_after_a_question_asks_it_of_every_university(bot: Gui
     assert listed.kind == "list" and len(listed.citations) == 11
 
 
+@pytest.mark.parametrize(("question", "quoted"), [("who creates the toefl exam", "made by ETS"),
+                                                  ("who makes the i-20", "issues Form I-20")])
+def test_who_makes_it_asks_for_its_maker(bot: Guidebot, question: str, quoted: str) -> None:
+    """"Who makes it?" after "what is the GRE?" had repeated the GRE's definition first; "who
+    creates the TOEFL exam?" was refused ("creates" is no word of the TOEFL sentence). Whoever
+    makes, runs or issues a thing is asked for (an intent hint), and the verb only frames."""
+    reply = bot.chat(question)
+    assert reply.answered and quoted in reply.citations[0].quote, reply.text
+    maker = bot.chat("who makes it", _after(bot, "what is the gre"))
+    assert "created and administered by ETS" in maker.citations[0].quote, maker.text
+
+
 def test_it_after_asking_what_a_term_means_is_that_term(bot: Guidebot) -> None:
     """"What is an EAD?" names no note, so no focus carries it: "can I work without it?" had been
     answered by the guide's careers sentences. "It" is now the EAD, which the OPT note says one
