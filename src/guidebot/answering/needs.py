@@ -18,11 +18,11 @@ class Need:
     phrase: str  # the user's words for it, used in the honest reply
     evidence: re.Pattern[str] | None = None  # what a sentence must contain; None: nothing will do
 
-    @property
-    def settled_by_heading(self) -> bool:
+    def settled_by_heading(self, heading: str) -> bool:
         """A passage whose heading asks "which is better?" is the corpus's verdict, even when the
-        verdict is "it depends"; a figure, date or sum must still be in the sentences."""
-        return self.kind == "judgement"
+        verdict is "it depends"; a figure, date or sum must still be in the sentences. The heading
+        must ask it in so many words: "Top Universities for ..." is no verdict on which is best."""
+        return self.kind == "judgement" and self.met_by(heading)
 
     def met_by(self, sentence: str) -> bool:
         """Does the sentence visibly hold what was asked for (a sum of money, a date, a figure)?"""

@@ -257,11 +257,10 @@ def arrange(ctx: Context, picks: list[Candidate]) -> list[Candidate]:
 
 def _most_of_what_is_asked(ordered: list[Candidate], first_doc: str, chunks: Sequence[Chunk]) -> Candidate | None:
     """The first document's sentence saying most of what is asked beyond the names asked about
-    ("is UCSD's online MDS ok for F-1?": the sentence on the F-1 visa, not the two naming the MDS),
+    ("is UCSD's online MDS ok for F-1?": the sentence on the F-1 visa, not the two naming the MDS;
+    "is the visa interview mandatory?": the one on the interview, not the F-1 rules saying "must"),
     when it says more of it than the first sentence does."""
     def asked(pick: Candidate) -> float:
         return fsum(c.weight for c in pick.covered if not c.name)
-    if not any(c.name for p in ordered for c in p.covered):
-        return None  # nothing asked about by name: retrieval's order stands
     best = max((p for p in ordered if chunks[p.chunk_index].doc_id == first_doc), key=asked)
     return best if asked(best) > asked(ordered[0]) + 1e-9 else None

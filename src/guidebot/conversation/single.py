@@ -212,7 +212,8 @@ def _answer_general(d: Dialogue, resolved: Resolved, question: str) -> Reply:
         picks, judged = heading, replace(policy, context_credit=1.0)
     cover = coverage(analysis, picks, judged)
     unmet = needs_unmet(analysis, picks)
-    if unmet is not None and picks is heading and unmet.settled_by_heading:
+    if unmet is not None and heading and picks[0].chunk_index == (at := heading[0].chunk_index) and \
+            unmet.settled_by_heading(f"{d.searcher.chunks[at].title} {d.searcher.chunks[at].section or ''}"):
         unmet = None  # "which distribution is better for me?" under that very heading
     # A name the corpus never uses ("Harvard") is what is asked about, in a corpus of notes on named
     # things (programs), so nothing here answers it; unless the question also names what the corpus
