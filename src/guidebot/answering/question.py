@@ -252,7 +252,9 @@ def _asked_action(ctx: Context, text: str, concepts: list[Concept]) -> Concept |
     """The verb of "can I ...?" ("can I *change* employers on STEM OPT?"), which an answer must say;
     only one the corpus uses itself (a word it never uses may be said there in other words)."""
     match = ctx.lexicon.pattern("asked_action").search(text)
-    word = match.group(1).casefold() if match and match.group(1).casefold() not in ctx.lexicon.light_actions else None
+    word = match.group(1).casefold() if match else None
+    if word is None or word in ctx.lexicon.light_actions:
+        return None
     return next((c for c in concepts if not c.hint and c.known and not c.soft and c.word == word), None)
 
 

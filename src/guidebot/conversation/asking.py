@@ -67,8 +67,7 @@ def asks_by_place(d: Dialogue, text: str) -> bool:
         return False
     unnamed = d.lexicon.pattern("place_in_name").sub(" ", text)
     if not d.lexicon.pattern("list_noun").search(text.lower()):  # "I want to study in California"
-        rest = [w for w in d.entities.words_besides_places(unnamed) if d.searcher.analyzer.is_content(w)
-                and w not in d.lexicon.filler]
+        rest = subject_words(d, " ".join(d.entities.words_besides_places(unnamed)))
         return len(d.entities.in_places(unnamed)) >= 2 and all(w in d.lexicon.place_intent for w in rest)
     return bool(d.entities.in_places(unnamed))
 

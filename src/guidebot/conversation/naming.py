@@ -168,10 +168,9 @@ def _without_rival_acronyms(d: Dialogue, subjects: Sequence[Document], analysis:
     MSCS student completes ..."). Short names are those the note defines after a degree's full name;
     one that begins another ("MS" of "MSCS", "MCS" of "MCS-DS") is no rival."""
     asked = {c.word.casefold() for c in analysis.concepts if c.name}
-    pattern = d.lexicon.pattern("degree_acronym")
+    defined_in = _defined_acronyms(d.searcher, d.lexicon.pattern("degree_acronym")) if asked else {}
     for doc in subjects:
-        defined = {m.group(1).casefold() for position in d.searcher.chunks_of(doc.id)
-                   for m in pattern.finditer(d.searcher.chunks[position].text)}
+        defined = defined_in.get(doc.id, frozenset())
         named = defined & asked
         rivals = {a for a in defined - named if not any(a.startswith(n) or n.startswith(a) for n in named)}
         if named and rivals:
@@ -198,6 +197,19 @@ Degrees = tuple[dict[str, tuple[Field, ...]], frozenset[Field]]  # each note's d
 # note's degree fields, and the fields most notes name.
 _DEGREES: WeakKeyDictionary[Searcher, tuple[re.Pattern[str], dict[str, tuple[Field, ...]], frozenset[Field]]] = \
     WeakKeyDictionary()
+
+
+_ACRONYMS: WeakKeyDictionary[Searcher, tuple[re.Pattern[str], dict[str, frozenset[str]]]] = WeakKeyDictionary()
+
+
+def _defined_acronyms(searcher: Searcher, pattern: re.Pattern[str]) -> dict[str, frozenset[str]]:
+    """The degree short names each note defines ("Master of ... (MSCS)"), case-folded. Read once per index."""
+    known = _ACRONYMS.get(searcher)
+    if known is None or known[0] is not pattern:
+        known = _ACRONYMS[searcher] = (pattern, {doc.id: frozenset(
+            m.group(1).casefold() for position in searcher.chunks_of(doc.id)
+            for m in pattern.finditer(searcher.chunks[position].text)) for doc in searcher.indexed.documents})
+    return known[1]
 
 
 def _degree_fields(searcher: Searcher, pattern: re.Pattern[str]) -> Degrees:
