@@ -1,11 +1,12 @@
-"""Transfer to FAQs nobody here tuned on: the zlib, XZ Utils and lsof FAQs that their Debian
-packages install (zlib1g-dev, xz-utils, lsof), each turned into a corpus of one document per entry,
+"""Transfer to FAQs nobody here tuned on: the zlib, XZ Utils, lsof, sed and Valgrind FAQs that their
+Debian packages install (zlib1g-dev, xz-utils, lsof, sed, valgrind; the last two added on 2026-12-02
+and first measured before any change looked at them), each turned into a corpus of one document per entry,
 each entry's own question asked, beside naive rank-bm25 over whole entries in the same run.
 
 The Debian FAQ (`bench.faq`) is the foreign corpus the answerability work was measured on; these
 three were not looked at while changing the engine, so they show whether its transfer holds on
-FAQs written in other styles (numbered entries with short bodies; "Q:"/"A:" pairs; a long FAQ of
-numbered sections). Same two conditions as `bench.faq`: **A**, the entry's question as the document
+FAQs written in other styles (numbered entries with short bodies; "Q:"/"A:" pairs; long FAQs of
+numbered sections, with scripts and program output in the answers). Same two conditions as `bench.faq`: **A**, the entry's question as the document
 title; **B**, a neutral title ("zlib FAQ entry 12"), so the question's words are not in the document.
 Naive reference: `rank_bm25.BM25Okapi` over lowercase `\\w+` tokens of whole entries (title, in A,
 and body), top-1 = the entry. The corpora are written to a temporary folder and never committed.
@@ -90,8 +91,45 @@ def lsof_entries() -> list[Entry] | None:
     return list(entries.values())
 
 
+def sed_entries() -> list[Entry] | None:
+    """The sed FAQ: numbered sections ("4.10. How do I ...?"), each answered by the text up to the
+    next section of the same or a higher level; only the sections whose heading asks something."""
+    text = _read("/usr/share/doc/sed/sedfaq.txt.gz")
+    if text is None:
+        return None
+    text = text[text.index("\n1.1. Introduction", text.index("CONTENTS") + 2000):]  # past the contents
+    heads = list(re.finditer(r"^(\d+(?:\.\d+)+)\.\s+(.+(?:\n(?!\s*\n)(?!\d+\.).+)?)", text, re.M))
+    entries = []
+    for k, head in enumerate(heads):
+        number, title = head.group(1), " ".join(head.group(2).split())
+        if "?" not in title:
+            continue
+        later = [h.start() for h in heads[k + 1:] if h.group(1).count(".") <= number.count(".")]
+        body = _lines(text[head.end():later[0] if later else len(text)])
+        entries.append(Entry(f"sed-{number.replace('.', '-')}", title[:title.index("?") + 1], body))
+    return entries
+
+
+def valgrind_entries() -> list[Entry] | None:
+    """Valgrind's FAQ: "4.2. The stack traces ... How can I improve them?" up to a line that ends in
+    "?" or ":" or a blank line, the answer after it up to the next numbered entry."""
+    text = _read("/usr/share/doc/valgrind/FAQ.txt.gz")
+    if text is None:
+        return None
+    heads = list(re.finditer(r"^(\d+\.\d+)\.\s+", text, re.M))
+    entries = []
+    for k, head in enumerate(heads):
+        whole = text[head.end():heads[k + 1].start() if k + 1 < len(heads) else len(text)]
+        end = re.search(r"[?:][ \t]*\n|\n[ \t]*\n", whole)
+        cut = end.end() if end else len(whole)
+        question, body = " ".join(whole[:cut].split()), _lines(whole[cut:].replace("-" * 72, ""))
+        if question and len(body) > 40:
+            entries.append(Entry(f"valgrind-{head.group(1).replace('.', '-')}", question, body))
+    return entries
+
 FAQS: dict[str, Callable[[], list[Entry] | None]] = {
-    "zlib FAQ": zlib_entries, "XZ Utils FAQ": xz_entries, "lsof FAQ": lsof_entries}
+    "zlib FAQ": zlib_entries, "XZ Utils FAQ": xz_entries, "lsof FAQ": lsof_entries,
+    "sed FAQ": sed_entries, "Valgrind FAQ": valgrind_entries}
 
 
 def write_corpus(folder: Path, name: str, entries: list[Entry], titled: bool) -> None:
