@@ -752,3 +752,30 @@ def test_which_schools_thing_is_no_list_of_schools(bot: Guidebot) -> None:
 def test_a_diploma_is_the_title_a_degree_is_awarded_with(bot: Guidebot) -> None:
     reply = bot.chat("what title is on the ucsd cse diploma")
     assert reply.answered and "awarded with the title" in reply.citations[0].quote, reply.text
+
+
+def test_of_entries_whose_titles_all_hold_the_question_words_the_one_titled_with_the_question_answers(
+        tmp_path: Path) -> None:
+    """In an FAQ about one tool every title names the tool, so "What is tarbox?" has one word to
+    search for and every heading holds it; the entry titled with the question itself answers, not
+    the one repeating the tool's name most, and "not" in a title is a different question."""
+    folder = tmp_path / "faq"
+    folder.mkdir()
+    entries = {
+        "what": ("What is tarbox?", "It is a small archiver for the command line, written in 1999."),
+        "split": ("How do I split archives using tarbox?",
+                  "Run tarbox with the split flag: tarbox -s 10M archive.tbx. Each tarbox part is a valid "
+                  "tarbox archive, and tarbox joins the parts again with tarbox -j."),
+        "use": ("When should I use tarbox?", "When you need a fast archiver for small files."),
+        "avoid": ("When should I not use tarbox?",
+                  "When the files are larger than a few gigabytes: tarbox keeps the index in memory, so a "
+                  "tarbox archive of a big disk is slow; use a streaming tool instead of tarbox."),
+    }
+    for doc_id, (question, answer) in entries.items():
+        (folder / f"{doc_id}.md").write_text(f"---\nid: {doc_id}\ntitle: {question}\nkind: topic\n---\n\n"
+                                             f"{answer}\n", encoding="utf-8")
+    faq = Guidebot(build_index(load_corpus(folder)))
+    for question, doc_id in (("What is tarbox?", "what"), ("When should I not use tarbox?", "avoid"),
+                             ("When should I use tarbox?", "use")):
+        reply = faq.chat(question)
+        assert reply.answered and reply.citations[0].doc_id == doc_id, (question, reply.text)

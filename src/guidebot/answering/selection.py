@@ -129,26 +129,38 @@ def _with_list_items(ctx: Context, picks: list[Candidate], max_chars: int) -> li
 
 
 def heading_answer(ctx: Context, analysis: QuestionAnalysis, positions: Sequence[int],
-                   exclude: Iterable[str] = ()) -> list[Candidate]:
+                   exclude: Iterable[str] = (), question: str = "") -> list[Candidate]:
     """A question a passage's heading (or document title) asks itself, an FAQ entry's or a section
     named for the topic: that passage's opening sentences, which answer it without repeating its
-    words. The first of `positions` (best passages by retrieval) whose heading holds
-    `heading_answer_share` of the question's weight, its most distinctive word among them."""
+    words. Of `positions` (best passages by retrieval), the one whose heading holds
+    `heading_answer_share` of the question's weight or more, its most distinctive word among them,
+    the largest share first; among headings holding as much, one that is the question itself, every
+    word counted ("What is sed?" under "What is sed?", not under "How do I emulate file-includes,
+    using sed?"; "When should I use sed?" not under "When should I NOT use sed?"): the heading whose
+    words are most nearly the question's, when they are `heading_as_question` of both together;
+    then retrieval's order."""
     concepts = [c for c in analysis.concepts if not c.hint]
     if not concepts:
         return []
     key = max(concepts, key=lambda c: c.distinctiveness)
     total = fsum(c.weight for c in concepts)
-    best: tuple[float, int, frozenset[str]] | None = None
+    best: tuple[tuple[float, float], int, frozenset[str]] | None = None
+    asked = frozenset(words(question.casefold()))
     for position in dict.fromkeys(positions):
         heading = ctx.searcher.context_terms(position)
         in_heading = [c for c in concepts if c.covered_by(heading)]
         share = fsum(c.weight for c in in_heading) / total
-        if key in in_heading and share >= ctx.policy.heading_answer_share and (best is None or share > best[0]):
-            best = (share, position, heading)
+        if key not in in_heading or share < ctx.policy.heading_answer_share:
+            continue
+        chunk = ctx.searcher.chunks[position]
+        written = frozenset(words(f"{chunk.title} {chunk.section or ''}".casefold()))
+        alike = len(asked & written) / (len(asked | written) or 1)
+        rank = (round(share, 6), alike if alike >= ctx.policy.heading_as_question else 0.0)
+        if best is None or rank > best[0]:
+            best = (rank, position, heading)
     if best is None:
         return []
-    _share, position, heading = best
+    _rank, position, heading = best
     return _opening(ctx, analysis, position, heading, {q.strip() for q in exclude})
 
 

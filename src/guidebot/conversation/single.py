@@ -205,7 +205,7 @@ def _answer_general(d: Dialogue, resolved: Resolved, question: str) -> Reply:
     hits = general_first(d, d.searcher.top(weights, policy.general_candidates))[:policy.top_k_passages]
     picks = select_sentences(d, analysis, hits, exclude=resolved.exclude)
     heading = heading_answer(d, analysis, [h.position for h in hits] + [
-        position for position, _ in d.searcher.search(question, 1)], resolved.exclude)
+        position for position, _ in d.searcher.search(question, 1)], resolved.exclude, question)
     judged = policy
     if heading and (not picks or picks[0].chunk_index != heading[0].chunk_index):
         # The heading asks the question itself: what it holds is covered, not only context.
