@@ -294,6 +294,17 @@ def test_spelling_fixes_typos_but_never_real_words_or_unknown_names(bot: Guidebo
     assert correct_spelling(bot.dialogue, "tell me about it")[1] == ()
 
 
+def test_two_corpus_words_run_together_are_read_as_the_corpus_writes_them(bot: Guidebot) -> None:
+    """"parttime" had been left unknown (and "inperson" corrected to "person"): the student asking
+    it got "I don't know" where "part-time" is answered. A word English has stays whole."""
+    fixed, corrections = correct_spelling(bot.dialogue, "can I study parttime or inperson")
+    assert ("parttime", "part time") in corrections and ("inperson", "in person") in corrections
+    assert correct_spelling(bot.dialogue, "I understand the rules")[1] == ()
+    typed, hyphenated = bot.chat("can I study parttime at UW?"), bot.chat("can I study part-time at UW?")
+    assert typed.answered and hyphenated.answered
+    assert [c.quote for c in typed.citations] == [c.quote for c in hyphenated.citations]
+
+
 def test_a_misspelt_framing_word_frames_the_question_instead_of_sinking_it(bot: Guidebot) -> None:
     # "difference" is not a corpus word, so its typo had no corpus word to be corrected to and was
     # taken for a subject the notes never mention: the covered question was refused.

@@ -56,12 +56,16 @@ def correct_spelling(ctx: Context, text: str) -> tuple[str, tuple[tuple[str, str
             if len(tried) >= ctx.policy.max_spelling_lookups:
                 return token
             tried.add(word)
+        looks_like_name = token[0].isupper() and match.start() > 0 and not token.isupper()
+        joined = None if looks_like_name else _split_compound(searcher, word)
+        if joined is not None:  # "parttime", "oncampus": the corpus's "part-time", "on campus"
+            corrections.append((word, joined))
+            return joined
         fixed = searcher.speller.correct(word)
         if fixed is None:  # "diffrence": a framing word misspelt frames the question all the same
             fixed = _framing_speller(ctx.lexicon.filler).correct(word)
         if fixed is None or fixed == word:
             return token
-        looks_like_name = token[0].isupper() and match.start() > 0 and not token.isupper()
         if looks_like_name and fixed not in names or not _VOWELS.intersection(word) and (
                 fixed in names or searcher.written_as_name(fixed)):
             return token  # nor is a word without a vowel a misspelt name: "msds" is no "mids"
@@ -70,6 +74,20 @@ def correct_spelling(ctx: Context, text: str) -> tuple[str, tuple[tuple[str, str
 
     corrected = _TOKEN.sub(fix, text)
     return corrected, tuple(corrections)
+
+
+def _split_compound(searcher: Searcher, word: str) -> str | None:
+    """An unknown word that is two corpus words run together ("parttime", "inperson", "oncampus"):
+    the two words, as the corpus writes them apart or hyphenated ("part-time", "in person"). Only
+    for a word no English word list has (so "understand" is never "under stand"); the second part
+    is a content word of three letters or more; of several splits, the most even one."""
+    speller, stop = searcher.speller, searcher.analyzer.stop
+    splits = [(word[:i], word[i:]) for i in range(2, len(word) - 2)
+              if word[:i] in speller and word[i:] in speller and word[i:] not in stop]
+    if not splits:
+        return None
+    first, second = max(splits, key=lambda pair: min(len(pair[0]), len(pair[1])))
+    return f"{first} {second}"
 
 
 # Per index, weakly (a replaced index is not kept alive): the shorthand read with, and its pattern.
