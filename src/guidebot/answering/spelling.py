@@ -31,7 +31,6 @@ def correct_spelling(ctx: Context, text: str) -> tuple[str, tuple[tuple[str, str
     """
     corrections: list[tuple[str, str]] = []
     searcher = ctx.searcher
-    names = searcher.name_words
     shorthand = ctx.lexicon.shorthand
     tried: set[str] = set()  # distinct unknown words looked up; past the policy's number, left alone
     in_names: list[tuple[int, int]] | None = None  # spans of names holding shorthand, found at its first use
@@ -57,23 +56,32 @@ def correct_spelling(ctx: Context, text: str) -> tuple[str, tuple[tuple[str, str
                 return token
             tried.add(word)
         looks_like_name = token[0].isupper() and match.start() > 0 and not token.isupper()
-        joined = None if looks_like_name else _split_compound(searcher, word)
-        if joined is not None:  # "parttime", "oncampus": the corpus's "part-time", "on campus"
-            corrections.append((word, joined))
-            return joined
-        fixed = searcher.speller.correct(word)
-        if fixed is None:  # "diffrence": a framing word misspelt frames the question all the same
-            fixed = _framing_speller(ctx.lexicon.filler).correct(word)
-        if fixed is None or fixed == word:
+        fixed = _corrected(ctx, word, looks_like_name)
+        if fixed is None:
             return token
-        if looks_like_name and fixed not in names or not _VOWELS.intersection(word) and (
-                fixed in names or searcher.written_as_name(fixed)):
-            return token  # nor is a word without a vowel a misspelt name: "msds" is no "mids"
         corrections.append((word, fixed))
         return fixed
 
     corrected = _TOKEN.sub(fix, text)
     return corrected, tuple(corrections)
+
+
+def _corrected(ctx: Context, word: str, looks_like_name: bool) -> str | None:
+    """What an unknown word (not an acronym) was meant to be, or None to leave it as typed."""
+    searcher = ctx.searcher
+    joined = None if looks_like_name else _split_compound(searcher, word)
+    if joined is not None:  # "parttime", "oncampus": the corpus's "part-time", "on campus"
+        return joined
+    fixed = searcher.speller.correct(word)
+    if fixed is None:  # "diffrence": a framing word misspelt frames the question all the same
+        fixed = _framing_speller(ctx.lexicon.filler).correct(word)
+    if fixed is None or fixed == word:
+        return None
+    names = searcher.name_words
+    if looks_like_name and fixed not in names or not _VOWELS.intersection(word) and (
+            fixed in names or searcher.written_as_name(fixed)):
+        return None  # nor is a word without a vowel a misspelt name: "msds" is no "mids"
+    return fixed
 
 
 def _split_compound(searcher: Searcher, word: str) -> str | None:
