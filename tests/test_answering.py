@@ -221,7 +221,9 @@ def test_a_verdict_between_options_is_not_answered_by_facts_about_them(bot: Guid
 @pytest.mark.parametrize("question", ["is ucsd a good school for ml", "is cmu good for machine learning",
                                       "how good is the georgia tech omscs", "Is the UIUC MCS a good program?",
                                       "is caltech good",
-                                      "Is a masters in data science as good as a masters in ML for getting ML jobs?"])
+                                      "Is a masters in data science as good as a masters in ML for getting ML jobs?",
+                                      # a city's merits: "CMU is located in Pittsburgh" had answered it at 0.8
+                                      "is pittsburgh a good city for students", "is seattle a good area to live"])
 def test_a_verdict_on_quality_is_not_answered_by_facts_about_the_program(bot: Guidebot, question: str) -> None:
     reply = bot.chat(question)
     assert not reply.answered and reply.kind == "partial" and "rankings" in reply.text
