@@ -792,3 +792,17 @@ def test_of_entries_whose_titles_all_hold_the_question_words_the_one_titled_with
                              ("When should I use tarbox?", "use")):
         reply = faq.chat(question)
         assert reply.answered and reply.citations[0].doc_id == doc_id, (question, reply.text)
+
+
+@pytest.mark.parametrize("question", ["how cold is ann arbor in winter", "is it safe to live in atlanta",
+                                      "what is the weather like in pittsburgh"])
+def test_a_question_about_a_city_is_not_answered_by_where_a_university_is(bot: Guidebot, question: str) -> None:
+    """"University of Michigan is located in Ann Arbor" had answered how cold it is there; for
+    Atlanta, that sentence and the UW note's "must live in the Seattle area" together."""
+    assert not bot.chat(question).answered
+
+
+def test_where_a_university_is_is_still_answered_by_the_place(bot: Guidebot) -> None:
+    assert bot.chat("which university is in atlanta").answered
+    assert bot.chat("is the university of michigan in ann arbor").answered
+    assert bot.chat("do i have to live in seattle for the PMP").answered

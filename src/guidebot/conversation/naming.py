@@ -241,3 +241,24 @@ def _within(part: tuple[str, ...], whole: tuple[str, ...]) -> bool:
     """Is `part` a run of consecutive terms of `whole`?"""
     n = len(part)
     return any(whole[i:i + n] == part for i in range(len(whole) - n + 1))
+
+
+def says_only_where(d: Dialogue, analysis: QuestionAnalysis, question: str, picks: Sequence[Candidate]) -> bool:
+    """"How cold is Ann Arbor in winter?", "is it safe to live in Atlanta?": the question is about a
+    place where a note's university is (its city or state, data of the notes), and asks something
+    of it; picks that only say the university is there ("located in Ann Arbor"), or say the rest
+    of another place, do not answer it. True when the place is the question's most distinctive
+    word, it asks more than the place, and no pick of a note at that place (or naming the place)
+    says any of that more."""
+    there = d.entities.in_places(question)
+    concepts = [c for c in analysis.concepts if not c.hint]
+    if not there or not concepts:
+        return False
+    besides = set(d.entities.words_besides_places(question))
+    place = {w for w in words(question) if w not in besides}
+    asked = [c for c in concepts if c.word not in place]
+    if not asked or max(concepts, key=lambda c: c.distinctiveness).word not in place:
+        return False
+    chunks = d.searcher.chunks
+    return not any(c in pick.covered for pick in picks for c in asked
+                   if chunks[pick.chunk_index].doc_id in there or any(p.word in place for p in pick.covered))

@@ -215,14 +215,14 @@ def _answer_general(d: Dialogue, resolved: Resolved, question: str) -> Reply:
     if unmet is not None and heading and picks[0].chunk_index == (at := heading[0].chunk_index) and \
             unmet.settled_by_heading(f"{d.searcher.chunks[at].title} {d.searcher.chunks[at].section or ''}"):
         unmet = None  # "which distribution is better for me?" under that very heading
-    # A name the corpus never uses ("Harvard") is what is asked about, in a corpus of notes on named
-    # things (programs), so nothing here answers it; unless the question also names what the corpus
-    # does. In a corpus of topics alone (an FAQ), "Is zlib under the GNU license?" is no question about
-    # another thing of its kind: the name is one more word to cover, weighed like the others.
-    blocking = bool(analysis.unknown_names) and d.entities.has_programs \
-        and not any(c.name and c.known for c in analysis.concepts)
+    # A name the corpus never uses ("Harvard") is what is asked about, in a corpus of notes on named things
+    # (programs): nothing here answers it, unless the question names what the corpus does too. In an FAQ,
+    # "Is zlib under the GNU license?" asks of no other thing of its kind: the name is one more word.
+    blocking = bool(analysis.unknown_names) and d.entities.has_programs and not any(
+        c.name and c.known for c in analysis.concepts)
     if unmet is not None and cover >= policy.answer_threshold * 0.5 and not blocking:
         return partial(d, resolved, [], describe_need(d, unmet), unmet.kind)
+    blocking = blocking or naming.says_only_where(d, analysis, question, picks)  # "is Atlanta safe?"
     decision = decide(analysis, picks, judged, in_focus=False)
     if not blocking and unmet is None and decision.answered:
         return compose(d, resolved, analysis, picks, cover, probability=decision.probability)
