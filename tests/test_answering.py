@@ -806,3 +806,23 @@ def test_where_a_university_is_is_still_answered_by_the_place(bot: Guidebot) -> 
     assert bot.chat("which university is in atlanta").answered
     assert bot.chat("is the university of michigan in ann arbor").answered
     assert bot.chat("do i have to live in seattle for the PMP").answered
+
+
+def test_what_the_corpus_is_about_is_answered_by_the_sentence_saying_what_it_is(tmp_path: Path) -> None:
+    """In an FAQ about one tool, "what is tarbox?" has one word, in every entry: the entries repeating
+    it most ranked first and none said what it is; the entry whose sentence does now answers."""
+    folder = tmp_path / "faq"
+    folder.mkdir()
+    bodies = {
+        "about": "Questions about this FAQ go to the list. Tarbox is a small archiver for the command line, "
+                 "written in 1999 by a student. New entries are added every year.",
+        "split": "Run tarbox -s to split: each tarbox part is a tarbox archive, and tarbox -j joins tarbox parts.",
+        "join": "To join, tarbox reads every tarbox part; tarbox checks each tarbox part's index with tarbox -t.",
+        "speed": "A tarbox archive of big files is slow, since tarbox keeps each tarbox index in memory.",
+    }
+    for n, (doc_id, body) in enumerate(bodies.items(), 1):
+        (folder / f"{doc_id}.md").write_text(f"---\nid: {doc_id}\ntitle: Tarbox FAQ entry {n}\nkind: topic\n---\n\n"
+                                             f"{body}\n", encoding="utf-8")
+    faq = Guidebot(build_index(load_corpus(folder)))
+    reply = faq.chat("What is tarbox?")
+    assert reply.answered and reply.citations[0].doc_id == "about" and "small archiver" in reply.text

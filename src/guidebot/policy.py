@@ -53,6 +53,7 @@ class Policy:
 
     # Sentence selection.
     heading_answer_share: float = 0.8  # a passage whose heading holds this share of a question answers it whole
+    definition_passages: int = 64  # passages with the word looked at for one defining it ("what is sed?")
     heading_as_question: float = 0.5  # a heading sharing this share of all its and the question's words asks it
     max_sentences: int = 4
     max_chars: int = 700

@@ -90,6 +90,38 @@ def _candidates(ctx: Context, analysis: QuestionAnalysis, hits: Sequence[Scored]
     return found
 
 
+def with_definition(ctx: Context, analysis: QuestionAnalysis, hits: list[Scored]) -> list[Scored]:
+    """"What is sed?" in an FAQ about sed: its one word is in every passage, so BM25's best passages
+    are the ones repeating it most, and none may say what it is. When the question asks what one
+    thing is and the best hit has no sentence saying so, the first passage that has one ("Sed is a
+    non-interactive editor"), among the hits and then the best `definition_passages` with the word,
+    leads the hits, at the best hit's score."""
+    concepts = [c for c in analysis.concepts if not c.hint]
+    if not analysis.definition or len(concepts) != 1 or not hits:
+        return hits
+    searcher, pattern = ctx.searcher, ctx.lexicon.pattern("defining_sentence")
+    concept = concepts[0]
+
+    def defines(position: int) -> int:
+        """2 for a sentence whose subject is the word ("Sed is ..."), 1 qualified ("GNU sed is ...")."""
+        best, chunk = 0, searcher.chunks[position]
+        for start, end in chunk.sentences:
+            match = pattern.match(chunk.text[start:end])
+            subject = words(match.group(1)) if match else []
+            if subject and subject[-1] == concept.word and len(subject) <= 3 \
+                    and not any(w in searcher.analyzer.stop for w in subject[:-1]):
+                best = max(best, 2 if len(subject) == 1 else 1)
+        return best
+
+    if defines(hits[0].position) == 2:
+        return hits
+    looked = [*hits, *searcher.top({stem: 1.0 for stem in concept.stems}, ctx.policy.definition_passages)]
+    found = max(looked, key=lambda hit: defines(hit.position))  # the first of the best: the hits' order, then BM25's
+    if not defines(found.position) or found.position == hits[0].position:
+        return hits
+    return [Scored(found.position, hits[0].score), *(h for h in hits if h.position != found.position)]
+
+
 def _covering_terms(concepts: Sequence[Concept]) -> frozenset[str] | None:
     """Every term that can make `Concept.covered_by` true for one of the concepts (its stems, its
     own terms, its synonyms' terms): a sentence with none of them covers nothing, which one set

@@ -9,6 +9,7 @@ from dataclasses import replace
 from math import fsum
 
 from ..analysis import words
+from ..answering import selection
 from ..answering.answerability import decide
 from ..answering.citing import Reply, citation_for, cited, paragraph
 from ..answering.grounding import coverage, grounded, needs_unmet
@@ -195,14 +196,13 @@ def _answer_general(d: Dialogue, resolved: Resolved, question: str) -> Reply:
     analysis = analyse_question(d, question, drop_words=d.lexicon.filler, corrections=resolved.corrections)
     if not analysis.concepts:
         return clarify(d)
-    part = document_part(d, resolved, question)
-    if part is not None:  # "what is the guide's conclusion?": that part of the document
+    if (part := document_part(d, resolved, question)) is not None:  # "what is the guide's conclusion?"
         return part
-    named = document_named(d, analysis)
-    if named is not None:  # "what is this guide about?": the document itself
+    if (named := document_named(d, analysis)) is not None:  # "what is this guide about?": the document
         return answer_overview(d, resolved, [named])
     weights = {**dict.fromkeys(analysis.framing, policy.filler_weight), **analysis.weights}  # framing tips it
     hits = general_first(d, d.searcher.top(weights, policy.general_candidates))[:policy.top_k_passages]
+    hits = selection.with_definition(d, analysis, hits)  # "what is sed?": a passage saying what it is
     picks = select_sentences(d, analysis, hits, exclude=resolved.exclude)
     heading = heading_answer(d, analysis, [h.position for h in hits] + [
         position for position, _ in d.searcher.search(question, 1)], resolved.exclude, question)
