@@ -9,13 +9,13 @@ from dataclasses import replace
 from math import fsum
 
 from ..analysis import words
-from ..answering import selection
 from ..answering.answerability import decide
 from ..answering.citing import Reply, citation_for, cited, paragraph
 from ..answering.grounding import coverage, grounded, needs_unmet
 from ..answering.needs import Need, describe_need
+from ..answering.passages import heading_answer, with_definition
 from ..answering.question import QuestionAnalysis, analyse_question
-from ..answering.selection import Candidate, arrange, heading_answer, ranked_sentences, select_sentences
+from ..answering.selection import Candidate, arrange, ranked_sentences, select_sentences
 from ..corpus import Document
 from ..search import Scored
 from . import naming
@@ -202,7 +202,7 @@ def _answer_general(d: Dialogue, resolved: Resolved, question: str) -> Reply:
         return answer_overview(d, resolved, [named])
     weights = {**dict.fromkeys(analysis.framing, policy.filler_weight), **analysis.weights}  # framing tips it
     hits = general_first(d, d.searcher.top(weights, policy.general_candidates))[:policy.top_k_passages]
-    hits = selection.with_definition(d, analysis, hits)  # "what is sed?": a passage saying what it is
+    hits = with_definition(d, analysis, hits)  # "what is sed?": a passage saying what it is
     picks = select_sentences(d, analysis, hits, exclude=resolved.exclude)
     heading = heading_answer(d, analysis, [h.position for h in hits] + [
         position for position, _ in d.searcher.search(question, 1)], resolved.exclude, question)
