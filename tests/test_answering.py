@@ -826,3 +826,19 @@ def test_what_the_corpus_is_about_is_answered_by_the_sentence_saying_what_it_is(
     faq = Guidebot(build_index(load_corpus(folder)))
     reply = faq.chat("What is tarbox?")
     assert reply.answered and reply.citations[0].doc_id == "about" and "small archiver" in reply.text
+
+
+def test_a_question_of_framing_words_alone_is_answered_by_the_entry_titled_with_it(tmp_path: Path) -> None:
+    """"Where can I get more help?" leaves no word to search for ("get", "more", "help" frame a
+    question), so it was met with "Could you tell me a little more?"; an FAQ entry titled with it
+    is its answer. A question of framing words that no title is still gets the clarifying reply."""
+    folder = tmp_path / "faq"
+    folder.mkdir()
+    for doc_id, title, body in (("help", "Where can I get more help?", "Write to the users' mailing list."),
+                                ("speed", "Why is tarbox slow?", "Tarbox keeps each index in memory.")):
+        (folder / f"{doc_id}.md").write_text(f"---\nid: {doc_id}\ntitle: {title}\nkind: topic\n---\n\n{body}\n",
+                                             encoding="utf-8")
+    faq = Guidebot(build_index(load_corpus(folder)))
+    reply = faq.chat("where can i get more help")
+    assert reply.answered and reply.citations[0].doc_id == "help" and "mailing list" in reply.text
+    assert faq.chat("where can I get more?").kind == "clarify"

@@ -5,14 +5,34 @@ title."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from weakref import WeakKeyDictionary
 
+from ..analysis import words
 from ..answering.citing import Citation, Reply, citation_for, cited, paragraph
 from ..answering.question import QuestionAnalysis, analyse_question
 from ..answering.selection import asks_the_reader
 from ..corpus import Document
+from ..search import Searcher
 from .context import Dialogue
 from .replies import partial
 from .turns import Resolved
+
+# Per index, weakly: each document title's set of words (every word, "where" and "more" included).
+_TITLES: WeakKeyDictionary[Searcher, dict[frozenset[str], list[Document]]] = WeakKeyDictionary()
+
+
+def document_titled(d: Dialogue, question: str) -> Document | None:
+    """The one document whose title is the question, word for word in any order: "Where can I get
+    more help?" has no word left to search for once its framing is set aside, but an FAQ entry may
+    be titled with it. Titles are read once per index."""
+    titles = _TITLES.get(d.searcher)
+    if titles is None:
+        titles = {}
+        for doc in d.searcher.indexed.documents:
+            titles.setdefault(frozenset(words(doc.title)), []).append(doc)
+        _TITLES[d.searcher] = titles
+    found = titles.get(frozenset(words(question)), [])
+    return found[0] if len(found) == 1 else None
 
 
 def document_part(d: Dialogue, resolved: Resolved, question: str) -> Reply | None:

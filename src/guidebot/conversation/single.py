@@ -22,7 +22,7 @@ from . import naming
 from .asking import has_subject
 from .context import Dialogue
 from .naming import names_a_subject, names_of, part_names_asked, without_rival_degrees, without_rival_parts
-from .overview import answer_overview, document_named, document_part
+from .overview import answer_overview, document_named, document_part, document_titled
 from .replies import abstain, clarify, compose, join, partial
 from .turns import Resolved
 
@@ -194,8 +194,8 @@ def _answer_general(d: Dialogue, resolved: Resolved, question: str) -> Reply:
     that frame the question also tip the ranking ("are lsof executables *available*?")."""
     policy = d.policy
     analysis = analyse_question(d, question, drop_words=d.lexicon.filler, corrections=resolved.corrections)
-    if not analysis.concepts:
-        return clarify(d)
+    if not analysis.concepts:  # "Where can I get more help?" may be an FAQ entry's very title
+        return answer_overview(d, resolved, [doc]) if (doc := document_titled(d, question)) else clarify(d)
     if (part := document_part(d, resolved, question)) is not None:  # "what is the guide's conclusion?"
         return part
     if (named := document_named(d, analysis)) is not None:  # "what is this guide about?": the document
