@@ -363,6 +363,16 @@ def test_a_word_with_a_meaning_changing_prefix_is_not_covered_by_the_word_withou
     assert not reply.answered
 
 
+def _entries(folder: Path, entries: dict[str, tuple[str, str]], heading: bool = False) -> Guidebot:
+    """A corpus of one document per entry (id: (title, body)), the title also as a heading if asked."""
+    folder.mkdir(parents=True)
+    for doc_id, (title, body) in entries.items():
+        head = f"## {title}\n\n" if heading else ""
+        (folder / f"{doc_id}.md").write_text(f"---\nid: {doc_id}\ntitle: {title}\nkind: topic\n---\n\n{head}{body}\n",
+                                             encoding="utf-8")
+    return Guidebot(build_index(load_corpus(folder)))
+
+
 def _faq(folder: Path) -> Guidebot:
     """A small FAQ: each entry's heading is its question, and its answer does not repeat the words."""
     entries = {
@@ -375,11 +385,7 @@ def _faq(folder: Path) -> Guidebot:
                     "Several audio applications ship by default, and more can be added from the archive. "
                     "Each release notes come from the team and list what changed."),
     }
-    folder.mkdir(parents=True)
-    for doc_id, (question, answer) in entries.items():
-        (folder / f"{doc_id}.md").write_text(f"---\nid: {doc_id}\ntitle: {question}\nkind: topic\n---\n\n"
-                                             f"## {question}\n\n{answer}\n", encoding="utf-8")
-    return Guidebot(build_index(load_corpus(folder)))
+    return _entries(folder, entries, heading=True)
 
 
 def test_an_entry_whose_heading_asks_the_question_answers_it_from_its_opening(tmp_path: Path) -> None:
@@ -392,8 +398,6 @@ def test_an_entry_whose_heading_asks_the_question_answers_it_from_its_opening(tm
 def test_the_entry_titled_with_the_question_answers_it_though_another_quotes_it_more(tmp_path: Path) -> None:
     """An entry that cross-refers to another by quoting its question ranks higher by BM25 (it repeats
     the words); the entry whose own heading asks the question is the answer."""
-    folder = tmp_path / "faq"
-    folder.mkdir()
     entries = {
         "kernels": ("What tools build custom kernels?",
                     "Use the packaging target of the build system. It makes an installable archive."),
@@ -404,10 +408,7 @@ def test_the_entry_titled_with_the_question_answers_it_though_another_quotes_it_
                    "It depends on what you intend to do. A server wants the stable one; a desktop may follow "
                    "the newer one."),
     }
-    for doc_id, (question, answer) in entries.items():
-        (folder / f"{doc_id}.md").write_text(f"---\nid: {doc_id}\ntitle: {question}\nkind: topic\n---\n\n"
-                                             f"## {question}\n\n{answer}\n", encoding="utf-8")
-    faq = Guidebot(build_index(load_corpus(folder)))
+    faq = _entries(tmp_path / "faq", entries, heading=True)
     assert faq.search("What tools build custom kernels?", k=1)[0].doc_id == "sources"  # the trap is real
     reply = faq.chat("What tools build custom kernels?")
     assert reply.answered and reply.citations[0].doc_id == "kernels"
@@ -772,8 +773,6 @@ def test_of_entries_whose_titles_all_hold_the_question_words_the_one_titled_with
     """In an FAQ about one tool every title names the tool, so "What is tarbox?" has one word to
     search for and every heading holds it; the entry titled with the question itself answers, not
     the one repeating the tool's name most, and "not" in a title is a different question."""
-    folder = tmp_path / "faq"
-    folder.mkdir()
     entries = {
         "what": ("What is tarbox?", "It is a small archiver for the command line, written in 1999."),
         "split": ("How do I split archives using tarbox?",
@@ -784,10 +783,7 @@ def test_of_entries_whose_titles_all_hold_the_question_words_the_one_titled_with
                   "When the files are larger than a few gigabytes: tarbox keeps the index in memory, so a "
                   "tarbox archive of a big disk is slow; use a streaming tool instead of tarbox."),
     }
-    for doc_id, (question, answer) in entries.items():
-        (folder / f"{doc_id}.md").write_text(f"---\nid: {doc_id}\ntitle: {question}\nkind: topic\n---\n\n"
-                                             f"{answer}\n", encoding="utf-8")
-    faq = Guidebot(build_index(load_corpus(folder)))
+    faq = _entries(tmp_path / "faq", entries)
     for question, doc_id in (("What is tarbox?", "what"), ("When should I not use tarbox?", "avoid"),
                              ("When should I use tarbox?", "use")):
         reply = faq.chat(question)
@@ -811,8 +807,6 @@ def test_where_a_university_is_is_still_answered_by_the_place(bot: Guidebot) -> 
 def test_what_the_corpus_is_about_is_answered_by_the_sentence_saying_what_it_is(tmp_path: Path) -> None:
     """In an FAQ about one tool, "what is tarbox?" has one word, in every entry: the entries repeating
     it most ranked first and none said what it is; the entry whose sentence does now answers."""
-    folder = tmp_path / "faq"
-    folder.mkdir()
     bodies = {
         "about": "Questions about this FAQ go to the list. Tarbox is a small archiver for the command line, "
                  "written in 1999 by a student. New entries are added every year.",
@@ -820,10 +814,8 @@ def test_what_the_corpus_is_about_is_answered_by_the_sentence_saying_what_it_is(
         "join": "To join, tarbox reads every tarbox part; tarbox checks each tarbox part's index with tarbox -t.",
         "speed": "A tarbox archive of big files is slow, since tarbox keeps each tarbox index in memory.",
     }
-    for n, (doc_id, body) in enumerate(bodies.items(), 1):
-        (folder / f"{doc_id}.md").write_text(f"---\nid: {doc_id}\ntitle: Tarbox FAQ entry {n}\nkind: topic\n---\n\n"
-                                             f"{body}\n", encoding="utf-8")
-    faq = Guidebot(build_index(load_corpus(folder)))
+    faq = _entries(tmp_path / "faq", {doc_id: (f"Tarbox FAQ entry {n}", body)
+                                      for n, (doc_id, body) in enumerate(bodies.items(), 1)})
     reply = faq.chat("What is tarbox?")
     assert reply.answered and reply.citations[0].doc_id == "about" and "small archiver" in reply.text
 
@@ -832,13 +824,8 @@ def test_a_question_of_framing_words_alone_is_answered_by_the_entry_titled_with_
     """"Where can I get more help?" leaves no word to search for ("get", "more", "help" frame a
     question), so it was met with "Could you tell me a little more?"; an FAQ entry titled with it
     is its answer. A question of framing words that no title is still gets the clarifying reply."""
-    folder = tmp_path / "faq"
-    folder.mkdir()
-    for doc_id, title, body in (("help", "Where can I get more help?", "Write to the users' mailing list."),
-                                ("speed", "Why is tarbox slow?", "Tarbox keeps each index in memory.")):
-        (folder / f"{doc_id}.md").write_text(f"---\nid: {doc_id}\ntitle: {title}\nkind: topic\n---\n\n{body}\n",
-                                             encoding="utf-8")
-    faq = Guidebot(build_index(load_corpus(folder)))
+    faq = _entries(tmp_path / "faq", {"help": ("Where can I get more help?", "Write to the users' mailing list."),
+                                      "speed": ("Why is tarbox slow?", "Tarbox keeps each index in memory.")})
     reply = faq.chat("where can i get more help")
     assert reply.answered and reply.citations[0].doc_id == "help" and "mailing list" in reply.text
     assert faq.chat("where can I get more?").kind == "clarify"
