@@ -829,3 +829,11 @@ def test_a_question_of_framing_words_alone_is_answered_by_the_entry_titled_with_
     reply = faq.chat("where can i get more help")
     assert reply.answered and reply.citations[0].doc_id == "help" and "mailing list" in reply.text
     assert faq.chat("where can I get more?").kind == "clarify"
+
+
+@pytest.mark.parametrize("question", ["is machine learning a stem field", "is ML a stem field for OPT"])
+def test_a_stem_field_is_asked_in_the_corpus_words_stem_designated(bot: Guidebot, question: str) -> None:
+    """Students say "STEM field" or "STEM major" where the OPT note says "STEM-designated": a synonym
+    in corpus/synonyms.yaml, where a maintainer adds one. Both had been refused."""
+    reply = bot.chat(question)
+    assert reply.answered and reply.citations[0].doc_id == "opt-stem-opt" and "STEM-designated" in reply.text
