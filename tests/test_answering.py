@@ -837,3 +837,13 @@ def test_a_stem_field_is_asked_in_the_corpus_words_stem_designated(bot: Guidebot
     in corpus/synonyms.yaml, where a maintainer adds one. Both had been refused."""
     reply = bot.chat(question)
     assert reply.answered and reply.citations[0].doc_id == "opt-stem-opt" and "STEM-designated" in reply.text
+
+
+@pytest.mark.parametrize("question", ["do i need toefl", "do i need an english test", "is toefl required"])
+def test_whether_a_test_is_needed_is_answered_by_the_section_whose_heading_asks_it(bot: Guidebot,
+                                                                                   question: str) -> None:
+    """No sentence of the English tests note says "need" or "required", but its section "Who needs an
+    English test" answers it; the reply had said the note does not say."""
+    reply = bot.chat(question)
+    assert reply.answered and reply.citations[0].doc_id == "english-tests"
+    assert "prove their English proficiency" in reply.text

@@ -68,14 +68,12 @@ def _answer_in_focus(d: Dialogue, resolved: Resolved, focus_docs: list[Document]
     implied = frozenset(names_of([*subjects, *carried]))
     analysis = analyse_question(d, question, drop_words=filler, corrections=resolved.corrections,
                                 implied_words=implied, as_written=resolved.text)
-    name_only = not analysis.concepts
-    if name_only:  # "what is SEVIS?": the name is the subject after all
+    if name_only := not analysis.concepts:  # "what is SEVIS?": the name is the subject after all
         analysis = analyse_question(d, question, drop_words=filler, corrections=resolved.corrections,
                                     as_written=resolved.text)
-    if not analysis.concepts and analysis.needs:  # "how long is it?": only a figure will do
-        return answer_need_only(d, resolved, subjects, analysis.needs[0])
-    if not analysis.concepts:
-        return answer_overview(d, resolved, subjects)
+    if not analysis.concepts:  # "how long is it?": only a figure will do; "tell me about it": the overview
+        return (answer_need_only(d, resolved, subjects, analysis.needs[0]) if analysis.needs
+                else answer_overview(d, resolved, subjects))
     analysis, hits, picks = _picks_in_focus(d, resolved, analysis, subjects, carried, question)
     unmet = needs_unmet(analysis, picks)
     if unmet is not None and name_only and unmet.kind != "personal":
@@ -99,12 +97,15 @@ def _answer_in_focus(d: Dialogue, resolved: Resolved, focus_docs: list[Document]
 def _picks_in_focus(d: Dialogue, resolved: Resolved, analysis: QuestionAnalysis, subjects: Sequence[Document],
                     carried: Sequence[Document], question: str) \
         -> tuple[QuestionAnalysis, list[Scored], list[Candidate]]:
-    """The subjects' sentences that answer the question: none that names only another part or
-    degree than the one asked; and when a topic was carried over ("So would Berkeley's MIDS work for
-    that [the F-1]?") and none names it, the search again with the topic asked for by name."""
+    """The subjects' sentences that answer the question (in a topic note with none, the section whose
+    heading asks it): none that names only another part or degree than the one asked; and when a
+    topic was carried over ("So would Berkeley's MIDS work for that [the F-1]?") and none names it,
+    the search again with the topic asked for by name."""
     policy, ids = d.policy, [doc.id for doc in subjects]
     hits = d.searcher.top(analysis.weights, policy.focus_passages, doc_ids=ids)
     picks = select_sentences(d, analysis, hits, exclude=resolved.exclude)
+    if not picks and all(doc.kind != "program" for doc in subjects):  # "do I need TOEFL?": "Who needs an English test"
+        picks = heading_answer(d, analysis, [h.position for h in hits], resolved.exclude, question)
     picks = without_rival_degrees(d, subjects, analysis, without_rival_parts(d, subjects, question, picks), question)
     if carried and not any(names_a_subject(d, p, carried) for p in picks):
         asked = " ".join([question, *(doc.aliases[0] for doc in carried if doc.aliases)])
@@ -123,8 +124,7 @@ def _known_instead(d: Dialogue, analysis: QuestionAnalysis, picks: Sequence[Cand
     enough of it covered, more than a name); nothing for a question about the student's chances."""
     if unmet.kind == "personal" or not any(not c.name for p in picks for c in p.covered):
         return []  # "how long is the CMU MSML?" is not told by a sentence that only names it
-    if not grounded(replace(analysis, needs=()), picks, coverage(analysis, picks, d.policy),
-                    d.policy.answer_threshold):
+    if not grounded(replace(analysis, needs=()), picks, coverage(analysis, picks, d.policy), d.policy.answer_threshold):
         return []
     return arrange(d, list(picks)[:d.policy.partial_general_sentences])
 
