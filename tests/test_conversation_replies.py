@@ -512,3 +512,19 @@ def test_what_holds_in_general_for_one_english_test_is_said_of_that_test(bot: Gu
     reply = bot.chat("Does Caltech accept the IELTS?")
     assert not reply.answered and reply.citations, reply.text
     assert all("TOEFL" not in c.quote for c in reply.citations) and "IELTS" in reply.citations[0].quote
+
+
+def test_a_list_of_a_degree_asked_by_name_has_the_notes_that_name_that_degree(bot: Guidebot) -> None:
+    """"Which universities offer an MS in computer science?" had listed Carnegie Mellon for "The Master
+    of Science in Machine Learning (MSML) is offered by ... Carnegie Mellon's School of Computer
+    Science", and "an online computer science master's" Berkeley's data science MIDS: a member's
+    sentence must name the degree asked, by its full name, a short name ("MSCS") or as the field
+    beside a degree word ("computer science master's")."""
+    reply = bot.chat("which universities offer an MS in computer science")
+    cited = {c.doc_id for c in reply.citations}
+    assert reply.kind == "list" and "cmu" not in cited and {"arizona", "georgia-tech", "stanford", "uiuc"} <= cited
+    online = bot.chat("Which universities offer an online computer science master's?")
+    assert {c.doc_id for c in online.citations} == {"georgia-tech", "uiuc"}
+    ai = bot.chat("Which universities mention artificial intelligence as a specialization or area of their "
+                  "computer science master's?")
+    assert {"stanford", "ucsd", "uiuc"} <= {c.doc_id for c in ai.citations}

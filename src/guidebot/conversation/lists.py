@@ -18,6 +18,7 @@ from ..answering.needs import describe_need, find_needs
 from ..answering.question import QuestionAnalysis, analyse_question
 from ..answering.selection import Candidate, select_sentences
 from ..budget import check_budget
+from . import naming
 from .asking import has_subject
 from .context import Dialogue
 from .overview import answer_overview
@@ -52,12 +53,12 @@ def answer_list(d: Dialogue, resolved: Resolved) -> Reply:
     matching = {doc.id for doc in d.searcher.documents_matching(analysis.weights, kinds=("program",))}
     affirms: dict[str, Candidate | None] = dict.fromkeys((doc.id for doc in scope), None)
     denies: dict[str, Candidate | None] = dict(affirms)
-    # "Which universities does the guide get wrong?": there, a note's correction of the guide affirms.
-    doubting = bool(lexicon.pattern("asks_what_is_wrong").search(resolved.text))
+    doubting = bool(lexicon.pattern("asks_what_is_wrong").search(resolved.text))  # then a correction affirms
+    degrees = [] if negated or doubting else naming.degrees_asked(d, resolved.intent or resolved.text)  # "an MS in CS"
     for doc in scope:
         if doc.id in matching:  # a note with none of the words can neither affirm nor deny
             check_budget()
-            affirms[doc.id] = _member_sentence(d, doc.id, analysis, required, False, doubting)
+            affirms[doc.id] = _member_sentence(d, doc.id, analysis, required, False, doubting, degrees)
             denies[doc.id] = _member_sentence(d, doc.id, analysis, required, True, doubting)
     if negated:
         items = [pick for pick in denies.values() if pick is not None]
@@ -146,9 +147,10 @@ def _alternatives(d: Dialogue, text: str, filter_words: set[str]) -> list[str]:
 
 
 def _member_sentence(d: Dialogue, doc_id: str, analysis: QuestionAnalysis, required: list[frozenset[str]],
-                     denying: bool, doubting: bool = False) -> Candidate | None:
+                     denying: bool, doubting: bool = False,
+                     degrees: Sequence[tuple[str, ...]] = ()) -> Candidate | None:
     """The note's best sentence that matches the predicate and affirms it (or, `denying`, denies
-    it), if any."""
+    it), if any; one that affirms a degree asked by name must name it as a degree (`degrees`)."""
     policy = d.policy
     hits = d.searcher.top(analysis.weights, policy.list_passages_per_note, doc_ids=[doc_id])
     for pick in select_sentences(d, analysis, hits, max_sentences=policy.list_sentences_per_note,
@@ -156,7 +158,8 @@ def _member_sentence(d: Dialogue, doc_id: str, analysis: QuestionAnalysis, requi
         if _denies(d, pick, analysis, doubting) != denying:
             continue
         terms = d.searcher.sentence_terms(pick.chunk_index)[pick.sentence_index]
-        if any(_covers_alternative(d, alt, terms, analysis) for alt in required):
+        if any(_covers_alternative(d, alt, terms, analysis) for alt in required) and (
+                not degrees or naming.names_degree(d, pick.text, degrees)):
             return pick
     return None
 

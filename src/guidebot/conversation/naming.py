@@ -179,6 +179,41 @@ def _without_rival_acronyms(d: Dialogue, subjects: Sequence[Document], analysis:
     return picks
 
 
+def degrees_asked(d: Dialogue, question: str) -> list[Field]:
+    """The degree fields a question asks for by name ("which universities offer an *MS in computer
+    science*?"): fields of the notes' degrees written next to a degree word."""
+    fields_of, _theme = _degree_fields(d.searcher, d.lexicon.pattern("degree_field"))
+    return _fields_asked_as_degrees(d, question, {f for fields in fields_of.values() for f in fields})
+
+
+def names_degree(d: Dialogue, text: str, fields: Sequence[Field]) -> bool:
+    """Does the sentence name a degree in one of the fields: by its full name ("Master of Science in
+    Computer Science"), by a short name the notes define for one ("MSCS"), or as the field beside a
+    degree word ("computer science master's"), not only the field's words ("the Master of Science in
+    Machine Learning ... in the School of Computer Science")?"""
+    terms, pattern = d.searcher.analyzer.terms, d.lexicon.pattern("degree_field")
+    named = [tuple(terms(m.group(1) or m.group(2))) for m in pattern.finditer(text)]
+    short = _short_names(d.searcher, d.lexicon.pattern("degree_acronym"), pattern)
+    named += [field for word in words(text) for field in short.get(word, ())]
+    if any(_within(f, g) or _within(g, f) or _initials(d, g) == f for f in fields for g in named if g):
+        return True
+    return bool(_fields_asked_as_degrees(d, text, set(fields)))  # "computer science master's students"
+
+
+def _short_names(searcher: Searcher, acronym: re.Pattern[str], field: re.Pattern[str]) -> dict[str, tuple[Field, ...]]:
+    """Each short name the notes define ("Master of Science in Computer Science (MSCS)"), case-folded,
+    with the fields of the degrees it names. Read once per index."""
+    known = _SHORT.get(searcher)
+    if known is None or known[0] is not acronym:
+        found: dict[str, set[Field]] = {}
+        terms = searcher.analyzer.terms
+        for m in (m for chunk in searcher.chunks for m in acronym.finditer(chunk.text)):
+            found.setdefault(m.group(1).casefold(), set()).update(
+                f for n in field.finditer(m.group(0)) if (f := tuple(terms(n.group(1) or n.group(2)))))
+        known = _SHORT[searcher] = (acronym, {k: tuple(sorted(v)) for k, v in found.items()})
+    return known[1]
+
+
 def _fields_asked_as_degrees(d: Dialogue, question: str, fields: set[tuple[str, ...]]) -> list[tuple[str, ...]]:
     """The fields written next to a degree word in the question ("data science masters", "MS in
     data science"), not those of the student's background ("with a computer science bachelor's")."""
@@ -200,6 +235,7 @@ _DEGREES: WeakKeyDictionary[Searcher, tuple[re.Pattern[str], dict[str, tuple[Fie
 
 
 _ACRONYMS: WeakKeyDictionary[Searcher, tuple[re.Pattern[str], dict[str, frozenset[str]]]] = WeakKeyDictionary()
+_SHORT: WeakKeyDictionary[Searcher, tuple[re.Pattern[str], dict[str, tuple[Field, ...]]]] = WeakKeyDictionary()
 
 
 def _defined_acronyms(searcher: Searcher, pattern: re.Pattern[str]) -> dict[str, frozenset[str]]:
