@@ -37,13 +37,16 @@ def with_definition(ctx: Context, analysis: QuestionAnalysis, hits: list[Scored]
                 best = max(best, 2 if len(subject) == 1 else 1)
         return best
 
-    if defines(hits[0].position) == 2:
+    first = defines(hits[0].position)
+    if first == 2:
         return hits
-    looked = [*hits, *searcher.top({stem: 1.0 for stem in concept.stems}, ctx.policy.definition_passages)]
-    found = max(looked, key=lambda hit: defines(hit.position))  # the first of the best: the hits' order, then BM25's
-    if not defines(found.position) or found.position == hits[0].position:
+    looked = [*hits[1:], *searcher.top({stem: 1.0 for stem in concept.stems}, ctx.policy.definition_passages)]
+    # the first of the best: the hits' order, then BM25's
+    strength, _order, found = max(((defines(hit.position), -i, hit.position) for i, hit in enumerate(looked)),
+                                  default=(0, 0, -1))
+    if strength <= first or found == hits[0].position:
         return hits
-    return [Scored(found.position, hits[0].score), *(h for h in hits if h.position != found.position)]
+    return [Scored(found, hits[0].score), *(h for h in hits if h.position != found)]
 
 
 def heading_answer(ctx: Context, analysis: QuestionAnalysis, positions: Sequence[int],

@@ -168,7 +168,7 @@ def _without_rival_acronyms(d: Dialogue, subjects: Sequence[Document], analysis:
     MSCS student completes ..."). Short names are those the note defines after a degree's full name;
     one that begins another ("MS" of "MSCS", "MCS" of "MCS-DS") is no rival."""
     asked = {c.word.casefold() for c in analysis.concepts if c.name}
-    defined_in = _defined_acronyms(d.searcher, d.lexicon.pattern("degree_acronym")) if asked else {}
+    defined_in = _short_names(d)[0] if asked else {}
     for doc in subjects:
         defined = defined_in.get(doc.id, frozenset())
         named = defined & asked
@@ -193,25 +193,11 @@ def names_degree(d: Dialogue, text: str, fields: Sequence[Field]) -> bool:
     Machine Learning ... in the School of Computer Science")?"""
     terms, pattern = d.searcher.analyzer.terms, d.lexicon.pattern("degree_field")
     named = [tuple(terms(m.group(1) or m.group(2))) for m in pattern.finditer(text)]
-    short = _short_names(d.searcher, d.lexicon.pattern("degree_acronym"), pattern)
+    short = _short_names(d)[1]
     named += [field for word in words(text) for field in short.get(word, ())]
     if any(_within(f, g) or _within(g, f) or _initials(d, g) == f for f in fields for g in named if g):
         return True
     return bool(_fields_asked_as_degrees(d, text, set(fields)))  # "computer science master's students"
-
-
-def _short_names(searcher: Searcher, acronym: re.Pattern[str], field: re.Pattern[str]) -> dict[str, tuple[Field, ...]]:
-    """Each short name the notes define ("Master of Science in Computer Science (MSCS)"), case-folded,
-    with the fields of the degrees it names. Read once per index."""
-    known = _SHORT.get(searcher)
-    if known is None or known[0] is not acronym:
-        found: dict[str, set[Field]] = {}
-        terms = searcher.analyzer.terms
-        for m in (m for chunk in searcher.chunks for m in acronym.finditer(chunk.text)):
-            found.setdefault(m.group(1).casefold(), set()).update(
-                f for n in field.finditer(m.group(0)) if (f := tuple(terms(n.group(1) or n.group(2)))))
-        known = _SHORT[searcher] = (acronym, {k: tuple(sorted(v)) for k, v in found.items()})
-    return known[1]
 
 
 def _fields_asked_as_degrees(d: Dialogue, question: str, fields: set[tuple[str, ...]]) -> list[tuple[str, ...]]:
@@ -234,17 +220,26 @@ _DEGREES: WeakKeyDictionary[Searcher, tuple[re.Pattern[str], dict[str, tuple[Fie
     WeakKeyDictionary()
 
 
-_ACRONYMS: WeakKeyDictionary[Searcher, tuple[re.Pattern[str], dict[str, frozenset[str]]]] = WeakKeyDictionary()
-_SHORT: WeakKeyDictionary[Searcher, tuple[re.Pattern[str], dict[str, tuple[Field, ...]]]] = WeakKeyDictionary()
+ShortNames = tuple[dict[str, frozenset[str]], dict[str, tuple[Field, ...]]]  # per note; each one's fields
+_SHORT: WeakKeyDictionary[Searcher, tuple[re.Pattern[str], ShortNames]] = WeakKeyDictionary()
 
 
-def _defined_acronyms(searcher: Searcher, pattern: re.Pattern[str]) -> dict[str, frozenset[str]]:
-    """The degree short names each note defines ("Master of ... (MSCS)"), case-folded. Read once per index."""
-    known = _ACRONYMS.get(searcher)
-    if known is None or known[0] is not pattern:
-        known = _ACRONYMS[searcher] = (pattern, {doc.id: frozenset(
-            m.group(1).casefold() for position in searcher.chunks_of(doc.id)
-            for m in pattern.finditer(searcher.chunks[position].text)) for doc in searcher.indexed.documents})
+def _short_names(d: Dialogue) -> ShortNames:
+    """The degree short names each note defines ("Master of Science in Computer Science (MSCS)"),
+    case-folded, and for each short name the fields of the degrees it stands for. Read once per index."""
+    searcher, acronym, field = d.searcher, d.lexicon.pattern("degree_acronym"), d.lexicon.pattern("degree_field")
+    known = _SHORT.get(searcher)
+    if known is None or known[0] is not acronym:
+        by_note: dict[str, frozenset[str]] = {}
+        fields: dict[str, set[Field]] = {}
+        terms, chunks = searcher.analyzer.terms, searcher.chunks
+        for doc in searcher.indexed.documents:
+            found = [m for position in searcher.chunks_of(doc.id) for m in acronym.finditer(chunks[position].text)]
+            by_note[doc.id] = frozenset(m.group(1).casefold() for m in found)
+            for m in found:
+                fields.setdefault(m.group(1).casefold(), set()).update(
+                    f for n in field.finditer(m.group(0)) if (f := tuple(terms(n.group(1) or n.group(2)))))
+        known = _SHORT[searcher] = (acronym, (by_note, {k: tuple(sorted(v)) for k, v in fields.items()}))
     return known[1]
 
 
