@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from guidebot.answering.grounding import coverage, grounded, key_concept_missing, needs_unmet
+from guidebot.answering.grounding import coverage, grounded, key_claim_alone, key_concept_missing, needs_unmet
 from guidebot.answering.question import analyse_question
 from guidebot.answering.selection import select_sentences
 from guidebot.answering.spelling import correct_spelling
@@ -273,6 +273,26 @@ def test_the_most_distinctive_word_must_be_cited(bot: Guidebot) -> None:
     picks = select_sentences(d, analysis, d.searcher.top(analysis.weights, 8, doc_ids=["caltech"]))
     missing = key_concept_missing(analysis, picks)
     assert missing is not None and missing.word == "online"
+
+
+@pytest.mark.parametrize("question", ["Is a thesis required?", "What math do I need?", "When should I start preparing?",
+                                      "Where do I live during my studies?"])
+def test_a_union_of_unrelated_claims_does_not_answer(bot: Guidebot, question: str) -> None:
+    """Each word is in some sentence ("thesis" in one university's note, "required" in the guide's
+    admissions paragraph), but no sentence says the key word with anything else asked: no answer."""
+    reply = bot.chat(question)
+    assert not reply.answered, reply.text
+
+
+def test_the_key_word_must_share_a_sentence_with_another_word_asked(bot: Guidebot) -> None:
+    analysis, picks = picks_for(bot, "is a thesis required")
+    alone = key_claim_alone(analysis, picks)
+    assert alone is not None and alone.word == "thesis"
+    analysis, picks = picks_for(bot, "is a thesis included in the uiuc master of science", ["uiuc"])
+    assert key_claim_alone(analysis, picks) is None  # "... a research-oriented degree that includes a thesis"
+    # A question about a named program is searched in its note, which supplies the subject.
+    reply = bot.chat("Does the CMU MSML include an internship?")
+    assert reply.answered and "summer internship" in reply.text
 
 
 def test_an_everyday_verb_is_never_the_key_word(bot: Guidebot) -> None:

@@ -9,7 +9,8 @@ confidence ≥ 0.8 about that share is right; reliability tables in bench/RESULT
 coverage an answer needs, chosen to cost least on tune (a false answer costing three false
 abstentions). A decision made by the logistic model itself was measured too and transferred worse
 to the foreign corpus (see bench/RESULTS.md). Hard rules stay outside: a specific asked and not
-found, a personal prediction, an unknown name, the key word uncited.
+found, a personal prediction, an unknown name, the key word uncited or cited only in sentences
+that say nothing else the question asks (grounding per claim).
 
 `record_decisions()` lets the calibration collect the features of every decision it makes.
 """
@@ -26,7 +27,7 @@ from math import fsum
 
 from .. import datafiles
 from ..policy import Policy
-from .grounding import coverage, key_concept_missing
+from .grounding import coverage, key_claim_alone, key_concept_missing
 from .question import QuestionAnalysis
 from .selection import Candidate
 
@@ -118,14 +119,16 @@ def record_decisions() -> Iterator[list[Decision]]:
 
 
 def decide(analysis: QuestionAnalysis, picks: Sequence[Candidate], policy: Policy, in_focus: bool) -> Decision:
-    """Answer when the question's key word is cited and the picks cover the share of it that the
-    calibration chose (or the policy's `answer_coverage`, when set); the confidence is the model's
-    probability that the answer is right."""
+    """Answer when the question's key word is cited, in a sentence that says another of its words
+    (unless the question is about a named document, `in_focus`), and the picks cover the share of it
+    that the calibration chose (or the policy's `answer_coverage`, when set); the confidence is the
+    model's probability that the answer is right."""
     features = features_of(analysis, picks, policy, in_focus)
     model = shipped_model()
     probability = model.probability(features) if picks else 0.0
     threshold = model.coverage_threshold if policy.answer_coverage is None else policy.answer_coverage
-    answered = bool(picks) and features.key_cited == 1.0 and features.coverage >= threshold
+    answered = bool(picks) and features.key_cited == 1.0 and features.coverage >= threshold \
+        and (in_focus or key_claim_alone(analysis, picks) is None)
     decision = Decision(answered, probability, features)
     recorder = _RECORDER.get()
     if recorder is not None:

@@ -61,6 +61,27 @@ def key_concept_missing(analysis: QuestionAnalysis, picks: Sequence[Candidate],
     return None
 
 
+def key_claim_alone(analysis: QuestionAnalysis, picks: Sequence[Candidate]) -> Concept | None:
+    """The question's most distinctive word, when every cited sentence that says it says none of the
+    question's other words the corpus knows: the picks cover the question only as a union of claims.
+
+    "Is a thesis required?" is not answered by one note's "MS with thesis and non-thesis options"
+    beside the guide's "admissions requirements", nor "How do I become a TA?" by "assistantships"
+    beside "Machine Learning has become popular". Names ("MSML") and question words ("where") do
+    not count as the other word: a question about a named subject is searched in that subject's
+    note, which supplies it.
+    """
+    known = [c for c in analysis.concepts if c.known and not c.hint and not c.name]
+    if len(known) < 2 or not picks:
+        return None
+    key = max(known, key=lambda c: c.distinctiveness)
+    for pick in picks:
+        said = pick.covered | pick.context
+        if key in said and any(c in said for c in known if c is not key):
+            return None
+    return key
+
+
 def needs_unmet(analysis: QuestionAnalysis, picks: Sequence[Candidate]) -> Need | None:
     """The specific the question asks for (a sum, a date, a figure) when no picked sentence holds one."""
     for need in analysis.needs:
