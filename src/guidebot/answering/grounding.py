@@ -66,15 +66,18 @@ def key_claim_alone(analysis: QuestionAnalysis, picks: Sequence[Candidate]) -> C
     question's other words the corpus knows: the picks cover the question only as a union of claims.
 
     "Is a thesis required?" is not answered by one note's "MS with thesis and non-thesis options"
-    beside the guide's "admissions requirements", nor "How do I become a TA?" by "assistantships"
-    beside "Machine Learning has become popular". Names ("MSML") and question words ("where") do
-    not count as the other word: a question about a named subject is searched in that subject's
-    note, which supplies it.
+    beside the guide's "admissions requirements", nor "Can I get a TA position in my first
+    semester?" by "one online class per term" beside "teaching assistants". A name the user wrote
+    as one ("TA", "MSML") is what is asked about, not what is asked: it is never the key word here,
+    but a sentence saying it with the key word ties the two. Question words ("where") do not count.
+    A question about a named document is searched in that document, which supplies the subject:
+    the caller does not apply this there.
     """
-    known = [c for c in analysis.concepts if c.known and not c.hint and not c.name]
-    if len(known) < 2 or not picks:
+    known = [c for c in analysis.concepts if c.known and not c.hint]
+    asked = [c for c in known if not c.name]
+    if len(known) < 2 or not asked or not picks:
         return None
-    key = max(known, key=lambda c: c.distinctiveness)
+    key = max(asked, key=lambda c: c.distinctiveness)
     for pick in picks:
         said = pick.covered | pick.context
         if key in said and any(c in said for c in known if c is not key):
