@@ -48,6 +48,8 @@ def test_how_to_pay_a_fee_asks_for_the_steps_not_the_sum(bot: Guidebot) -> None:
     assert bot.chat("How much is the SEVIS fee?").kind == "partial"
     who = bot.chat("who pays the sevis fee, me or the university")  # a person asked, not a sum
     assert who.answered and any("must pay" in c.quote for c in who.citations)
+    order = bot.chat("what's the order of steps to pay the sevis fee?")  # the order, not the sum
+    assert order.answered and "before they apply" in order.text, order.text
 
 
 @pytest.mark.parametrize("question", ["What TOEFL score do I need?", "What is a good GRE score for CMU?",
