@@ -29,6 +29,12 @@ def test_rare_words_weigh_more_than_common_ones(bot: Guidebot) -> None:
     assert weights["scholarships"] > weights["international students"]  # a synonym phrase, one concept
 
 
+def test_everyday_words_for_scholarships_find_them(bot: Guidebot) -> None:
+    """"Free money" is what students call scholarships and grants (corpus/synonyms.yaml)."""
+    reply = bot.chat("is there any free money for foreign students")
+    assert reply.answered and "scholarship" in reply.citations[0].quote, reply.text
+
+
 def test_a_synonym_phrase_is_one_concept(bot: Guidebot) -> None:
     analysis = analyse_question(bot.dialogue, "statement of purpose tips")
     assert "statement purpose" in [c.word for c in analysis.concepts] or any(
