@@ -274,6 +274,22 @@ def test_a_programs_name_is_what_is_asked_about_and_the_next_word_what_is_asked(
     assert not reply.answered and reply.kind == "partial"
 
 
+@pytest.mark.parametrize(("question", "quote"), [
+    ("what is the gre made of", "measures verbal reasoning"),
+    ("what questions do they ask at the visa interview", None),
+    ("what should i put in my resume", None),
+])
+def test_a_question_for_what_something_holds_needs_a_sentence_that_tells_it(bot: Guidebot, question: str,
+                                                                            quote: str | None) -> None:
+    """"Made of", "what do they ask", "what should I put in": a sentence that only names the thing
+    ("made the GRE optional", "attend a visa interview") does not say what it holds."""
+    reply = bot.chat(question)
+    if quote is None:
+        assert not reply.answered and reply.kind == "partial", reply.text
+    else:
+        assert reply.answered and quote in reply.citations[0].quote, reply.text
+
+
 def test_the_most_distinctive_word_must_be_cited(bot: Guidebot) -> None:
     d = bot.dialogue
     analysis = analyse_question(d, "is the Caltech master's online?", drop_words=d.lexicon.filler,

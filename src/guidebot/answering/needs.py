@@ -14,7 +14,7 @@ from .context import Context
 class Need:
     """A kind of specific the question wants, which a sentence must visibly contain."""
 
-    kind: str  # personal | money | date | score | duration | count | judgement (which option is better)
+    kind: str  # personal | money | date | score | duration | count | amount | contents | judgement
     phrase: str  # the user's words for it, used in the honest reply
     evidence: re.Pattern[str] | None = None  # what a sentence must contain; None: nothing will do
 
@@ -32,7 +32,7 @@ class Need:
 # Which lexicon pattern shows that a sentence holds each kind of specific. Scores, GPAs and rates
 # are written in digits (not F-1, I-20); durations as "12 months", "two years"; counts as a number.
 _EVIDENCE = {"money": "money", "date": "date", "score": "figure", "duration": "time_span", "count": "number",
-             "amount": "figure", "judgement": "judgement"}
+             "amount": "figure", "judgement": "judgement", "contents": "contents"}
 
 
 def find_needs(ctx: Context, text: str) -> tuple[Need, ...]:

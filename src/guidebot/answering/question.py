@@ -1,9 +1,8 @@
 """Question analysis: a (spelling-corrected) question becomes weighted concepts (what the cited
 sentences must cover), retrieval weights, and needs (a kind of specific it asks for, see `needs`).
 
-A concept's weight is how distinctive its word is (its idf, or its most common synonym's); a
-synonym phrase the question uses counts as one concept; question words ("where") stand for the
-words that answer them ("located").
+A concept's weight is how distinctive its word is (its idf, or its most common synonym's); a synonym
+phrase the question uses counts as one concept; question words ("where") stand for their answers ("located").
 """
 
 from __future__ import annotations
@@ -122,10 +121,10 @@ def analyse_question(ctx: Context, text: str, drop_words: Iterable[str] = (),
 
 
 def _framing_of(ctx: Context, text: str, needs: Sequence[Need]) -> frozenset[str]:
-    """Words that say how the question asks, not what about: a framing phrase ("what does DSO
-    *stand for*?"), a figure the question holds ("is STEM OPT *3 years*?": the need, which "up to 36
-    months" answers), the words asking for a length of time ("how long does OPT *last*?"), a place
-    the corpus never names that a note in focus is asked to be in ("is [MIT] in *Boston*?": where it is)
+    """Words that say how the question asks, not what about: a framing phrase ("what does DSO *stand
+    for*?"), a figure it holds ("is STEM OPT *3 years*?": the need), words asking for a length of time
+    ("how long does OPT *last*?") or what a thing holds ("what is the GRE *made of*?"), a place the
+    corpus never names that a note in focus is asked to be in ("is [MIT] in *Boston*?": where it is)
     and words asking how a thing is done that the corpus never uses ("the F-1 visa *steps*")."""
     words_in, known, stem = ctx.searcher.analyzer.content_words, ctx.searcher.has_term, ctx.searcher.analyzer.stem
     found = [w for m in ctx.lexicon.pattern("framing_phrase").finditer(text) for w in words_in(m.group(0))]
@@ -135,6 +134,8 @@ def _framing_of(ctx: Context, text: str, needs: Sequence[Need]) -> frozenset[str
     if needs and (any(ch.isdigit() for ch in needs[0].phrase) or needs[0].kind == "duration"):
         lasting = ctx.lexicon.pattern("duration_framing").findall(text) if needs[0].kind == "duration" else []
         found += words_in(" ".join([needs[0].phrase, *lasting]))  # "is OPT *unlimited*?": a length of time
+    if needs and needs[0].kind == "contents":  # "what is the GRE *made of*?": what it holds
+        found += [w.casefold() for w in ctx.lexicon.pattern("contents_framing").findall(needs[0].phrase)]
     return frozenset(found)
 
 
