@@ -278,6 +278,8 @@ def test_a_programs_name_is_what_is_asked_about_and_the_next_word_what_is_asked(
     ("what is the gre made of", "measures verbal reasoning"),
     ("what questions do they ask at the visa interview", None),
     ("what should i put in my resume", None),
+    ("what should i write in my statement of purpose", None),  # "requirements include ... a statement of purpose"
+    ("what should my SOP be about", None),
 ])
 def test_a_question_for_what_something_holds_needs_a_sentence_that_tells_it(bot: Guidebot, question: str,
                                                                             quote: str | None) -> None:
@@ -288,6 +290,19 @@ def test_a_question_for_what_something_holds_needs_a_sentence_that_tells_it(bot:
         assert not reply.answered and reply.kind == "partial", reply.text
     else:
         assert reply.answered and quote in reply.citations[0].quote, reply.text
+
+
+def test_a_list_that_names_a_thing_says_it_is_needed_not_what_it_holds(bot: Guidebot, tmp_path: Path) -> None:
+    needed = bot.chat("do i need letters of recommendation")
+    assert needed.answered and "letters of recommendation" in needed.citations[0].quote
+    entries = {  # an FAQ entry headed with the question tells what the thing holds in its own words
+        "testing": ("What does the testing release contain?",
+                    "Packages enter it after ten days in unstable without serious bugs."),
+        "mirrors": ("Where are the mirrors?", "The mirrors contain every release and are listed on the web site."),
+    }
+    faq = _entries(tmp_path / "faq", entries, heading=True)
+    reply = faq.chat("What does the testing release contain?")
+    assert reply.answered and reply.citations[0].doc_id == "testing", reply.text
 
 
 def test_the_most_distinctive_word_must_be_cited(bot: Guidebot) -> None:

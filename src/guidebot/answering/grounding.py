@@ -4,7 +4,7 @@ the confidence reported for an answer."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from math import fsum
 
 from ..policy import Policy
@@ -85,10 +85,22 @@ def key_claim_alone(analysis: QuestionAnalysis, picks: Sequence[Candidate]) -> C
     return key
 
 
-def needs_unmet(analysis: QuestionAnalysis, picks: Sequence[Candidate]) -> Need | None:
-    """The specific the question asks for (a sum, a date, a figure) when no picked sentence holds one."""
+def needs_unmet(analysis: QuestionAnalysis, picks: Sequence[Candidate],
+                terms_of: Callable[[str], Iterable[str]] | None = None) -> Need | None:
+    """The specific the question asks for (a sum, a date, a figure) when no picked sentence holds one.
+
+    What a thing holds ("what should I write in my SOP?") is told by a sentence that says the thing
+    before it says what it holds ("The GRE measures ..."), not by one that lists the thing among
+    what something else holds ("requirements include ... a statement of purpose"): with `terms_of`
+    (the analyzer's), the question's most distinctive word must come before the telling words.
+    """
+    key = max((c for c in analysis.concepts if not c.hint), key=lambda c: c.distinctiveness, default=None)
     for need in analysis.needs:
-        if not any(need.met_by(p.text) for p in picks):
+        if need.kind == "contents" and terms_of is not None and key is not None:
+            if not any((m := need.match(p.text)) and key.covered_by(frozenset(terms_of(p.text[:m.start()])))
+                       for p in picks):
+                return need
+        elif not any(need.met_by(p.text) for p in picks):
             return need
     return None
 

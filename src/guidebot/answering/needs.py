@@ -20,13 +20,18 @@ class Need:
 
     def settled_by_heading(self, heading: str) -> bool:
         """A passage whose heading asks "which is better?" is the corpus's verdict, even when the
-        verdict is "it depends"; a figure, date or sum must still be in the sentences. The heading
-        must ask it in so many words: "Top Universities for ..." is no verdict on which is best."""
-        return self.kind == "judgement" and self.met_by(heading)
+        verdict is "it depends", and one headed "what does X contain?" tells what X holds; a figure,
+        date or sum must still be in the sentences. The heading must ask it in so many words: "Top
+        Universities for ..." is no verdict on which is best."""
+        return self.kind in ("judgement", "contents") and self.met_by(heading)
 
     def met_by(self, sentence: str) -> bool:
         """Does the sentence visibly hold what was asked for (a sum of money, a date, a figure)?"""
         return self.evidence is not None and bool(self.evidence.search(sentence))
+
+    def match(self, sentence: str) -> re.Match[str] | None:
+        """Where the sentence shows what was asked for, if it does."""
+        return self.evidence.search(sentence) if self.evidence is not None else None
 
 
 # Which lexicon pattern shows that a sentence holds each kind of specific. Scores, GPAs and rates

@@ -75,7 +75,7 @@ def _answer_in_focus(d: Dialogue, resolved: Resolved, focus_docs: list[Document]
         return (answer_need_only(d, resolved, subjects, analysis.needs[0]) if analysis.needs
                 else answer_overview(d, resolved, subjects))
     analysis, hits, picks = _picks_in_focus(d, resolved, analysis, subjects, carried, question)
-    unmet = needs_unmet(analysis, picks)
+    unmet = needs_unmet(analysis, picks, d.searcher.analyzer.terms)
     if unmet is not None and name_only and unmet.kind != "personal":
         # "is my TOEFL from 3 years ago still ok?": nothing but the note's name and a figure asked
         return answer_need_only(d, resolved, subjects, unmet)
@@ -211,7 +211,7 @@ def _answer_general(d: Dialogue, resolved: Resolved, question: str) -> Reply:
         # The heading asks the question itself: what it holds is covered, not only context.
         picks, judged = heading, replace(policy, context_credit=1.0)
     cover = coverage(analysis, picks, judged)
-    unmet = needs_unmet(analysis, picks)
+    unmet = needs_unmet(analysis, picks, d.searcher.analyzer.terms)
     if unmet is not None and heading and picks[0].chunk_index == (at := heading[0].chunk_index) and \
             unmet.settled_by_heading(f"{d.searcher.chunks[at].title} {d.searcher.chunks[at].section or ''}"):
         unmet = None  # "which distribution is better for me?" under that very heading
