@@ -305,6 +305,13 @@ def test_a_list_that_names_a_thing_says_it_is_needed_not_what_it_holds(bot: Guid
     assert reply.answered and reply.citations[0].doc_id == "testing", reply.text
 
 
+def test_what_kind_of_thing_opens_with_a_sentence_naming_some(bot: Guidebot) -> None:
+    """"What classes will I take?": the curriculum's "core courses in statistics, algorithms, and
+    programming", not the F-1 rule on "one online class per term" that says "class" twice."""
+    reply = bot.chat("what classes will I take")
+    assert reply.answered and "core courses in statistics" in reply.citations[0].quote, reply.text
+
+
 def test_the_most_distinctive_word_must_be_cited(bot: Guidebot) -> None:
     d = bot.dialogue
     analysis = analyse_question(d, "is the Caltech master's online?", drop_words=d.lexicon.filler,

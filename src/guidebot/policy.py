@@ -61,6 +61,7 @@ class Policy:
     relative_cutoff: float = 0.5  # other sentences need this share of the best one's relevance
     passage_cutoff: float = 0.35  # ... or this share when they are in the best sentence's passage
     definition_boost: float = 1.5  # "what is X?": a sentence defining X
+    instances_boost: float = 1.5  # "what courses ...?": a sentence naming some after the word ("courses in A, B")
     rank_floor: float = 0.6  # a passage's relevance factor is rank_floor + (1 - rank_floor) × its relative score
 
     # Overviews ("tell me about X"), need-only follow-ups ("how long is it?"), lists and comparisons.

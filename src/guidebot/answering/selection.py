@@ -29,6 +29,7 @@ class Candidate:
     text: str
     position: tuple[int, int] = field(default=(0, 0))
     defines: bool = False  # "SEVIS is the ...", for "what is SEVIS?": its subject is the word asked
+    lists: bool = False  # "courses in A, B, and C", for "what courses ...?": it names some of the kind asked for
 
 
 def asks_the_reader(sentence: str) -> bool:
@@ -44,6 +45,14 @@ def _defines(ctx: Context, sentence: str, covered: Iterable[Concept]) -> bool:
         return False
     subject = " ".join(words(match.group(1)))
     return any(c.word in subject.split() for c in covered)
+
+
+def _names_instances(ctx: Context, sentence: str, kind: Concept) -> bool:
+    """'... core courses in statistics, algorithms, and programming': after the kind of thing asked
+    for ("what classes ..."), the sentence names some (not "one online class per term")."""
+    after, stem = ctx.lexicon.pattern("instances_after"), ctx.searcher.analyzer.stem
+    return any(stem(m.group(0).casefold()) in kind.stems and after.match(sentence, m.end())
+               for m in re.finditer(r"[^\W_]+", sentence))
 
 
 def _candidates(ctx: Context, analysis: QuestionAnalysis, hits: Sequence[Scored], excluded: set[str],
@@ -85,8 +94,11 @@ def _candidates(ctx: Context, analysis: QuestionAnalysis, hits: Sequence[Scored]
             defines = analysis.definition and _defines(ctx, text, covered)
             if defines:
                 relevance *= policy.definition_boost
+            lists = analysis.asked_for in covered and _names_instances(ctx, text, analysis.asked_for)
+            if lists:
+                relevance *= policy.instances_boost
             found.append((relevance, Candidate(chunk_index, sentence_index, rank, rank_factor, covered, context,
-                                               text, (chunk.start, start), defines)))
+                                               text, (chunk.start, start), defines, lists)))
     return found
 
 
@@ -185,8 +197,9 @@ def arrange(ctx: Context, picks: list[Candidate]) -> list[Candidate]:
     order retrieval ranked their passages (the best passage first), each in reading order, except
     that a sentence of the first document saying all the others say of the question leads when the
     first does not ("Is CMU's ML master's a STEM program?" opens with "Carnegie Mellon says that
-    its Master's in Machine Learning is a STEM program", not with how applicants apply), and that
-    "what is X?" opens with the sentence saying what X is."""
+    its Master's in Machine Learning is a STEM program", not with how applicants apply), that
+    "what is X?" opens with the sentence saying what X is, and "what classes ...?" with one naming
+    some ("core courses in statistics, algorithms, and programming")."""
     picks = with_list_items(ctx, picks, ctx.policy.max_chars)
     chunks = ctx.searcher.chunks
     doc_rank: dict[str, int] = {}
@@ -196,9 +209,10 @@ def arrange(ctx: Context, picks: list[Candidate]) -> list[Candidate]:
     ordered = sorted(picks, key=lambda c: (doc_rank[chunks[c.chunk_index].doc_id], c.position))
     if len(ordered) < 2:
         return ordered
-    definition = next((p for p in ordered if p.defines), None)
-    if definition is not None and not ordered[0].defines:
-        return [definition, *(p for p in ordered if p is not definition)]
+    for leads in (lambda p: p.defines, lambda p: p.lists):  # what X is; then some of the kind asked for
+        lead = next((p for p in ordered if leads(p)), None)
+        if lead is not None and not leads(ordered[0]):
+            return [lead, *(p for p in ordered if p is not lead)]
     said = frozenset().union(*(p.covered for p in ordered))
     first_doc = chunks[ordered[0].chunk_index].doc_id
     whole = next((p for p in ordered if p.covered >= said and chunks[p.chunk_index].doc_id == first_doc), None)
