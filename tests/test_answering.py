@@ -48,6 +48,14 @@ def test_a_question_for_a_sum_of_money_needs_a_sentence_with_one(bot: Guidebot) 
     assert unmet.met_by("Tuition is $58,000 a year.") and not unmet.met_by("Tuition varies.")
 
 
+def test_how_much_of_something_asks_a_share_not_a_sum(bot: Guidebot) -> None:
+    """"How much of my course can be online?" asks what share, which the F-1 note tells; "how much
+    of the tuition ..." still asks about money."""
+    share = bot.chat("how much of my course can be online on f1")
+    assert share.answered and "only one online" in share.citations[0].quote, share.text
+    assert bot.chat("how much of the tuition do scholarships cover").kind == "partial"
+
+
 def test_how_to_pay_a_fee_asks_for_the_steps_not_the_sum(bot: Guidebot) -> None:
     steps = bot.chat("how do i pay the sevis fee")
     assert steps.answered and "I-901 SEVIS fee before they apply" in steps.text
