@@ -21,6 +21,7 @@ from ..search import Scored
 from . import naming
 from .asking import has_subject
 from .context import Dialogue
+from .meaning import closest_in_meaning, of_best_document
 from .naming import names_a_subject, names_of, part_names_asked, without_rival_degrees, without_rival_parts
 from .overview import answer_overview, document_named, document_part, document_titled
 from .replies import abstain, clarify, compose, join, partial
@@ -87,7 +88,7 @@ def _answer_in_focus(d: Dialogue, resolved: Resolved, focus_docs: list[Document]
     if decision.answered and _topics_addressed(d, analysis, picks, topics):
         return compose(d, resolved, analysis, picks, decision.features.coverage, probability=decision.probability)
     if all(doc.kind != "program" for doc in subjects):  # a topic note, asked in other words
-        closest = _closest_in_meaning(d, analysis, question, hits, resolved.exclude, policy.focus_meaning_threshold)
+        closest = closest_in_meaning(d, analysis, question, hits, resolved.exclude, policy.focus_meaning_threshold)
         if closest is not None:
             return compose(d, resolved, analysis, [closest], coverage(analysis, [closest], policy),
                            probability=decide(analysis, [closest], policy, in_focus=True).probability)
@@ -227,51 +228,11 @@ def _answer_general(d: Dialogue, resolved: Resolved, question: str) -> Reply:
     if not blocking and unmet is None and decision.answered:
         return compose(d, resolved, analysis, picks, cover, probability=decision.probability)
     if not blocking and unmet is None:
-        closest = _closest_in_meaning(d, analysis, question, _of_best_document(d, hits), resolved.exclude)
+        closest = closest_in_meaning(d, analysis, question, of_best_document(d, hits), resolved.exclude)
         if closest is not None:
             return compose(d, resolved, analysis, [closest], coverage(analysis, [closest], policy),
                            probability=decide(analysis, [closest], policy, in_focus=False).probability)
     return abstain(d, analysis, cover)
-
-
-def _closest_in_meaning(d: Dialogue, analysis: QuestionAnalysis, question: str, hits: Sequence[Scored],
-                        exclude: Sequence[str], threshold: float | None = None) -> Candidate | None:
-    """A question in other words than the corpus's ("can I get paid to help a professor?"): the
-    retrieved sentence closest to it in meaning, when it is close (policy `meaning_threshold`),
-    says one of the question's words, and the question's key word is one the corpus knows. Not when
-    half of what is asked is words the corpus never uses ("can I switch ... later?"): the corpus
-    then lacks it, and the closest sentence is only near it."""
-    policy, searcher = d.policy, d.searcher
-    unknown = fsum(c.weight for c in analysis.concepts if not c.known)
-    if not policy.neighbours or unknown >= policy.meaning_max_unknown_share * (analysis.total_weight or 1.0):
-        return None
-    known = [c for c in analysis.concepts if not c.hint]
-    if not known or not max(known, key=lambda c: c.distinctiveness).known:
-        return None
-    pointer = d.lexicon.pattern("pointer_sentence")
-    excluded = {q.strip() for q in exclude}
-    for similarity, position, index in searcher.meaning.closest(question, [h.position for h in hits]):
-        if similarity < (policy.meaning_threshold if threshold is None else threshold):
-            return None
-        chunk = searcher.chunks[position]
-        start, end = chunk.sentences[index]
-        text = chunk.text[start:end]
-        terms = searcher.sentence_terms(position)[index]
-        covered = frozenset(c for c in analysis.concepts if c.covered_by(terms))  # and the action asked, if any:
-        if not covered or analysis.asked_action not in {*covered, None} or text.strip() in excluded \
-                or pointer.match(text):  # "can I work while studying?" is not told by what F-1 study is
-            continue
-        return Candidate(position, index, 0, 1.0, covered, frozenset(), text, (chunk.start, start))
-    return None
-
-
-def _of_best_document(d: Dialogue, hits: Sequence[Scored]) -> list[Scored]:
-    """The hits of the first-ranked document: a sentence picked by meaning alone stands on retrieval's
-    choice of document (from any passage, it was as often another entry's look-alike as the answer:
-    "Can zlib work with more than 4 GB?" answered by another entry's "look in contrib/blast")."""
-    chunks = d.searcher.chunks
-    best = chunks[hits[0].position].doc_id if hits else None
-    return [hit for hit in hits if chunks[hit.position].doc_id == best]
 
 
 def general_first(d: Dialogue, hits: list[Scored]) -> list[Scored]:
