@@ -339,6 +339,13 @@ def test_a_union_of_unrelated_claims_does_not_answer(bot: Guidebot, question: st
     assert not reply.answered, reply.text
 
 
+def test_a_refused_union_says_what_is_known_of_the_key_word(bot: Guidebot) -> None:
+    """Not an answer, but the honest partial reply: what the notes say of a thesis, cited."""
+    reply = bot.chat("Is a thesis required?")
+    assert not reply.answered and reply.kind == "partial"
+    assert [c.doc_id for c in reply.citations] == ["arizona"] and "thesis and non-thesis options" in reply.text
+
+
 def test_the_key_word_must_share_a_sentence_with_another_word_asked(bot: Guidebot) -> None:
     analysis, picks = picks_for(bot, "is a thesis required")
     alone = key_claim_alone(analysis, picks)

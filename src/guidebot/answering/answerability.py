@@ -102,6 +102,7 @@ class Decision:
     answered: bool
     probability: float
     features: Features
+    union: bool = False  # refused only because no cited sentence says the key word with another asked
 
 
 _RECORDER: ContextVar[list[Decision] | None] = ContextVar("guidebot_decisions", default=None)
@@ -127,9 +128,9 @@ def decide(analysis: QuestionAnalysis, picks: Sequence[Candidate], policy: Polic
     model = shipped_model()
     probability = model.probability(features) if picks else 0.0
     threshold = model.coverage_threshold if policy.answer_coverage is None else policy.answer_coverage
-    answered = bool(picks) and features.key_cited == 1.0 and features.coverage >= threshold \
-        and (in_focus or key_claim_alone(analysis, picks) is None)
-    decision = Decision(answered, probability, features)
+    passes = bool(picks) and features.key_cited == 1.0 and features.coverage >= threshold
+    union = passes and not in_focus and key_claim_alone(analysis, picks) is not None
+    decision = Decision(passes and not union, probability, features, union)
     recorder = _RECORDER.get()
     if recorder is not None:
         recorder.append(decision)
