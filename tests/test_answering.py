@@ -35,6 +35,12 @@ def test_everyday_words_for_scholarships_find_them(bot: Guidebot) -> None:
     assert reply.answered and "scholarship" in reply.citations[0].quote, reply.text
 
 
+def test_everyday_words_for_a_place_find_it(bot: Guidebot) -> None:
+    """"Neighborhood" is the notes' "area" (corpus/synonyms.yaml): UC San Diego is in La Jolla."""
+    reply = bot.chat("what neighborhood is ucsd in")
+    assert reply.answered and "La Jolla" in reply.text, reply.text
+
+
 def test_a_synonym_phrase_is_one_concept(bot: Guidebot) -> None:
     analysis = analyse_question(bot.dialogue, "statement of purpose tips")
     assert "statement purpose" in [c.word for c in analysis.concepts] or any(
