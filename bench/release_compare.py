@@ -1,10 +1,11 @@
 """The gold sets and the Debian FAQ transfer check, for this code and a previous release, in one run.
 
     python -m bench.release_compare                 # against the release before issue 12 (33b40b8)
-    python -m bench.release_compare --rev <commit>  # against another commit
+    python -m bench.release_compare --rev <commit>  # against another commit (the last session's, say)
 
 The previous release is checked out into a temporary git worktree and plays the same questions
-in a subprocess (its own package and its own corpus); every reply, old or new, is scored here by the
+in a subprocess (its own package and its own corpus; through `guidebot.chat.Guidebot` where the
+revision has it, else through the older `guidebot.engine`); every reply, old or new, is scored here by the
 current evaluation (`guidebot.evaluation.run_case` rules: answered as expected, facts, cited
 documents, evidence sentence). Prints per split and per gold folder: pass rate, false answers
 (of uncovered cases) and false abstentions (of covered ones); for the FAQ: answered and first
@@ -44,6 +45,23 @@ for line in sys.stdin:
     for turn in turns:
         answer = respond(engine, turn, history)
         history += [{"role": "user", "content": turn}, {"role": "assistant", "content": answer.text}]
+    print(json.dumps({"text": answer.text, "answered": answer.answered, "confidence": answer.confidence,
+                      "kind": answer.kind, "citations": [[c.doc_id, c.quote] for c in answer.citations]}), flush=True)
+'''
+
+# The same, for revisions with the chat facade (`guidebot.chat.Guidebot`, from the layout issue on).
+CHAT_PLAYER = r'''
+import json, sys
+from pathlib import Path
+from guidebot.build import build_index
+from guidebot.chat import Guidebot, Turn
+from guidebot.corpus import load_corpus
+bot = Guidebot(build_index(load_corpus(Path(sys.argv[1]))))
+for line in sys.stdin:
+    history = []
+    for turn in json.loads(line):
+        answer = bot.chat(turn, history)
+        history += [Turn("user", turn), Turn("assistant", answer.text)]
     print(json.dumps({"text": answer.text, "answered": answer.answered, "confidence": answer.confidence,
                       "kind": answer.kind, "citations": [[c.doc_id, c.quote] for c in answer.citations]}), flush=True)
 '''
@@ -105,7 +123,8 @@ def new_replies(bot: Guidebot, conversations: list[tuple[str, ...]]) -> list[Rep
 
 def old_replies(checkout: Path, corpus: Path, conversations: list[tuple[str, ...]]) -> list[Reply]:
     index = checkout / ".compare-index.gbi"
-    process = subprocess.run([sys.executable, "-c", OLD_PLAYER, str(corpus), str(index)],
+    player = CHAT_PLAYER if (checkout / "src" / "guidebot" / "chat.py").exists() else OLD_PLAYER
+    process = subprocess.run([sys.executable, "-c", player, str(corpus), str(index)],
                              input="\n".join(json.dumps(list(t)) for t in conversations) + "\n", text=True,
                              capture_output=True, cwd=checkout, env={"PYTHONPATH": str(checkout / "src"),
                                                                     "PATH": "/usr/bin:/bin"}, check=True)

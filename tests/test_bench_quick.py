@@ -10,6 +10,7 @@ import sys
 import pytest
 
 from bench.beir import DATA
+from guidebot.chat import Guidebot
 
 from .conftest import ROOT
 
@@ -67,3 +68,15 @@ def test_recording_quick_measures_both_mixes_with_recording_on_and_off_in_one_ru
     assert "| chat mix | this | on |" in out and "| distinct | this | off |" in out
     assert "Per-round on/off ratios" in out and "throughput" in out and "server CPU per request" in out
     assert "0 dropped, 0 queued" in out
+
+
+def test_release_compare_replays_a_revision_with_the_chat_facade_as_this_code_answers(bot: Guidebot) -> None:
+    """`bench.release_compare --rev` plays a revision's own code in a subprocess; played on this very
+    tree, it must give this code's replies, follow-ups included."""
+    from bench.release_compare import new_replies, old_replies
+
+    conversations = [("Where is CMU?",), ("tell me about uiuc", "is it online?"), ("is a thesis required?",)]
+    mine = new_replies(bot, conversations)
+    replayed = old_replies(ROOT, ROOT / "corpus", conversations)
+    assert [(r.text, r.answered, r.kind) for r in replayed] == [(r.text, r.answered, r.kind) for r in mine]
+    assert [[c.doc_id for c in r.citations] for r in replayed] == [[c.doc_id for c in r.citations] for r in mine]
