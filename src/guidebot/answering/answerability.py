@@ -28,7 +28,7 @@ from math import fsum
 from .. import datafiles
 from ..policy import Policy
 from .grounding import coverage, key_claim_alone, key_concept_missing
-from .question import QuestionAnalysis
+from .question import Concept, QuestionAnalysis
 from .selection import Candidate
 
 
@@ -102,7 +102,7 @@ class Decision:
     answered: bool
     probability: float
     features: Features
-    union: bool = False  # refused only because no cited sentence says the key word with another asked
+    union: Concept | None = None  # the key word, when refused only because no cited sentence says it with another
 
 
 _RECORDER: ContextVar[list[Decision] | None] = ContextVar("guidebot_decisions", default=None)
@@ -129,8 +129,8 @@ def decide(analysis: QuestionAnalysis, picks: Sequence[Candidate], policy: Polic
     probability = model.probability(features) if picks else 0.0
     threshold = model.coverage_threshold if policy.answer_coverage is None else policy.answer_coverage
     passes = bool(picks) and features.key_cited == 1.0 and features.coverage >= threshold
-    union = passes and not in_focus and key_claim_alone(analysis, picks) is not None
-    decision = Decision(passes and not union, probability, features, union)
+    union = key_claim_alone(analysis, picks) if passes and not in_focus else None
+    decision = Decision(passes and union is None, probability, features, union)
     recorder = _RECORDER.get()
     if recorder is not None:
         recorder.append(decision)

@@ -94,9 +94,10 @@ def needs_unmet(analysis: QuestionAnalysis, picks: Sequence[Candidate],
     what something else holds ("requirements include ... a statement of purpose"): with `terms_of`
     (the analyzer's), the question's most distinctive word must come before the telling words.
     """
-    key = max((c for c in analysis.concepts if not c.hint), key=lambda c: c.distinctiveness, default=None)
     for need in analysis.needs:
-        if need.kind == "contents" and terms_of is not None and key is not None:
+        key = max((c for c in analysis.concepts if not c.hint), key=lambda c: c.distinctiveness, default=None) \
+            if need.kind == "contents" and terms_of is not None else None
+        if key is not None:
             if not any((m := need.match(p.text)) and key.covered_by(frozenset(terms_of(p.text[:m.start()])))
                        for p in picks):
                 return need

@@ -27,7 +27,7 @@ class Need:
 
     def met_by(self, sentence: str) -> bool:
         """Does the sentence visibly hold what was asked for (a sum of money, a date, a figure)?"""
-        return self.evidence is not None and bool(self.evidence.search(sentence))
+        return self.match(sentence) is not None
 
     def match(self, sentence: str) -> re.Match[str] | None:
         """Where the sentence shows what was asked for, if it does."""

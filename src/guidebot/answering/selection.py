@@ -209,10 +209,10 @@ def arrange(ctx: Context, picks: list[Candidate]) -> list[Candidate]:
     ordered = sorted(picks, key=lambda c: (doc_rank[chunks[c.chunk_index].doc_id], c.position))
     if len(ordered) < 2:
         return ordered
-    for leads in (lambda p: p.defines, lambda p: p.lists):  # what X is; then some of the kind asked for
-        lead = next((p for p in ordered if leads(p)), None)
-        if lead is not None and not leads(ordered[0]):
-            return [lead, *(p for p in ordered if p is not lead)]
+    definition = next((p for p in ordered if p.defines), None)  # what X is; else some of the kind asked for
+    lead = definition or next((p for p in ordered if p.lists), None)
+    if lead is not None and not (ordered[0].defines if definition else ordered[0].lists):
+        return [lead, *(p for p in ordered if p is not lead)]
     said = frozenset().union(*(p.covered for p in ordered))
     first_doc = chunks[ordered[0].chunk_index].doc_id
     whole = next((p for p in ordered if p.covered >= said and chunks[p.chunk_index].doc_id == first_doc), None)

@@ -11,10 +11,10 @@ from math import fsum
 from ..analysis import words
 from ..answering.answerability import decide
 from ..answering.citing import Reply, citation_for, cited, paragraph
-from ..answering.grounding import coverage, grounded, key_claim_alone, needs_unmet
+from ..answering.grounding import coverage, grounded, needs_unmet
 from ..answering.needs import Need, describe_need
 from ..answering.passages import heading_answer, with_definition
-from ..answering.question import QuestionAnalysis, analyse_question
+from ..answering.question import Concept, QuestionAnalysis, analyse_question
 from ..answering.selection import Candidate, arrange, ranked_sentences, select_sentences
 from ..corpus import Document
 from ..search import Scored
@@ -232,21 +232,20 @@ def _answer_general(d: Dialogue, resolved: Resolved, question: str) -> Reply:
         if closest is not None:
             return compose(d, resolved, analysis, [closest], coverage(analysis, [closest], policy),
                            probability=decide(analysis, [closest], policy, in_focus=False).probability)
-    if not blocking and unmet is None and decision.union:
-        return _what_is_said_of_it(d, resolved, analysis, picks)
+    if not blocking and unmet is None and decision.union is not None \
+            and (said := _said_of(d, analysis, picks, decision.union)):
+        return partial(d, resolved, [], None, None, known=said)
     return abstain(d, analysis, cover)
 
 
-def _what_is_said_of_it(d: Dialogue, resolved: Resolved, analysis: QuestionAnalysis,
-                        picks: Sequence[Candidate]) -> Reply:
+def _said_of(d: Dialogue, analysis: QuestionAnalysis, picks: Sequence[Candidate], key: Concept) -> list[Candidate]:
     """Every word asked is in some sentence, but the key word never with another ("is a thesis
-    required?"): not an answer, but what the corpus does say of the key word, in sentences saying
-    most of what is asked on their own (`partial_general_share`), cited ("The University of Arizona
-    ... offers an MS in Computer Science with thesis and non-thesis options"), and where to check."""
-    key, share = key_claim_alone(analysis, picks), d.policy.partial_general_share * analysis.total_weight
-    saying = [p for p in picks if key is not None and key in p.covered and fsum(c.weight for c in p.covered) >= share]
-    saying = saying[:d.policy.partial_general_sentences]  # each saying most of what is asked on its own
-    return partial(d, resolved, [], None, None, known=saying) if saying else abstain(d, analysis, 0.0)
+    required?"): not an answer, but what the corpus does say of the key word, for the partial reply:
+    the picks that say it and, each on its own, most of what is asked (`partial_general_share`:
+    "The University of Arizona ... offers an MS in Computer Science with thesis and non-thesis options")."""
+    share = d.policy.partial_general_share * analysis.total_weight
+    said = [p for p in picks if key in p.covered and fsum(c.weight for c in p.covered) >= share]
+    return said[:d.policy.partial_general_sentences]
 
 
 def general_first(d: Dialogue, hits: list[Scored]) -> list[Scored]:
