@@ -497,3 +497,18 @@ def test_it_after_asking_what_a_term_means_is_that_term(bot: Guidebot) -> None:
     assert reply.answered and "before receiving the Employment Authorization Document" in reply.citations[0].quote, \
         reply.text
     assert resolve(bot.dialogue, "is it hard", _after(bot, "hello")).text == "is it hard"
+
+
+@pytest.mark.parametrize("question", ["whats the closest thing to an ml masters at u of arizona",
+                                      "is u of arizona in tucson"])
+def test_u_of_a_university_names_it_and_is_no_you(bot: Guidebot, question: str) -> None:
+    # "u" is chat shorthand for "you", but "you of arizona" is never meant: it is "university of".
+    resolved = resolve(bot.dialogue, question, [])
+    assert resolved.focus == ("arizona",)
+    answer = bot.chat(question, [])
+    assert answer.answered and all(c.doc_id == "arizona" for c in answer.citations)
+
+
+def test_u_of_m_still_names_michigan_and_u_alone_is_still_you(bot: Guidebot) -> None:
+    assert resolve(bot.dialogue, "can u tell me about U of M", []).focus == ("umich",)
+    assert "you" in resolve(bot.dialogue, "can u tell me where CMU is", []).text.split()

@@ -45,6 +45,8 @@ def correct_spelling(ctx: Context, text: str) -> tuple[str, tuple[tuple[str, str
                 in_names = [m.span() for m in named.finditer(text)] if named is not None else []
             if any(start <= match.start() < end for start, end in in_names):
                 return token  # "U of M" names Michigan: its "u" is no "you"
+            if word == "u" and _OF_NEXT.match(text, match.end()):
+                return "university"  # nor is "u of arizona"'s: "you of" is never meant
             return shorthand[word]
         if len(word) < 4 or not word.isalpha() or token.isupper():
             return token  # too short to judge, or an acronym ("MSDS"): not a misspelt word
@@ -64,6 +66,9 @@ def correct_spelling(ctx: Context, text: str) -> tuple[str, tuple[tuple[str, str
 
     corrected = _TOKEN.sub(fix, text)
     return corrected, tuple(corrections)
+
+
+_OF_NEXT = re.compile(r"\s+of\b", re.IGNORECASE)
 
 
 def _corrected(ctx: Context, word: str, looks_like_name: bool) -> str | None:
