@@ -935,3 +935,23 @@ def test_whether_a_test_is_needed_is_answered_by_the_section_whose_heading_asks_
     reply = bot.chat(question)
     assert reply.answered and reply.citations[0].doc_id == "english-tests"
     assert "prove their English proficiency" in reply.text
+
+
+@pytest.mark.parametrize("question", ["what name goes on the diploma", "how long it takes to get the EAD",
+                                      "what he told me about the visa"])
+def test_other_forms_of_framing_verbs_frame_the_question_too(bot: Guidebot, question: str) -> None:
+    d = bot.dialogue
+    words = {c.word for c in analyse_question(d, question, drop_words=d.lexicon.filler).concepts}
+    assert not words & {"goes", "takes", "told"}
+
+
+def test_have_to_asks_what_is_needed(bot: Guidebot) -> None:
+    # "do I have to" is "do I need": not the list of tests accepted, but who is asked to take one.
+    answer = bot.chat("do i have to take an english test", [])
+    assert answer.answered and "native language is not English" in answer.citations[0].quote
+
+
+def test_allowed_to_asks_when_one_can(bot: Guidebot) -> None:
+    answer = bot.chat("when am i allowed to apply for the stem extension", [])
+    assert answer.answered
+    assert any("post-completion OPT when applying for the STEM OPT extension" in c.quote for c in answer.citations)
