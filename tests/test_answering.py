@@ -955,3 +955,10 @@ def test_allowed_to_asks_when_one_can(bot: Guidebot) -> None:
     answer = bot.chat("when am i allowed to apply for the stem extension", [])
     assert answer.answered
     assert any("post-completion OPT when applying for the STEM OPT extension" in c.quote for c in answer.citations)
+
+
+def test_a_word_the_notes_never_use_asked_of_a_named_program_is_not_answered_by_its_name(bot: Guidebot) -> None:
+    # Every word but "calculus" names the program: sentences saying the subplan exists do not answer.
+    answer = bot.chat("does the arizona msis machine learning subplan need calculus", [])
+    assert not answer.answered and "don't know" in answer.text
+    assert bot.chat("does the arizona msis have a machine learning subplan", []).answered

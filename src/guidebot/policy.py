@@ -21,6 +21,9 @@ class Policy:
     answer_coverage: float | None = None
     # Words nearly as distinctive as the question's key word (this share of it) must be cited too.
     key_share: float = 1.0
+    # Asked of a named document, a word the corpus never uses is a key word when its distinctiveness is
+    # this share of the top one's: the subject's name words ("MSIS subplan") are not what is asked.
+    unknown_key_share_in_focus: float = 0.6
     # Grounding rules of lists, comparisons and fallbacks: the cited sentences cover this share.
     answer_threshold: float = 0.6
     # A university's note lacks the answer: the general guide must cover this share to be offered.

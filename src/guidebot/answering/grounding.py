@@ -25,7 +25,8 @@ def coverage(analysis: QuestionAnalysis, picks: Sequence[Candidate], policy: Pol
 
 
 def key_concept_missing(analysis: QuestionAnalysis, picks: Sequence[Candidate],
-                        implied: frozenset[str] = frozenset(), share: float = 1.0) -> Concept | None:
+                        implied: frozenset[str] = frozenset(), share: float = 1.0,
+                        unknown_share: float | None = None) -> Concept | None:
     """The question's most distinctive word (or one nearly as distinctive, within `share` of it),
     if no cited sentence (or its heading) has it.
 
@@ -36,7 +37,9 @@ def key_concept_missing(analysis: QuestionAnalysis, picks: Sequence[Candidate],
     neighbour in meaning stands for) can be the key word: then the corpus lacks what was asked.
     Words in `implied` (the name of the topic the search is confined to) do not count: every
     sentence of the OPT note is about OPT. When the key word is a name the user wrote as one
-    ("MSML", "MEng"), the next most distinctive word must be cited as well.
+    ("MSML", "MEng"), the next most distinctive word must be cited as well. With `unknown_share`, a
+    word the corpus never uses is the key word from that share of the top on: "does Arizona's MSIS
+    subplan need *calculus*?" is not answered by what says the subplan is offered.
     """
     candidates = [c for c in analysis.concepts if not c.hint and c.word not in implied]
     if not candidates or not picks:
@@ -48,8 +51,8 @@ def key_concept_missing(analysis: QuestionAnalysis, picks: Sequence[Candidate],
     top = max(c.distinctiveness for c in candidates)
     ranked = sorted(candidates, key=lambda c: -c.distinctiveness)
     for key in ranked:
-        if key.distinctiveness < share * top:
-            break
+        if key.distinctiveness < (share if key.known or unknown_share is None else unknown_share) * top:
+            continue
         if not any(key in p.covered or key in p.context for p in picks):
             return key
     if ranked[0].name and len(ranked) > 1:
