@@ -962,3 +962,8 @@ def test_a_word_the_notes_never_use_asked_of_a_named_program_is_not_answered_by_
     answer = bot.chat("does the arizona msis machine learning subplan need calculus", [])
     assert not answer.answered and "don't know" in answer.text
     assert bot.chat("does the arizona msis have a machine learning subplan", []).answered
+
+
+def test_the_name_a_degree_goes_by_is_its_title(bot: Guidebot) -> None:
+    answer = bot.chat("what name goes on the diploma for ucsd's cse masters", [])
+    assert answer.answered and "awarded with the title Computer Science and Engineering" in answer.citations[0].quote
