@@ -512,3 +512,11 @@ def test_u_of_a_university_names_it_and_is_no_you(bot: Guidebot, question: str) 
 def test_u_of_m_still_names_michigan_and_u_alone_is_still_you(bot: Guidebot) -> None:
     assert resolve(bot.dialogue, "can u tell me about U of M", []).focus == ("umich",)
     assert "you" in resolve(bot.dialogue, "can u tell me where CMU is", []).text.split()
+
+
+def test_which_department_runs_it_is_not_answered_by_sentences_naming_no_department(bot: Guidebot) -> None:
+    # UMich's note names no department for its data science MS; "offers" is no department.
+    history = history_of(bot, "what's umich's data science ms")
+    assert not bot.chat("which department runs it", history).answered
+    cmu = bot.chat("Which department runs the machine learning master's at Carnegie Mellon?", [])
+    assert cmu.answered and "Machine Learning Department" in cmu.citations[0].quote
