@@ -967,3 +967,10 @@ def test_a_word_the_notes_never_use_asked_of_a_named_program_is_not_answered_by_
 def test_the_name_a_degree_goes_by_is_its_title(bot: Guidebot) -> None:
     answer = bot.chat("what name goes on the diploma for ucsd's cse masters", [])
     assert answer.answered and "awarded with the title Computer Science and Engineering" in answer.citations[0].quote
+
+
+def test_real_before_what_is_asked_is_emphasis_not_doubting_the_guide(bot: Guidebot) -> None:
+    answer = bot.chat("will i get to do real hands-on work during the masters or is it all lectures", [])
+    assert answer.answered and "practical experience" in answer.citations[0].quote
+    doubted = bot.chat("is the berkeley ml masters a real degree", [])
+    assert any("is not accurate" in c.quote for c in doubted.citations)  # the note's correction of the guide
