@@ -15,6 +15,7 @@ from ..answering.needs import asks_specific, find_needs
 from ..answering.spelling import correct_spelling
 from ..budget import check_budget
 from . import asking
+from .asked import question_of
 from .asking import asks_by_place, asks_for_them_all, has_subject, is_list_question, named_programs, strip_words
 from .borrowed import asked_of_another_topic, asked_of_them_all, in_general_again, it_as_the_term_defined, topics_of
 from .context import Dialogue
@@ -72,6 +73,7 @@ def resolve_turn(d: Dialogue, message: str, previous: Resolved | None, last_answ
         return Resolved(text, mode="smalltalk", smalltalk=talk)
     text = lexicon.pattern("greeting_prefix").sub("", text).strip() or text
     text = lexicon.pattern("courtesy_suffix").sub("", text).strip() or text
+    text = question_of(d, text)  # "I have a 3.2 GPA. Do I need the GRE?": the question
     text = asking.with_place_named(d, without_origin(d, text))  # "the one in Atlanta": Georgia Tech
     text, corrections = correct_spelling(d, text)
     previous = _only_one_listed(d, text, previous, last_answer)

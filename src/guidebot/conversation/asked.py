@@ -1,0 +1,54 @@
+"""The question in a message of several sentences.
+
+Students write what they ask beside what they tell: "I have a 3.2 GPA from India. Do I need the
+GRE for UCSD?", "Does CMU's MSML need the GRE? I'm really worried about my quant score." The
+sentences around the question say who is asking, not what is asked; answered as one text, their
+words ("worried", "quant", "India") are words no sentence of the notes says beside the GRE, and the
+question abstains. So a message whose one question stands among statements is answered as that
+question, unless the question refers back to them ("My bachelor's took three years. Is *that*
+enough?"), says little on its own ("My wireless card doesn't work with Linux. What should I do?")
+or they name what the question is about and the question does not ("I really want MIT for ML. What
+do I even apply to?"). A message with no question, or with several, is left whole.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .context import Dialogue
+
+# A sentence ends at "?" or "!", or at a full stop after a lowercase word, a figure or an acronym
+# ("... from India. Do I ...", "... the SAT. Is ...") but not inside "U.S.", "3.2", "e.g." or "etc.".
+_SENTENCE_END = re.compile(
+    r"(?<=[?!])\s+"
+    r"|(?:(?<=[a-z0-9)][.])|(?<=[A-Z]{2}[.]))(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\betc\.)(?<!\bvs\.)(?<!\bapprox\.)"
+    r"\s+(?=[A-Za-z])")
+# Words with which a question points back at what the message said before it ("is *that* enough?").
+_REFERS_BACK = re.compile(r"\b(?:it|its|that|this|these|those|they|them|their|same|such|so)\b", re.IGNORECASE)
+
+
+def _asked_words(d: Dialogue, sentence: str) -> list[str]:
+    """The sentence's words that say what it asks: neither stopwords nor framing ("what should I do")."""
+    return [w for w in d.searcher.analyzer.content_words(sentence) if w not in d.lexicon.filler]
+
+
+def sentences_of(text: str) -> list[str]:
+    return [part.strip() for part in _SENTENCE_END.split(text) if part.strip()]
+
+
+def question_of(d: Dialogue, text: str) -> str:
+    """The message's one question when the rest only tells about the student; else the message."""
+    parts = sentences_of(text)
+    if len(parts) < 2:
+        return text
+    asks = d.lexicon.pattern("asks_a_question")
+    questions = [part for part in parts if part.endswith("?") or asks.match(part)]
+    if len(questions) != 1:
+        return text
+    question = questions[0]
+    if _REFERS_BACK.search(question) or len(_asked_words(d, question)) < 2:
+        return text  # "What should I do?", "How do I migrate?": what is asked is in the statements
+    named = set(d.entities.find(question))
+    if any(set(d.entities.find(part)) - named for part in parts if part is not question):
+        return text  # the statements name what is asked about
+    return question

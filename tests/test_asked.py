@@ -1,0 +1,46 @@
+"""A message of several sentences: the question among statements about the student (`conversation.asked`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from guidebot.chat import Guidebot
+from guidebot.conversation.asked import question_of, sentences_of
+
+
+def test_sentences_end_at_question_marks_and_full_stops_but_not_inside_abbreviations() -> None:
+    assert sentences_of("I have a 3.2 GPA from India. Do I need the GRE for UCSD?") == [
+        "I have a 3.2 GPA from India.", "Do I need the GRE for UCSD?"]
+    assert sentences_of("I studied in the U.S. and e.g. took the SAT. Is that ok?") == [
+        "I studied in the U.S. and e.g. took the SAT.", "Is that ok?"]
+    assert sentences_of("is u of arizona in phoenix? i always mix it up with asu") == [
+        "is u of arizona in phoenix?", "i always mix it up with asu"]
+
+
+@pytest.mark.parametrize(("message", "question"), [
+    ("I have a 3.2 GPA from India. Do I need the GRE for UCSD?", "Do I need the GRE for UCSD?"),
+    ("Does CMU's MSML need the GRE? I'm really worried about my quant score.", "Does CMU's MSML need the GRE?"),
+    ("I'm an international student from Nigeria. Can I work while I study on an F-1?",
+     "Can I work while I study on an F-1?"),
+])
+def test_the_question_among_statements_about_the_student_is_what_is_answered(
+        bot: Guidebot, message: str, question: str) -> None:
+    assert question_of(bot.dialogue, message) == question
+    alone, told = bot.chat(question, []), bot.chat(message, [])
+    assert told.answered == alone.answered and [c.quote for c in told.citations] == [c.quote for c in alone.citations]
+
+
+@pytest.mark.parametrize("message", [
+    "My bachelors took 3 years. Is that enough?",  # the question points back at the statement
+    "My wireless card doesn't work with Linux. What should I do?",  # it says nothing on its own
+    "I really want MIT for ML. What degree do I even apply to?",  # the statement names what is asked about
+    "Does CMU need the GRE? Does UCSD?",  # two questions
+    "Tell me about the GRE",
+])
+def test_a_message_whose_question_needs_the_rest_is_kept_whole(bot: Guidebot, message: str) -> None:
+    assert question_of(bot.dialogue, message) == message
+
+
+def test_a_question_followed_by_a_remark_is_answered_as_asked(bot: Guidebot) -> None:
+    answer = bot.chat("is u of arizona in phoenix? i always mix it up with asu", [])
+    assert answer.answered and "Tucson" in answer.citations[0].quote
