@@ -974,3 +974,10 @@ def test_real_before_what_is_asked_is_emphasis_not_doubting_the_guide(bot: Guide
     assert answer.answered and "practical experience" in answer.citations[0].quote
     doubted = bot.chat("is the berkeley ml masters a real degree", [])
     assert any("is not accurate" in c.quote for c in doubted.citations)  # the note's correction of the guide
+
+
+def test_asked_of_a_named_topic_the_second_word_nearly_as_distinctive_must_be_said_too(bot: Guidebot) -> None:
+    # The F-1 note says applicants "normally attend a visa interview", not how to prepare for one.
+    answer = bot.chat("How do I prepare for the F1 visa interview?", [])
+    assert not answer.answered
+    assert bot.chat("Do F1 visa applicants attend an interview?", []).answered

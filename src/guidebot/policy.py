@@ -21,6 +21,9 @@ class Policy:
     answer_coverage: float | None = None
     # Words nearly as distinctive as the question's key word (this share of it) must be cited too.
     key_share: float = 1.0
+    # In a named document every sentence is about its subject: a word within this share of the key
+    # word's distinctiveness must be cited too ("how do I *prepare* for the F-1 visa *interview*?").
+    key_share_in_focus: float = 0.8
     # Asked of a named document, a word the corpus never uses is a key word when its distinctiveness is
     # this share of the top one's: the subject's name words ("MSIS subplan") are not what is asked.
     unknown_key_share_in_focus: float = 0.6

@@ -67,7 +67,7 @@ def features_of(analysis: QuestionAnalysis, picks: Sequence[Candidate], policy: 
         known_coverage=min(1.0, fsum(c.weight for c in known if c in covered) / known_total),
         best_sentence=min(1.0, best / total),
         key_cited=0.0 if key_concept_missing(
-            analysis, picks, share=policy.key_share,
+            analysis, picks, share=policy.key_share_in_focus if in_focus else policy.key_share,
             unknown_share=policy.unknown_key_share_in_focus if in_focus else None) is not None else 1.0,
         unknown_share=fsum(c.weight for c in unknown) / total,
         unknown_rare_share=fsum(c.weight * c.rarity for c in unknown) / total,
