@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from guidebot.chat import Guidebot
-from guidebot.conversation.asked import question_of, sentences_of
+from guidebot.conversation.asked import question_of, sentences_of, without_alternative
 
 
 def test_sentences_end_at_question_marks_and_full_stops_but_not_inside_abbreviations() -> None:
@@ -44,3 +44,17 @@ def test_a_message_whose_question_needs_the_rest_is_kept_whole(bot: Guidebot, me
 def test_a_question_followed_by_a_remark_is_answered_as_asked(bot: Guidebot) -> None:
     answer = bot.chat("is u of arizona in phoenix? i always mix it up with asu", [])
     assert answer.answered and "Tucson" in answer.citations[0].quote
+
+
+def test_a_yes_no_question_offering_the_other_answer_is_answered_by_its_first_half(bot: Guidebot) -> None:
+    d = bot.dialogue
+    assert without_alternative(d, "does uc berkeley have an ms in ml or is that just a blog thing") == \
+        "does uc berkeley have an ms in ml"
+    assert without_alternative(d, "what is OPT, or is it the same as CPT?") == "what is OPT, or is it the same as CPT?"
+    answer = bot.chat("does uc berkeley actually have an ms in machine learning or is that just a blog thing", [])
+    assert answer.answered and any("does not offer a master's degree titled" in c.quote for c in answer.citations)
+
+
+def test_the_whole_question_is_answered_first_when_its_second_half_is_what_the_notes_say(bot: Guidebot) -> None:
+    answer = bot.chat("is the uw pmp online, or is it in person?", [])
+    assert answer.answered and "held in person" in answer.citations[0].quote

@@ -24,6 +24,11 @@ _SENTENCE_END = re.compile(
     r"|(?:(?<=[a-z0-9)][.])|(?<=[A-Z]{2}[.]))(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\betc\.)(?<!\bvs\.)(?<!\bapprox\.)"
     r"\s+(?=[A-Za-z])")
 # Words with which a question points back at what the message said before it ("is *that* enough?").
+# "Does Berkeley have an MS in ML, *or is that just a blog thing*?": a yes/no question's second
+# clause offers the other answer; it asks nothing the first does not, and its words are no sentence's.
+_ALTERNATIVE = re.compile(
+    r"\s*,?\s+or\s+(?:is|are|was|were|do|does|did|can|could|will|would|should|has|have)\s+"
+    r"(?:it|that|this|they|there|i|we|you|he|she)\b[^?]*(?=\?|$)", re.IGNORECASE)
 _REFERS_BACK = re.compile(r"\b(?:it|its|that|this|these|those|they|them|their|same|such|so)\b", re.IGNORECASE)
 
 
@@ -34,6 +39,15 @@ def _asked_words(d: Dialogue, sentence: str) -> list[str]:
 
 def sentences_of(text: str) -> list[str]:
     return [part.strip() for part in _SENTENCE_END.split(text) if part.strip()]
+
+
+def without_alternative(d: Dialogue, question: str) -> str:
+    """A yes/no question without the other answer it offers ("..., or is that just a blog thing?"),
+    tried when the whole question is not answered: "is the PMP online, or is it in person?" is
+    answered by its second half ("held in person")."""
+    if not d.lexicon.pattern("asks_a_question").match(question) or d.lexicon.pattern("question_start").match(question):
+        return question  # only a yes/no question offers its other answer ("what is it, or is it ...")
+    return _ALTERNATIVE.sub("", question).strip() or question
 
 
 def question_of(d: Dialogue, text: str) -> str:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from ..answering.citing import Reply
+from .asked import without_alternative
 from .context import Dialogue
 from .lists import answer_compare, answer_list
 from .replies import uncovered
@@ -33,6 +34,11 @@ def respond(d: Dialogue, pool: SuggestionPool, message: str, history: Sequence[T
     """Answer one message, given earlier turns (oldest first)."""
     resolved = resolve(d, message, history)
     reply = reply_to(d, resolved)
+    if not reply.answered and resolved.mode == "single" \
+            and (first := without_alternative(d, resolved.text)) != resolved.text:
+        # "Does Berkeley have an MS in ML, or is that just a blog thing?": what the first half asks
+        answered = answer_single(d, replace(resolved, text=first, intent=without_alternative(d, resolved.intent)))
+        reply = answered if answered.answered else reply
     return replace(reply, suggestions=tuple(pool.suggest(d, resolved, reply)), corrections=resolved.corrections)
 
 
