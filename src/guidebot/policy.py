@@ -77,6 +77,7 @@ class Policy:
     overview_confidence: float = 0.8
     need_only_sentences: int = 3
     need_only_confidence: float = 0.6
+    expansion_confidence: float = 0.85  # the sentence writing an acronym beside the words it spells
     list_passages_per_note: int = 8
     list_sentences_per_note: int = 4
     list_chars_per_note: int = 2000

@@ -19,6 +19,7 @@ from ..answering.selection import Candidate, arrange, ranked_sentences, select_s
 from ..corpus import Document
 from ..search import Scored
 from . import naming
+from .acronyms import answer_expansion
 from .asking import has_subject
 from .context import Dialogue
 from .meaning import closest_in_meaning, of_best_document
@@ -72,6 +73,8 @@ def _answer_in_focus(d: Dialogue, resolved: Resolved, focus_docs: list[Document]
     if name_only := not analysis.concepts:  # "what is SEVIS?": the name is the subject after all
         analysis = analyse_question(d, question, drop_words=filler, corrections=resolved.corrections,
                                     as_written=resolved.text)
+    if name_only and (spelled := answer_expansion(d, resolved, subjects, question)) is not None:
+        return spelled  # "what does IELTS stand for?": the sentence spelling it out
     if not analysis.concepts:  # "how long is it?": only a figure will do; "tell me about it": the overview
         return (answer_need_only(d, resolved, subjects, analysis.needs[0]) if analysis.needs
                 else answer_overview(d, resolved, subjects))
