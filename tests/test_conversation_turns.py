@@ -520,3 +520,15 @@ def test_which_department_runs_it_is_not_answered_by_sentences_naming_no_departm
     assert not bot.chat("which department runs it", history).answered
     cmu = bot.chat("Which department runs the machine learning master's at Carnegie Mellon?", [])
     assert cmu.answered and "Machine Learning Department" in cmu.citations[0].quote
+
+
+@pytest.mark.parametrize(("first", "follow_up", "said"), [
+    ("tell me about cmu", "which school is it in", "School of Computer Science"),
+    ("what does u of arizona have for ml masters", "ok and which college is that under",
+     "College of Information Science"),
+])
+def test_which_school_is_it_in_after_a_university_asks_about_it_not_for_a_list(
+        bot: Guidebot, first: str, follow_up: str, said: str) -> None:
+    answer = bot.chat(follow_up, history_of(bot, first))
+    assert answer.kind == "answer" and any(said in c.quote for c in answer.citations)
+    assert bot.chat("which school is it in", []).kind != "answer"  # with nothing in focus it is no such question

@@ -90,6 +90,7 @@ def resolve_turn(d: Dialogue, message: str, previous: Resolved | None, last_answ
                                                   or lexicon.pattern("guide_word").search(text))
                or asks_by_place(d, text) or asks_for_them_all(d, text, previous is None or not previous.focus)) \
         and not lexicon.pattern("yes_no_about_every").search(text) \
+        and not (previous is not None and previous.focus and lexicon.pattern("one_of_it").search(text)) \
         and not any(need.kind == "judgement" for need in find_needs(d, text))  # "which is the best?": no list ranks
     if not is_list and previous is not None and previous.mode == "list":
         text, is_list = _list_continued(d, text)
