@@ -38,3 +38,9 @@ def test_what_a_notes_own_acronym_stands_for_is_the_sentence_spelling_it(
     # note covers that ("English proficiency" is among IELTS's synonyms), only one spells it out.
     answer = bot.chat(question, [])
     assert answer.answered and expansion in answer.citations[0].quote
+
+
+def test_what_an_acronym_stands_for_is_answered_whatever_else_the_message_says(bot: Guidebot) -> None:
+    answer = bot.chat("wat does ead stand for, my senior keeps saying wait for the ead before opt", [])
+    assert answer.answered and "Employment Authorization Document (EAD)" in answer.citations[0].quote
+    assert bot.chat("what does DSO stand for", []).citations[0].quote.find("designated school official") >= 0

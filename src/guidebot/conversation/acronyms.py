@@ -40,18 +40,22 @@ def spells(acronym: str, text: str) -> bool:
     return False
 
 
-def spelled_out(d: Dialogue, acronym: str, docs: Sequence[Document]) -> list[tuple[int, str]]:
-    """(chunk, sentence) of the documents that write `acronym` beside its expansion."""
+def spelled_out(d: Dialogue, acronym: str, docs: Sequence[Document] | None) -> list[tuple[int, str]]:
+    """(chunk, sentence) of the documents (None: the passages searched for it) that write `acronym`
+    beside its expansion."""
     written = re.compile(rf"(?<![\w-]){re.escape(acronym)}(?![\w-])", re.IGNORECASE)
     searcher = d.searcher
-    return [(chunk_index, quote) for doc in docs for chunk_index in searcher.chunks_of(doc.id)
-            for quote in searcher.chunks[chunk_index].sentence_texts()
+    positions = [i for doc in docs for i in searcher.chunks_of(doc.id)] if docs is not None else \
+        [hit.position for hit in searcher.search(acronym, d.policy.top_k_passages)]
+    return [(chunk_index, quote) for chunk_index in positions for quote in searcher.chunks[chunk_index].sentence_texts()
             if written.search(quote) and spells(acronym, quote)]
 
 
-def answer_expansion(d: Dialogue, resolved: Resolved, docs: Sequence[Document], question: str) -> Reply | None:
-    """"What does IELTS stand for?": the first sentence of the documents spelling the acronym out,
-    when the question asks for an expansion and names an acronym; None otherwise."""
+def answer_expansion(d: Dialogue, resolved: Resolved, docs: Sequence[Document] | None, question: str) -> Reply | None:
+    """"What does IELTS stand for?": the first sentence of the documents (None: of the passages
+    searched for the acronym) spelling the acronym out, when the question asks for an expansion and
+    names an acronym; None otherwise. What else the message says ("my senior keeps saying wait for
+    the EAD") does not change what the acronym stands for."""
     if not d.lexicon.pattern("asks_expansion").search(question):
         return None
     acronyms = [w for w in _WORD.findall(question) if 2 <= len(w) <= 8 and w.casefold() not in d.lexicon.filler

@@ -73,7 +73,7 @@ def _answer_in_focus(d: Dialogue, resolved: Resolved, focus_docs: list[Document]
     if name_only := not analysis.concepts:  # "what is SEVIS?": the name is the subject after all
         analysis = analyse_question(d, question, drop_words=filler, corrections=resolved.corrections,
                                     as_written=resolved.text)
-    if name_only and (spelled := answer_expansion(d, resolved, subjects, question)) is not None:
+    if (spelled := answer_expansion(d, resolved, subjects, question)) is not None:
         return spelled  # "what does IELTS stand for?": the sentence spelling it out
     if not analysis.concepts:  # "how long is it?": only a figure will do; "tell me about it": the overview
         return (answer_need_only(d, resolved, subjects, analysis.needs[0]) if analysis.needs
@@ -198,6 +198,8 @@ def _answer_general(d: Dialogue, resolved: Resolved, question: str) -> Reply:
     that frame the question also tip the ranking ("are lsof executables *available*?")."""
     policy = d.policy
     analysis = analyse_question(d, question, drop_words=d.lexicon.filler, corrections=resolved.corrections)
+    if (spelled := answer_expansion(d, resolved, None, question)) is not None:
+        return spelled  # "what does EAD stand for?": the sentence spelling it out
     if not analysis.concepts:  # "Where can I get more help?" may be an FAQ entry's very title
         return answer_overview(d, resolved, [doc]) if (doc := document_titled(d, question)) else clarify(d)
     if (part := document_part(d, resolved, question)) is not None:  # "what is the guide's conclusion?"
