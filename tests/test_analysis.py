@@ -112,3 +112,8 @@ def test_a_single_letter_joined_by_a_dash_is_one_word_but_a_possessive_is_not() 
                                            ("a us degree", True), ("tell us more", False), ("let us know", False)])
 def test_the_country_typed_in_lowercase_is_told_from_the_pronoun(text: str, country: bool) -> None:
     assert ("usa" in normalize(text).split()) is country
+
+
+def test_a_name_joined_by_at_is_one_word_and_a_lone_at_sign_is_none() -> None:
+    assert words("What is ML@GT?") == ["what", "is", "mlatgt"]
+    assert words("meet @ noon") == ["meet", "noon"]

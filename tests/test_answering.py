@@ -981,3 +981,8 @@ def test_asked_of_a_named_topic_the_second_word_nearly_as_distinctive_must_be_sa
     answer = bot.chat("How do I prepare for the F1 visa interview?", [])
     assert not answer.answered
     assert bot.chat("Do F1 visa applicants attend an interview?", []).answered
+
+
+def test_ml_at_gt_is_the_center_it_names_not_ml_and_georgia_tech(bot: Guidebot) -> None:
+    answer = bot.chat("what is ml@gt exactly, i keep seeing it on georgia tech pages", [])
+    assert answer.answered and "Machine Learning Center (ML@GT)" in answer.citations[0].quote

@@ -29,7 +29,7 @@ from .normalizing import text_words as text_words
 from .normalizing import words as words
 
 # Bump when tokenisation, stopwords or stemming change: it invalidates every saved index.
-ANALYSIS_VERSION = "5"
+ANALYSIS_VERSION = "6"
 MAX_STEM_CACHE_BYTES = 48 * 1024 * 1024  # the stems of a 100,000-chunk vocabulary fit many times over
 MAX_STEMMED_WORD_CHARS = 40  # longer "words" (no English word is) are stemmed each time, never kept
 

@@ -29,6 +29,9 @@ _COUNTRY_US = re.compile(r"\bU\.?S\.?(?:A\.?)?(?![A-Za-z])")  # every match hold
 # lowercase, not the pronoun (which follows a verb: "tell us", "send us").
 _COUNTRY_US_LOWER = re.compile(r"(^\W*|\b(?:in|the|from|across|at|a|an) )us\b", re.IGNORECASE)
 _OPENS_WITH_US = re.compile(r"\W*us\b", re.IGNORECASE)  # the cheap test before the pattern above
+# A name joined by "@" is one word: "ML@GT" (the Machine Learning Center at Georgia Tech) → mlatgt,
+# not "ml" and "gt" (which names Georgia Tech itself).
+_AT_JOINED = re.compile(r"@(?<=[^\W_]@)(?=[^\W_])")
 _POSSESSIVE = re.compile(r"['’]s\b")  # every match holds "'s" or "’s"
 _POSSESSIVE_ASCII = re.compile(r"'s\b")  # the same on ASCII text (no ’), starting at a literal
 # Contractions become their words, so "doesn't" is "does not" (not a content word "doesn").
@@ -53,7 +56,8 @@ _NORMALIZED: ByteBoundedCache[str, str] = ByteBoundedCache(max_bytes=8 * 1024 * 
 
 
 def normalize(text: str) -> str:
-    """Unicode-normalise, join dotted acronyms (U.S. → usa, Ph.D. → phd, F-1 → f1, E-Verify → everify), expand
+    """Unicode-normalise, join dotted acronyms (U.S. → usa, Ph.D. → phd, F-1 → f1, E-Verify → everify) and names
+    joined by "@" (ML@GT → mlatgt), expand
     contractions (doesn't → does not, I'm → I am), drop possessives and accents."""
     return _NORMALIZED.get_or_compute(text, _normalize)
 
@@ -68,6 +72,8 @@ def _normalize(text: str) -> str:
         text = _COUNTRY_US_LOWER.sub(r"\1usa", text)
     if _DOTTED_HINT.search(text):
         text = _DOTTED_ACRONYM.sub(lambda m: m.group(0).replace(".", ""), text)
+    if "@" in text:
+        text = _AT_JOINED.sub("at", text)
     if "-" in text:
         text = _LETTER_DASH_WORD.sub("", _LETTER_DASH_DIGIT.sub("", text))
     if "'" in text or "’" in text:
