@@ -27,6 +27,7 @@ class Policy:
     # Asked of a named document, a word the corpus never uses is a key word when its distinctiveness is
     # this share of the top one's: the subject's name words ("MSIS subplan") are not what is asked.
     unknown_key_share_in_focus: float = 0.6
+    unknown_key_rarity: float = 0.6  # ... unless it is an everyday word ("enough" 0.47, "carry" 0.54)
     # Grounding rules of lists, comparisons and fallbacks: the cited sentences cover this share.
     answer_threshold: float = 0.6
     # A university's note lacks the answer: the general guide must cover this share to be offered.

@@ -68,7 +68,8 @@ def features_of(analysis: QuestionAnalysis, picks: Sequence[Candidate], policy: 
         best_sentence=min(1.0, best / total),
         key_cited=0.0 if key_concept_missing(
             analysis, picks, share=policy.key_share_in_focus if in_focus else policy.key_share,
-            unknown_share=policy.unknown_key_share_in_focus if in_focus else None) is not None else 1.0,
+            unknown_share=policy.unknown_key_share_in_focus if in_focus else None,
+            unknown_rarity=policy.unknown_key_rarity) is not None else 1.0,
         unknown_share=fsum(c.weight for c in unknown) / total,
         unknown_rare_share=fsum(c.weight * c.rarity for c in unknown) / total,
         soft_share=fsum(c.weight for c in soft) / total,

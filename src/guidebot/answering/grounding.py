@@ -26,7 +26,7 @@ def coverage(analysis: QuestionAnalysis, picks: Sequence[Candidate], policy: Pol
 
 def key_concept_missing(analysis: QuestionAnalysis, picks: Sequence[Candidate],
                         implied: frozenset[str] = frozenset(), share: float = 1.0,
-                        unknown_share: float | None = None) -> Concept | None:
+                        unknown_share: float | None = None, unknown_rarity: float = 0.0) -> Concept | None:
     """The question's most distinctive word (or one nearly as distinctive, within `share` of it),
     if no cited sentence (or its heading) has it.
 
@@ -38,7 +38,8 @@ def key_concept_missing(analysis: QuestionAnalysis, picks: Sequence[Candidate],
     Words in `implied` (the name of the topic the search is confined to) do not count: every
     sentence of the OPT note is about OPT. When the key word is a name the user wrote as one
     ("MSML", "MEng"), the next most distinctive word must be cited as well. With `unknown_share`, a
-    word the corpus never uses is the key word from that share of the top on: "does Arizona's MSIS
+    word the corpus never uses, unless an everyday one (English rarity below `unknown_rarity`:
+    "is that *enough*?"), is the key word from that share of the top on: "does Arizona's MSIS
     subplan need *calculus*?" is not answered by what says the subplan is offered.
     """
     candidates = [c for c in analysis.concepts if not c.hint and c.word not in implied]
@@ -51,7 +52,8 @@ def key_concept_missing(analysis: QuestionAnalysis, picks: Sequence[Candidate],
     top = max(c.distinctiveness for c in candidates)
     ranked = sorted(candidates, key=lambda c: -c.distinctiveness)
     for key in ranked:
-        if key.distinctiveness < (share if key.known or unknown_share is None else unknown_share) * top:
+        lower = not key.known and unknown_share is not None and key.rarity >= unknown_rarity
+        if key.distinctiveness < (unknown_share if lower else share) * top:
             continue
         if not any(key in p.covered or key in p.context for p in picks):
             return key
