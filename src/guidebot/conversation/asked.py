@@ -9,6 +9,10 @@ question, unless the question refers back to them ("My bachelor's took three yea
 enough?"), says little on its own ("My wireless card doesn't work with Linux. What should I do?")
 or they name what the question is about and the question does not ("I really want MIT for ML. What
 do I even apply to?"). A message with no question, or with several, is left whole.
+
+A yes/no question may also offer the other answer ("Does Berkeley have an MS in ML, or is that just
+a blog thing?"); `without_alternative` gives its first half, which the responder tries when the
+whole is not answered.
 """
 
 from __future__ import annotations
@@ -23,12 +27,12 @@ _SENTENCE_END = re.compile(
     r"(?<=[?!])\s+"
     r"|(?:(?<=[a-z0-9)][.])|(?<=[A-Z]{2}[.]))(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\betc\.)(?<!\bvs\.)(?<!\bapprox\.)"
     r"\s+(?=[A-Za-z])")
-# Words with which a question points back at what the message said before it ("is *that* enough?").
 # "Does Berkeley have an MS in ML, *or is that just a blog thing*?": a yes/no question's second
 # clause offers the other answer; it asks nothing the first does not, and its words are no sentence's.
 _ALTERNATIVE = re.compile(
     r"\s*,?\s+or\s+(?:is|are|was|were|do|does|did|can|could|will|would|should|has|have)\s+"
     r"(?:it|that|this|they|there|i|we|you|he|she)\b[^?]*(?=\?|$)", re.IGNORECASE)
+# Words with which a question points back at what the message said before it ("is *that* enough?").
 _REFERS_BACK = re.compile(r"\b(?:it|its|that|this|these|those|they|them|their|same|such|so)\b", re.IGNORECASE)
 
 
@@ -38,6 +42,7 @@ def _asked_words(d: Dialogue, sentence: str) -> list[str]:
 
 
 def sentences_of(text: str) -> list[str]:
+    """The message's sentences, in order."""
     return [part.strip() for part in _SENTENCE_END.split(text) if part.strip()]
 
 
