@@ -58,3 +58,21 @@ def test_a_yes_no_question_offering_the_other_answer_is_answered_by_its_first_ha
 def test_the_whole_question_is_answered_first_when_its_second_half_is_what_the_notes_say(bot: Guidebot) -> None:
     answer = bot.chat("is the uw pmp online, or is it in person?", [])
     assert answer.answered and "held in person" in answer.citations[0].quote
+
+
+@pytest.mark.parametrize(("message", "question"), [
+    ("how long are toefl scores valid, my senior says forever", "how long are toefl scores valid"),
+    ("Can I work while I study on an F-1, I'm really worried about money", "Can I work while I study on an F-1"),
+    ("where is CMU? My parents keep asking.", "where is CMU?"),  # one word asked, beside a university's name
+])
+def test_a_statement_after_a_comma_or_a_short_question_naming_a_university_is_left_out(
+        bot: Guidebot, message: str, question: str) -> None:
+    assert question_of(bot.dialogue, message) == question
+    assert bot.chat(message, []).answered
+
+
+def test_a_one_word_question_naming_nothing_keeps_its_statements(bot: Guidebot) -> None:
+    message = "I have used another Linux for years, sorry if this is basic. How do I migrate?"
+    assert sentences_of(message) == ["I have used another Linux for years", "sorry if this is basic.",
+                                     "How do I migrate?"]
+    assert question_of(bot.dialogue, message) == message

@@ -6,7 +6,8 @@ sentences around the question say who is asking, not what is asked; answered as 
 words ("worried", "quant", "India") are words no sentence of the notes says beside the GRE, and the
 question abstains. So a message whose one question stands among statements is answered as that
 question, unless the question refers back to them ("My bachelor's took three years. Is *that*
-enough?"), says little on its own ("My wireless card doesn't work with Linux. What should I do?")
+enough?"), says little on its own (two words beyond framing, or one beside a document's name: "My
+wireless card doesn't work with Linux. What should I do?")
 or they name what the question is about and the question does not ("I really want MIT for ML. What
 do I even apply to?"). A message with no question, or with several, is left whole.
 
@@ -22,11 +23,14 @@ import re
 from .context import Dialogue
 
 # A sentence ends at "?" or "!", or at a full stop after a lowercase word, a figure or an acronym
-# ("... from India. Do I ...", "... the SAT. Is ...") but not inside "U.S.", "3.2", "e.g." or "etc.".
+# ("... from India. Do I ...", "... the SAT. Is ...") but not inside "U.S.", "3.2", "e.g." or "etc.",
 _SENTENCE_END = re.compile(
     r"(?<=[?!])\s+"
     r"|(?:(?<=[a-z0-9)][.])|(?<=[A-Z]{2}[.]))(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\betc\.)(?<!\bvs\.)(?<!\bapprox\.)"
-    r"\s+(?=[A-Za-z])")
+    r"\s+(?=[A-Za-z])"
+    # or at a comma before a statement about the student ("..., there's so much wrong info online",
+    # "..., i'm really worried", "..., my senior says ...")
+    r"|,\s+(?=(?i:there'?s|there\s+is|i'?m|i\s+am|i'?ve|i\s+have|i\s+keep|i\s+was|my|because|cause|cuz|sorry|thanks|btw)\b)")
 # "Does Berkeley have an MS in ML, *or is that just a blog thing*?": a yes/no question's second
 # clause offers the other answer; it asks nothing the first does not, and its words are no sentence's.
 _ALTERNATIVE = re.compile(
@@ -65,9 +69,11 @@ def question_of(d: Dialogue, text: str) -> str:
     if len(questions) != 1:
         return text
     question = questions[0]
-    if _REFERS_BACK.search(question) or len(_asked_words(d, question)) < 2:
-        return text  # "What should I do?", "How do I migrate?": what is asked is in the statements
+    if _REFERS_BACK.search(question):
+        return text
     named = set(d.entities.find(question))
+    if len(_asked_words(d, question)) < (1 if named else 2):
+        return text  # "What should I do?", "How do I migrate?": what is asked is in the statements
     if any(set(d.entities.find(part)) - named for part in parts if part is not question):
         return text  # the statements name what is asked about
     return question
