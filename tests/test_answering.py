@@ -986,3 +986,13 @@ def test_asked_of_a_named_topic_the_second_word_nearly_as_distinctive_must_be_sa
 def test_ml_at_gt_is_the_center_it_names_not_ml_and_georgia_tech(bot: Guidebot) -> None:
     answer = bot.chat("what is ml@gt exactly, i keep seeing it on georgia tech pages", [])
     assert answer.answered and "Machine Learning Center (ML@GT)" in answer.citations[0].quote
+
+
+@pytest.mark.parametrize(("question", "said"), [
+    ("what does the GRE cover", "measures verbal reasoning"),
+    ("what does the TOEFL cover", "measures reading, listening, speaking and writing"),
+    ("Does the UC San Diego online Master of Data Science cover machine learning?", "machine learning"),
+])
+def test_what_a_thing_covers_is_what_it_holds_and_cover_only_frames_it(bot: Guidebot, question: str, said: str) -> None:
+    answer = bot.chat(question, [])
+    assert answer.answered and said in answer.citations[0].quote
