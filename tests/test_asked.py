@@ -76,3 +76,23 @@ def test_a_one_word_question_naming_nothing_keeps_its_statements(bot: Guidebot) 
     assert sentences_of(message) == ["I have used another Linux for years", "sorry if this is basic.",
                                      "How do I migrate?"]
     assert question_of(bot.dialogue, message) == message
+
+
+@pytest.mark.parametrize(("message", "question"), [
+    ("I did my undergrad in the States, do I still have to do an English exam?",
+     "do I still have to do an English exam?"),
+    ("i did my bachelors at a us college (transferred from india), do i still need toefl for grad school",
+     "do i still need toefl for grad school"),
+])
+def test_a_question_after_a_comma_following_a_statement_is_the_question(bot: Guidebot, message: str,
+                                                                        question: str) -> None:
+    assert question_of(bot.dialogue, message) == question
+    answer = bot.chat(message, [])
+    assert answer.answered and any("waive the English test" in c.quote for c in answer.citations)
+
+
+def test_a_condition_before_the_question_is_part_of_it(bot: Guidebot) -> None:
+    message = "If I use some of my work permission while I'm still studying, do I lose time for after graduation?"
+    assert question_of(bot.dialogue, message) == message
+    answer = bot.chat(message, [])
+    assert answer.answered and any("12-month OPT limit" in c.quote for c in answer.citations)

@@ -30,12 +30,19 @@ _SENTENCE_END = re.compile(
     r"\s+(?=[A-Za-z])"
     # or at a comma before a statement about the student ("..., there's so much wrong info online",
     # "..., i'm really worried", "..., my senior says ...")
-    r"|,\s+(?=(?i:there'?s|there\s+is|i'?m|i\s+am|i'?ve|i\s+have|i\s+keep|i\s+was|my|because|cause|cuz|sorry|thanks|btw)\b)")
+    r"|,\s+(?=(?i:there'?s|there\s+is|i'?m|i\s+am|i'?ve|i\s+have|i\s+keep|i\s+was|my|because|cause|cuz|sorry|thanks|btw)\b)"
+    # and at a comma before the question after a statement ("i did my bachelors in the us, do i still ...")
+    r"|(?<=[\w)]),\s+(?=(?i:do|does|did|is|are|am|can|could|should|will|would|what|which|how|where|when|why|who)"
+    r"\s+(?i:i|we|you|they|the|my|there|it)\b)")
 # "Does Berkeley have an MS in ML, *or is that just a blog thing*?": a yes/no question's second
 # clause offers the other answer; it asks nothing the first does not, and its words are no sentence's.
 _ALTERNATIVE = re.compile(
     r"\s*,?\s+or\s+(?:is|are|was|were|do|does|did|can|could|will|would|should|has|have)\s+"
     r"(?:it|that|this|they|there|i|we|you|he|she)\b[^?]*(?=\?|$)", re.IGNORECASE)
+# A clause that sets a condition of the question ("*If I use OPT while studying*, do I lose time
+# after graduation?") is part of what is asked, not a statement about the student.
+_CONDITION = re.compile(r"^\W*(?:if|when|whenever|while|once|after|before|unless|until|suppose|assuming|in\s+case)\b",
+                        re.IGNORECASE)
 # Words with which a question points back at what the message said before it ("is *that* enough?").
 _REFERS_BACK = re.compile(r"\b(?:it|its|that|this|these|those|they|them|their|same|such|so)\b", re.IGNORECASE)
 
@@ -69,7 +76,7 @@ def question_of(d: Dialogue, text: str) -> str:
     if len(questions) != 1:
         return text
     question = questions[0]
-    if _REFERS_BACK.search(question):
+    if _REFERS_BACK.search(question) or any(_CONDITION.match(part) for part in parts if part is not question):
         return text
     named = set(d.entities.find(question))
     if len(_asked_words(d, question)) < (1 if named else 2):
