@@ -532,3 +532,10 @@ def test_which_school_is_it_in_after_a_university_asks_about_it_not_for_a_list(
     answer = bot.chat(follow_up, history_of(bot, first))
     assert answer.kind == "answer" and any(said in c.quote for c in answer.citations)
     assert bot.chat("which school is it in", []).kind != "answer"  # with nothing in focus it is no such question
+
+
+@pytest.mark.parametrize(("question", "quoted"), [("which company runs the gre", "administered by ETS"),
+                                                  ("which organization makes the toefl", "made by ETS")])
+def test_which_company_makes_it_asks_for_its_maker(bot: Guidebot, question: str, quoted: str) -> None:
+    answer = bot.chat(question, [])
+    assert answer.answered and quoted in answer.citations[0].quote
