@@ -996,3 +996,9 @@ def test_ml_at_gt_is_the_center_it_names_not_ml_and_georgia_tech(bot: Guidebot) 
 def test_what_a_thing_covers_is_what_it_holds_and_cover_only_frames_it(bot: Guidebot, question: str, said: str) -> None:
     answer = bot.chat(question, [])
     assert answer.answered and said in answer.citations[0].quote
+
+
+@pytest.mark.parametrize("question", ["what skills does the gre check", "what sections does the GRE have"])
+def test_what_skills_a_test_checks_is_what_it_measures(bot: Guidebot, question: str) -> None:
+    answer = bot.chat(question, [])
+    assert answer.answered and "measures verbal reasoning" in answer.citations[0].quote
