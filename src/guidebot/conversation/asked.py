@@ -6,7 +6,8 @@ sentences around the question say who is asking, not what is asked; answered as 
 words ("worried", "quant", "India") are words no sentence of the notes says beside the GRE, and the
 question abstains. So a message whose one question stands among statements is answered as that
 question, unless the question refers back to them ("My bachelor's took three years. Is *that*
-enough?"), says little on its own (two words beyond framing, or one beside a document's name: "My
+enough?"), asks less without them ("I'm from Pakistan with a 3.2 CGPA, can I get into CMU?" asks
+for chances), says little on its own (two words beyond framing, or one beside a document's name: "My
 wireless card doesn't work with Linux. What should I do?")
 or they name what the question is about and the question does not ("I really want MIT for ML. What
 do I even apply to?"). A message with no question, or with several, is left whole.
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import re
 
+from ..answering.needs import find_needs
 from .context import Dialogue
 
 # A sentence ends at "?" or "!", or at a full stop after a lowercase word, a figure or an acronym
@@ -52,6 +54,10 @@ def _asked_words(d: Dialogue, sentence: str) -> list[str]:
     return [w for w in d.searcher.analyzer.content_words(sentence) if w not in d.lexicon.filler]
 
 
+def _asks_chances(d: Dialogue, text: str) -> bool:
+    return any(need.kind == "personal" for need in find_needs(d, text))
+
+
 def sentences_of(text: str) -> list[str]:
     """The message's sentences, in order."""
     return [part.strip() for part in _SENTENCE_END.split(text) if part.strip()]
@@ -78,6 +84,8 @@ def question_of(d: Dialogue, text: str) -> str:
     question = questions[0]
     if _REFERS_BACK.search(question) or any(_CONDITION.match(part) for part in parts if part is not question):
         return text
+    if _asks_chances(d, text) and not _asks_chances(d, question):
+        return text  # "I'm from Pakistan with a 3.2 CGPA, can I get into CMU?": the profile is asked about
     named = set(d.entities.find(question))
     if len(_asked_words(d, question)) < (1 if named else 2):
         return text  # "What should I do?", "How do I migrate?": what is asked is in the statements
