@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 
 from ..answering.needs import find_needs
+from .asking import subject_words
 from .context import Dialogue
 
 # A sentence ends at "?" or "!", or at a full stop after a lowercase word, a figure or an acronym
@@ -47,11 +48,6 @@ _CONDITION = re.compile(r"^\W*(?:if|when|whenever|while|once|after|before|unless
                         re.IGNORECASE)
 # Words with which a question points back at what the message said before it ("is *that* enough?").
 _REFERS_BACK = re.compile(r"\b(?:it|its|that|this|these|those|they|them|their|same|such|so)\b", re.IGNORECASE)
-
-
-def _asked_words(d: Dialogue, sentence: str) -> list[str]:
-    """The sentence's words that say what it asks: neither stopwords nor framing ("what should I do")."""
-    return [w for w in d.searcher.analyzer.content_words(sentence) if w not in d.lexicon.filler]
 
 
 def _asks_chances(d: Dialogue, text: str) -> bool:
@@ -87,7 +83,7 @@ def question_of(d: Dialogue, text: str) -> str:
     if _asks_chances(d, text) and not _asks_chances(d, question):
         return text  # "I'm from Pakistan with a 3.2 CGPA, can I get into CMU?": the profile is asked about
     named = set(d.entities.find(question))
-    if len(_asked_words(d, question)) < (1 if named else 2):
+    if len(subject_words(d, question)) < (1 if named else 2):
         return text  # "What should I do?", "How do I migrate?": what is asked is in the statements
     if any(set(d.entities.find(part)) - named for part in parts if part is not question):
         return text  # the statements name what is asked about
