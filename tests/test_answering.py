@@ -1002,3 +1002,25 @@ def test_what_a_thing_covers_is_what_it_holds_and_cover_only_frames_it(bot: Guid
 def test_what_skills_a_test_checks_is_what_it_measures(bot: Guidebot, question: str) -> None:
     answer = bot.chat(question, [])
     assert answer.answered and "measures verbal reasoning" in answer.citations[0].quote
+
+
+@pytest.mark.parametrize("question", ["Which courses does the CMU MSML have?",
+                                      "what are the required courses in cmu's msml",
+                                      "what courses are in the uw pmp, is there ml"])
+def test_which_courses_a_program_has_is_not_answered_by_sentences_that_only_mention_courses(
+        bot: Guidebot, question: str) -> None:
+    # The notes say the MSML and its Applied Study variant share their coursework, and that PMP
+    # courses are held in Seattle; neither says which courses there are.
+    answer = bot.chat(question, [])
+    assert not answer.answered
+
+
+@pytest.mark.parametrize(("question", "said"), [
+    ("What are the core courses in an ML master's program?", "core courses in statistics"),
+    ("what classes will I take", "core courses in statistics"),
+    ("What is the curriculum of the UC Berkeley MEng?", "engineering leadership courses"),
+])
+def test_what_courses_a_degree_has_is_answered_by_the_sentence_listing_them(bot: Guidebot, question: str,
+                                                                         said: str) -> None:
+    answer = bot.chat(question, [])
+    assert answer.answered and said in answer.text
