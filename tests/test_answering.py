@@ -424,8 +424,11 @@ def test_a_well_grounded_answer_is_confident_and_an_uncovered_question_is_not_an
 def test_what_kind_of_thing_is_asked_must_be_named_by_the_answer(bot: Guidebot) -> None:
     analysis = analyse_question(bot.dialogue, "What courses are in Georgia Tech's machine learning specialization?",
                                 drop_words=bot.lexicon.filler)
-    assert analysis.asked_for is not None and analysis.asked_for.word == "courses"
+    # Which courses are in a thing is what it holds: a sentence must say what it includes.
+    assert [need.kind for need in analysis.needs] == ["contents"]
     assert not bot.chat("What courses are in Georgia Tech's machine learning specialization?").answered
+    which = analyse_question(bot.dialogue, "Which test does UCSD want?", drop_words=bot.lexicon.filler)
+    assert which.asked_for is not None and which.asked_for.word == "test"
 
 
 def test_a_topic_named_beside_a_university_must_be_in_its_cited_sentences(bot: Guidebot) -> None:
