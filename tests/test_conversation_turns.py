@@ -539,3 +539,25 @@ def test_which_school_is_it_in_after_a_university_asks_about_it_not_for_a_list(
 def test_which_company_makes_it_asks_for_its_maker(bot: Guidebot, question: str, quoted: str) -> None:
     answer = bot.chat(question, [])
     assert answer.answered and quoted in answer.citations[0].quote
+
+
+def test_it_after_an_answer_about_one_degree_is_that_degree(bot: Guidebot) -> None:
+    """UW's note names two degrees: the PMP and the MS in Artificial Intelligence and Machine
+    Learning for Engineering. After "what's the closest thing they have to an ML master's?" (the
+    latter), "who is that program meant for?" had been answered with whom the PMP is for, and after
+    "tell me about UW's AI and ML master's", "is it online or in person?" with where PMP courses are
+    held. "It" is the degree the answer named; the note does not say how that one is taught."""
+    meant = bot.chat("who is that program meant for", _after(bot, "thinking about uw",
+                                                             "whats the closest thing they have to an ml masters"))
+    assert meant.answered and "aimed at engineers" in meant.citations[0].quote, meant.text
+    held = bot.chat("is it online or in person", _after(bot, "tell me about uw's ai and ml masters"))
+    assert not held.answered and "PMP" not in held.text, held.text
+    # Asked of the university, "it" stays the university; asked of the PMP, the note answers.
+    assert resolve(bot.dialogue, "is it online", _after(bot, "tell me about uw")).text == "is it online"
+    pmp = bot.chat("is it online or in person", _after(bot, "tell me about uw's pmp"))
+    assert pmp.answered and "held in person" in pmp.citations[0].quote, pmp.text
+
+
+def test_a_degree_asked_by_its_field_is_not_answered_by_what_another_degree_of_the_note_does(bot: Guidebot) -> None:
+    reply = bot.chat("is uw's ai and ml masters online or in person", [])
+    assert not reply.answered and "PMP" not in reply.text, reply.text

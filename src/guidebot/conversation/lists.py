@@ -18,9 +18,9 @@ from ..answering.needs import describe_need, find_needs
 from ..answering.question import QuestionAnalysis, analyse_question
 from ..answering.selection import Candidate, select_sentences
 from ..budget import check_budget
-from . import naming
 from .asking import has_subject
 from .context import Dialogue
+from .degrees import degrees_asked, names_degree
 from .overview import answer_overview
 from .replies import join, partial
 from .single import answer_single
@@ -54,7 +54,7 @@ def answer_list(d: Dialogue, resolved: Resolved) -> Reply:
     affirms: dict[str, Candidate | None] = dict.fromkeys((doc.id for doc in scope), None)
     denies: dict[str, Candidate | None] = dict(affirms)
     doubting = bool(lexicon.pattern("asks_what_is_wrong").search(resolved.text))  # then a correction affirms
-    degrees = [] if negated or doubting else naming.degrees_asked(d, resolved.intent or resolved.text)  # "an MS in CS"
+    degrees = [] if negated or doubting else degrees_asked(d, resolved.intent or resolved.text)  # "an MS in CS"
     for doc in scope:
         if doc.id in matching:  # a note with none of the words can neither affirm nor deny
             check_budget()
@@ -159,7 +159,7 @@ def _member_sentence(d: Dialogue, doc_id: str, analysis: QuestionAnalysis, requi
             continue
         terms = d.searcher.sentence_terms(pick.chunk_index)[pick.sentence_index]
         if any(_covers_alternative(d, alt, terms, analysis) for alt in required) and (
-                not degrees or naming.names_degree(d, pick.text, degrees)):
+                not degrees or names_degree(d, pick.text, degrees)):
             return pick
     return None
 

@@ -22,8 +22,9 @@ from . import naming
 from .acronyms import answer_expansion
 from .asking import has_subject
 from .context import Dialogue
+from .degrees import without_rival_degrees
 from .meaning import closest_in_meaning, of_best_document
-from .naming import names_a_subject, names_of, part_names_asked, without_rival_degrees, without_rival_parts
+from .naming import names_a_subject, names_of, part_names_asked, without_rival_parts
 from .overview import answer_overview, document_named, document_part, document_titled
 from .replies import abstain, clarify, compose, join, partial
 from .turns import Resolved

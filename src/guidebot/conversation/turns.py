@@ -19,6 +19,7 @@ from .asked import question_of
 from .asking import asks_by_place, asks_for_them_all, has_subject, is_list_question, named_programs, strip_words
 from .borrowed import asked_of_another_topic, asked_of_them_all, in_general_again, it_as_the_term_defined, topics_of
 from .context import Dialogue
+from .degrees import it_as_the_degree_named
 from .naming import it_as_the_part_named
 from .origin import without_origin
 from .resolved import Resolved, Turn
@@ -106,7 +107,7 @@ def resolve_turn(d: Dialogue, message: str, previous: Resolved | None, last_answ
         # "in general, ..." lets go of the university in focus; "... still want *it* [the GRE]?" keeps the topic
         topics = topics_of(d, previous) if lexicon.pattern("pronoun").search(text) else ()
         previous = replace(previous, focus=topics) if previous is not None and topics else None
-    return _resolve_question(d, text, previous, corrections, is_list)
+    return _resolve_question(d, text, previous, corrections, is_list, last_answer)
 
 
 def _asked_again(d: Dialogue, text: str, previous: Resolved | None) -> str:
@@ -168,7 +169,7 @@ def _refers_to_listing(d: Dialogue, text: str, listing: str, is_list: bool,
 
 
 def _resolve_question(d: Dialogue, text: str, previous: Resolved | None,
-                      corrections: tuple[tuple[str, str], ...], is_list: bool) -> Resolved:
+                      corrections: tuple[tuple[str, str], ...], is_list: bool, last_answer: str = "") -> Resolved:
     """The focus and mode of a question (not small talk, not "tell me more"). A chain of rules,
     each a case of how students follow up, in the order they must be tried (long because the
     order is the logic: split up, the chain's order would no longer be read in one place)."""
@@ -223,7 +224,8 @@ def _resolve_question(d: Dialogue, text: str, previous: Resolved | None,
     if previous is not None and previous.focus and (pronoun.search(text) or elliptical or not asks
                                                      or asks_specific(d, text)):
         mode = "compare" if previous.mode == "compare" and len(previous.focus) >= 2 else "single"
-        text, intent = (it_as_the_part_named(d, t, previous.focus, previous.text) for t in (text, intent))
+        text, intent = (it_as_the_degree_named(d, it_as_the_part_named(d, t, previous.focus, previous.text),
+                                               previous.focus, previous.text, last_answer) for t in (text, intent))
         return Resolved(text, previous.focus, intent, mode, corrections=corrections)
     if previous is not None and previous.focus and not lexicon.pattern("in_general").search(text):
         # "How are the lectures delivered?" after a university: about it, if its note answers.
