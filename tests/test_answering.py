@@ -1050,3 +1050,13 @@ def test_after_the_names_of_what_is_asked_about_what_is_asked_must_be_said(bot: 
 def test_a_name_after_a_name_can_be_what_is_asked(bot: Guidebot, question: str, said: str | None) -> None:
     reply = bot.chat(question, [])
     assert reply.answered == (said is not None) and (said is None or said in reply.text), reply.text
+
+
+@pytest.mark.parametrize(("question", "said"), [
+    ("what is sevis anyway, everyone keeps mentioning it", "Student and Exchange Visitor Information System"),
+    ("what is opt, people keep talking about it", "temporary work authorization"),
+])
+def test_who_keeps_mentioning_a_thing_only_frames_the_question(bot: Guidebot, question: str, said: str) -> None:
+    # Whoever keeps mentioning it says where the student heard of it, not what is asked.
+    answer = bot.chat(question, [])
+    assert answer.answered and said in answer.citations[0].quote, answer.text
