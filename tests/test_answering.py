@@ -1060,3 +1060,9 @@ def test_who_keeps_mentioning_a_thing_only_frames_the_question(bot: Guidebot, qu
     # Whoever keeps mentioning it says where the student heard of it, not what is asked.
     answer = bot.chat(question, [])
     assert answer.answered and said in answer.citations[0].quote, answer.text
+
+
+def test_how_a_thing_sounds_to_the_student_only_frames_the_question(bot: Guidebot) -> None:
+    # "Sounds perfect" is the student's opinion, not something a note must say.
+    answer = bot.chat("mit meng in computation and cognition sounds perfect, can someone from another uni apply", [])
+    assert answer.answered and "only open to MIT Computation and Cognition" in answer.citations[0].quote, answer.text
