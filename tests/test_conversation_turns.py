@@ -561,3 +561,8 @@ def test_it_after_an_answer_about_one_degree_is_that_degree(bot: Guidebot) -> No
 def test_a_degree_asked_by_its_field_is_not_answered_by_what_another_degree_of_the_note_does(bot: Guidebot) -> None:
     reply = bot.chat("is uw's ai and ml masters online or in person", [])
     assert not reply.answered and "PMP" not in reply.text, reply.text
+
+
+def test_a_group_project_is_the_team_project_a_note_names(bot: Guidebot) -> None:
+    answer = bot.chat("do we have to do some kind of group project", history_of(bot, "i got into berkeley meng"))
+    assert answer.answered and "team capstone project" in answer.citations[0].quote, answer.text
