@@ -1066,3 +1066,12 @@ def test_how_a_thing_sounds_to_the_student_only_frames_the_question(bot: Guidebo
     # "Sounds perfect" is the student's opinion, not something a note must say.
     answer = bot.chat("mit meng in computation and cognition sounds perfect, can someone from another uni apply", [])
     assert answer.answered and "only open to MIT Computation and Cognition" in answer.citations[0].quote, answer.text
+
+
+@pytest.mark.parametrize(("question", "said"), [
+    ("who can pick the mse at michigan", "only students with an engineering bachelor's degree"),
+    ("stanford mscs, is ai one of the tracks you can pick", "Artificial Intelligence"),
+])
+def test_to_pick_is_to_choose(bot: Guidebot, question: str, said: str) -> None:
+    answer = bot.chat(question, [])
+    assert answer.answered and said in answer.citations[0].quote, answer.text
