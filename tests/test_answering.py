@@ -1075,3 +1075,8 @@ def test_how_a_thing_sounds_to_the_student_only_frames_the_question(bot: Guidebo
 def test_to_pick_is_to_choose(bot: Guidebot, question: str, said: str) -> None:
     answer = bot.chat(question, [])
     assert answer.answered and said in answer.citations[0].quote, answer.text
+
+
+def test_what_eats_into_a_limit_is_what_counts_toward_it(bot: Guidebot) -> None:
+    answer = bot.chat("if i use opt while im still studying does it eat into my 12 months after", [])
+    assert answer.answered and "counts toward the same 12-month OPT limit" in answer.text, answer.text
