@@ -1080,3 +1080,9 @@ def test_to_pick_is_to_choose(bot: Guidebot, question: str, said: str) -> None:
 def test_what_eats_into_a_limit_is_what_counts_toward_it(bot: Guidebot) -> None:
     answer = bot.chat("if i use opt while im still studying does it eat into my 12 months after", [])
     assert answer.answered and "counts toward the same 12-month OPT limit" in answer.text, answer.text
+
+
+def test_to_keep_working_is_to_go_on_working(bot: Guidebot) -> None:
+    # "Keep" before what goes on ("keep working", "keep my job") frames, as "continue" does.
+    answer = bot.chat("can i do a masters at stanford part time while i keep my job", [])
+    assert answer.answered and "Honors Cooperative Program" in answer.citations[0].quote, answer.text
