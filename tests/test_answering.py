@@ -1086,3 +1086,18 @@ def test_to_keep_working_is_to_go_on_working(bot: Guidebot) -> None:
     # "Keep" before what goes on ("keep working", "keep my job") frames, as "continue" does.
     answer = bot.chat("can i do a masters at stanford part time while i keep my job", [])
     assert answer.answered and "Honors Cooperative Program" in answer.citations[0].quote, answer.text
+
+
+@pytest.mark.parametrize("question", ["can i apply with a three year bachelors",
+                                      "After my masters, can I keep studying for a doctorate?"])
+def test_a_general_question_is_not_answered_by_what_several_universities_say_of_themselves(
+        bot: Guidebot, question: str) -> None:
+    # MIT's PhD route beside CMU's 5th-year master's, or Georgia Tech's and Caltech's PhDs, hold
+    # there: they say nothing of the student's case in general. The reply says what they say.
+    reply = bot.chat(question, [])
+    assert not reply.answered and reply.kind == "partial" and reply.citations, reply.text
+
+
+def test_which_universities_have_something_is_still_answered_from_their_notes(bot: Guidebot) -> None:
+    reply = bot.chat("Which universities have a master's degree that includes a thesis?", [])
+    assert reply.answered and len({c.doc_id for c in reply.citations}) >= 2, reply.text

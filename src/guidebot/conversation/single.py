@@ -233,6 +233,8 @@ def _answer_general(d: Dialogue, resolved: Resolved, question: str) -> Reply:
     blocking = blocking or naming.says_only_where(d, analysis, question, picks)  # "is Atlanta safe?"
     decision = decide(analysis, picks, judged, in_focus=False)
     if not blocking and unmet is None and decision.answered:
+        if _only_of_several_programs(d, picks, question):
+            return partial(d, resolved, [], None, None, known=picks[:d.policy.partial_general_sentences])
         return compose(d, resolved, analysis, picks, cover, probability=decision.probability)
     if not blocking and unmet is None:
         closest = closest_in_meaning(d, analysis, question, of_best_document(d, hits), resolved.exclude)
@@ -243,6 +245,16 @@ def _answer_general(d: Dialogue, resolved: Resolved, question: str) -> Reply:
             and (said := _said_of(d, analysis, picks, decision.union)):
         return partial(d, resolved, [], None, None, known=said)
     return abstain(d, analysis, cover)
+
+
+def _only_of_several_programs(d: Dialogue, picks: Sequence[Candidate], question: str) -> bool:
+    """A question naming no university, answered only by what the notes of two or more universities
+    say of themselves ("can I apply with a three-year bachelor's?": MIT's PhD route beside CMU's
+    5th-year master's), is not answered: each says what holds there, not in general. Unless the
+    question asks which of them ("which universities have a master's with a thesis?")."""
+    docs = {d.searcher.chunks[p.chunk_index].doc_id for p in picks}
+    kinds = {d.searcher.documents[doc].kind for doc in docs if doc in d.searcher.documents}
+    return len(docs) >= 2 and kinds == {"program"} and not d.lexicon.pattern("list").search(question)
 
 
 def _said_of(d: Dialogue, analysis: QuestionAnalysis, picks: Sequence[Candidate], key: Concept) -> list[Candidate]:
