@@ -1101,3 +1101,8 @@ def test_a_general_question_is_not_answered_by_what_several_universities_say_of_
 def test_which_universities_have_something_is_still_answered_from_their_notes(bot: Guidebot) -> None:
     reply = bot.chat("Which universities have a master's degree that includes a thesis?", [])
     assert reply.answered and len({c.doc_id for c in reply.citations}) >= 2, reply.text
+
+
+def test_what_a_program_teaches_is_what_it_covers(bot: Guidebot) -> None:
+    answer = bot.chat("what does caltech's phd core teach", [])
+    assert answer.answered and "covers machine learning, statistics" in answer.citations[0].quote, answer.text
