@@ -566,3 +566,8 @@ def test_a_degree_asked_by_its_field_is_not_answered_by_what_another_degree_of_t
 def test_a_group_project_is_the_team_project_a_note_names(bot: Guidebot) -> None:
     answer = bot.chat("do we have to do some kind of group project", history_of(bot, "i got into berkeley meng"))
     assert answer.answered and "team capstone project" in answer.citations[0].quote, answer.text
+
+
+def test_who_handles_a_universitys_programs_is_who_runs_them(bot: Guidebot) -> None:
+    answer = bot.chat("who handles cs grad programs there", history_of(bot, "caltech"))
+    assert answer.answered and "department runs graduate programs" in answer.citations[0].quote, answer.text
