@@ -61,12 +61,11 @@ def key_concept_missing(analysis: QuestionAnalysis, picks: Sequence[Candidate],
         # "Does CMU's MSML require a thesis?": the program's name says what is asked about, the
         # next most distinctive word what is asked, and a sentence must say it too; after several
         # names ("does Berkeley's MEng EECS have a concentration?"), each of them up to the first word
-        # that is none (a name may be what is asked: "is the UMich CSE master's *STEM*?"), and any
-        # other word within `share` of that one ("does GT's on-campus MS Analytics have an ML *track*?").
+        # that is none (a name may be what is asked: "is the UMich CSE master's *STEM*?"). Words
+        # nearly as distinctive as that one need not be: measured, they are as often the student's
+        # own ("do we have to *choose* a track?") as what is asked.
         first_word = next((n for n, c in enumerate(ranked) if n and not c.name), len(ranked) - 1)
-        bar = share * ranked[first_word].distinctiveness
-        for asked in ranked[1:first_word + 1] + [c for c in ranked[first_word + 1:]
-                                                 if not c.name and c.distinctiveness >= bar]:
+        for asked in ranked[1:first_word + 1]:
             if not any(asked in p.covered or asked in p.context for p in picks):
                 return asked
     return None

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import replace
 from weakref import WeakKeyDictionary
 
 from ..analysis import words
@@ -89,22 +88,6 @@ def _without_rival_acronyms(d: Dialogue, subjects: Sequence[Document], analysis:
             said = {id(p): {w.casefold() for w in words(p.text)} for p in picks}
             picks = [p for p in picks if not (said[id(p)] & rivals) or said[id(p)] & named]
     return picks
-
-
-def with_degree_names(d: Dialogue, subjects: Sequence[Document], analysis: QuestionAnalysis,
-                      question: str) -> QuestionAnalysis:
-    """The words of a subject's degree asked for by its field ("does Georgia Tech's MS *Analytics*
-    have an ML track?") name what is asked about, as "MSCS" does: they are names, so that what is
-    asked of the degree (the track) is the word a sentence must say. The corpus's theme ("Machine
-    Learning", in most notes' degrees) names no degree in particular."""
-    fields_of, theme = _degree_fields(d.searcher, d.lexicon.pattern("degree_field"))
-    fields = {f for doc in subjects for f in fields_of.get(doc.id, ()) if f not in theme}
-    asked = {t for f in _fields_asked_as_degrees(d, question, fields) for t in f}
-    if not asked:
-        return analysis
-    concepts = tuple(replace(c, name=True) if not c.name and c.known and d.searcher.analyzer.stem(c.word) in asked
-                     else c for c in analysis.concepts)
-    return replace(analysis, concepts=concepts)
 
 
 def degrees_asked(d: Dialogue, question: str) -> list[Field]:
