@@ -1104,3 +1104,11 @@ def test_which_universities_have_something_is_still_answered_from_their_notes(bo
 def test_what_a_program_teaches_is_what_it_covers(bot: Guidebot) -> None:
     answer = bot.chat("what does caltech's phd core teach", [])
     assert answer.answered and "covers machine learning, statistics" in answer.citations[0].quote, answer.text
+
+
+def test_a_question_about_a_degree_the_note_says_is_not_there_is_answered_by_that(bot: Guidebot) -> None:
+    online = bot.chat("Is Caltech's machine learning master's available online?", [])
+    assert online.answered and "does not offer a master's degree in machine learning" in online.citations[0].quote
+    # A figure asked of it is still not known, but the reply says there is no such degree.
+    cutoff = bot.chat("what is the gre cutoff for the berkeley ms in machine learning", [])
+    assert not cutoff.answered and any("does not offer" in c.quote for c in cutoff.citations), cutoff.text

@@ -20,7 +20,7 @@ from weakref import WeakKeyDictionary
 
 from ..analysis import words
 from ..answering.question import QuestionAnalysis
-from ..answering.selection import Candidate
+from ..answering.selection import Candidate, select_sentences
 from ..corpus import Document
 from ..search import Searcher
 from .context import Dialogue
@@ -88,6 +88,31 @@ def _without_rival_acronyms(d: Dialogue, subjects: Sequence[Document], analysis:
             said = {id(p): {w.casefold() for w in words(p.text)} for p in picks}
             picks = [p for p in picks if not (said[id(p)] & rivals) or said[id(p)] & named]
     return picks
+
+
+def denying_the_degree_asked(d: Dialogue, question: str, analysis: QuestionAnalysis, subjects: Sequence[Document],
+                             picks: Sequence[Candidate]) -> list[Candidate]:
+    """The sentences of the subjects' notes saying that the degree the question asks about is not
+    there: "Is Caltech's machine learning master's available online?" is answered by "Caltech does
+    not offer a master's degree in machine learning", whatever else it asks of that degree. Looked
+    for among the picks, then in the notes by the degree's field."""
+    fields = degrees_asked(d, question)
+    if not fields:
+        return []
+    denies, degree = d.lexicon.pattern("denies_degree"), d.lexicon.pattern("degree_word")
+    terms = d.searcher.analyzer.terms
+
+    def denial(pick: Candidate) -> bool:
+        return bool(denies.search(pick.text) and degree.search(pick.text)) \
+            and any(_within(f, tuple(terms(pick.text))) for f in fields)
+
+    found = [p for p in picks if denial(p)]
+    if not found:
+        ids = [doc.id for doc in subjects if doc.kind == "program"]
+        hits = d.searcher.top({t: 1.0 for f in fields for t in f}, d.policy.focus_passages, doc_ids=ids) if ids else []
+        found = [p for p in select_sentences(d, analysis, hits) if denial(p)]
+    # What the note says itself ("does not offer") before its correction of the guide ("is not accurate").
+    return sorted(found, key=lambda p: "accurate" in p.text)
 
 
 def degrees_asked(d: Dialogue, question: str) -> list[Field]:

@@ -22,7 +22,7 @@ from . import naming
 from .acronyms import answer_expansion
 from .asking import has_subject
 from .context import Dialogue
-from .degrees import without_rival_degrees
+from .degrees import denying_the_degree_asked, without_rival_degrees
 from .meaning import closest_in_meaning, of_best_document
 from .naming import names_a_subject, names_of, part_names_asked, without_rival_parts
 from .overview import answer_overview, document_named, document_part, document_titled
@@ -84,13 +84,16 @@ def _answer_in_focus(d: Dialogue, resolved: Resolved, focus_docs: list[Document]
     if unmet is not None and name_only and unmet.kind != "personal":
         # "is my TOEFL from 3 years ago still ok?": nothing but the note's name and a figure asked
         return answer_need_only(d, resolved, subjects, unmet)
-    if unmet is not None:
-        return partial(d, resolved, subjects, describe_need(d, unmet), unmet.kind,
-                       known=_known_instead(d, analysis, picks, unmet))
+    if unmet is not None:  # what is known: what answers but for the figure, or that there is no such degree
+        known = _known_instead(d, analysis, picks, unmet) \
+            or denying_the_degree_asked(d, question, analysis, subjects, picks)[:1]
+        return partial(d, resolved, subjects, describe_need(d, unmet), unmet.kind, known=known)
     decision = decide(analysis, picks, policy, in_focus=True)
     topics = [doc for doc in focus_docs if doc not in subjects]
     if decision.answered and _topics_addressed(d, analysis, picks, topics):
         return compose(d, resolved, analysis, picks, decision.features.coverage, probability=decision.probability)
+    if denied := denying_the_degree_asked(d, question, analysis, subjects, picks):  # "Caltech's ML master's": none
+        return compose(d, resolved, analysis, denied[:1], coverage(analysis, denied[:1], policy))
     if all(doc.kind != "program" for doc in subjects):  # a topic note, asked in other words
         closest = closest_in_meaning(d, analysis, question, hits, resolved.exclude, policy.focus_meaning_threshold)
         if closest is not None:
