@@ -365,7 +365,9 @@ def test_being_interested_in_a_university_asks_about_it(bot: Guidebot) -> None:
 
 
 @pytest.mark.parametrize("typed, meant", [("tel me abt georgia tech", "tell me about georgia tech"),
-                                          ("can i wrk on f1", "can i work on f1")])
+                                          ("can i wrk on f1", "can i work on f1"),
+                                          ("on f1 how many online classes can i take per sem",
+                                           "on f1 how many online classes can i take per semester")])
 def test_chat_shorthand_reads_as_the_words_it_stands_for(bot: Guidebot, typed: str, meant: str) -> None:
     """Shorthand too short for spelling correction ("tel", "abt", "wrk") is read as what it means:
     the reply is the one the spelled-out question gets (it was a partial reply / the I-20 overview)."""
