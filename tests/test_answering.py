@@ -1112,3 +1112,8 @@ def test_a_question_about_a_degree_the_note_says_is_not_there_is_answered_by_tha
     # A figure asked of it is still not known, but the reply says there is no such degree.
     cutoff = bot.chat("what is the gre cutoff for the berkeley ms in machine learning", [])
     assert not cutoff.answered and any("does not offer" in c.quote for c in cutoff.citations), cutoff.text
+
+
+def test_a_startup_is_an_employer(bot: Guidebot) -> None:
+    answer = bot.chat("on stem opt can i work for literally any startup or are there rules about the employer", [])
+    assert answer.answered and "enrolled in E-Verify" in answer.citations[0].quote, answer.text
