@@ -1,0 +1,41 @@
+"""Yes/no questions answered by the other way of being: "can I take the UW PMP online?" is
+answered, no, by "PMP courses and exams are held in person"; "is the Arizona MSIS fully online?" by
+"offered on its main campus in Tucson"; "can UCSD's CSE master's be done part-time?" by "can be
+completed full-time or part-time".
+
+The lexicon lists the contrasts (online | in person, part-time | full-time, evening | daytime:
+English, not any corpus's). For a yes/no question about a note in focus, a word of either side counts
+as told by a sentence saying any word of the contrast; only for that question's own sentences, never
+for lists ("which programs are online?" must not list those held in person) or the search, nor
+when the question compares ("is the OMSCS the same degree as the on-campus MSCS?").
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..answering.question import QuestionAnalysis
+from .context import Dialogue
+
+
+def with_contrasts(d: Dialogue, analysis: QuestionAnalysis, question: str) -> QuestionAnalysis:
+    """The analysis with each concept of a contrast also covered by the other side's words, when
+    the question asks yes or no."""
+    if not d.lexicon.contrasts or not d.lexicon.pattern("yes_no_question").search(question) \
+            or d.lexicon.pattern("asks_sameness").search(question):  # "is the OMSCS the same as the on-campus MSCS?"
+        return analysis
+    terms = d.searcher.analyzer.terms
+    changed = False
+    concepts = []
+    for concept in analysis.concepts:
+        own = {tuple(terms(concept.word))}
+        others: list[frozenset[str]] = []
+        for side_a, side_b in d.lexicon.contrasts:  # either side tells: "on campus" is "in person" too
+            if own & {tuple(terms(w)) for w in (*side_a, *side_b)}:
+                others += [frozenset(terms(w)) for w in (*side_a, *side_b) if terms(w)]
+        if others:
+            # What covers it alone stays what did (`_own`, worked out from the alternatives it had).
+            concept = replace(concept, alternatives=concept.alternatives + tuple(others), own=concept._own)
+            changed = True
+        concepts.append(concept)
+    return replace(analysis, concepts=tuple(concepts)) if changed else analysis

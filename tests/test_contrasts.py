@@ -1,0 +1,28 @@
+"""Yes/no questions answered by the other way of being (conversation/contrasts.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from guidebot.chat import Guidebot
+
+
+@pytest.mark.parametrize(("question", "said"), [
+    ("can i take the uw pmp from india online", "held in person"),
+    ("is the arizona msis something i can do fully online or do i have to be there in person", "main campus"),
+    ("Do Berkeley's online data science students ever have to show up in person?", "immersion"),
+])
+def test_a_yes_no_question_is_answered_by_the_way_the_note_says_it_is(bot: Guidebot, question: str,
+                                                                      said: str) -> None:
+    reply = bot.chat(question, [])
+    assert reply.answered and said in reply.text, reply.text
+
+
+def test_a_list_of_what_is_online_does_not_take_in_person_for_online(bot: Guidebot) -> None:
+    reply = bot.chat("Which universities offer online master's degrees?", [])
+    assert reply.answered and "uw" not in {c.doc_id for c in reply.citations}, reply.text
+
+
+def test_a_comparison_is_not_read_as_a_yes_no_of_either_way(bot: Guidebot) -> None:
+    reply = bot.chat("Okay, and is the OMSCS the same degree as the on-campus MSCS at Georgia Tech?", [])
+    assert not reply.answered, reply.text
