@@ -26,3 +26,9 @@ def test_a_list_of_what_is_online_does_not_take_in_person_for_online(bot: Guideb
 def test_a_comparison_is_not_read_as_a_yes_no_of_either_way(bot: Guidebot) -> None:
     reply = bot.chat("Okay, and is the OMSCS the same degree as the on-campus MSCS at Georgia Tech?", [])
     assert not reply.answered, reply.text
+
+
+def test_a_way_the_note_names_without_excluding_the_other_does_not_answer_for_it(bot: Guidebot) -> None:
+    # "Offered on its main campus in Tucson" leaves online study open; "held in person" does not.
+    reply = bot.chat("is arizona msis available online", [])
+    assert not reply.answered, reply.text

@@ -69,6 +69,7 @@ class Lexicon:
     meaning_prefixes: frozenset[str]  # "re" in "reapply": the stripped word means something else
     negation_words: frozenset[str]
     contrasts: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]  # ways of being that answer each other's yes/no
+    contrast_exclusive: tuple[str, ...]  # words by which a sentence saying one way excludes the other ("must")
     ordinals: Mapping[str, int]  # "second" → 2, "last" → -1
     list_stop: frozenset[str]
     name_abbreviations: Mapping[str, str]
@@ -111,6 +112,7 @@ class Lexicon:
             meaning_prefixes=_word_set(table["meaning_prefixes"]),
             negation_words=_word_set(table["negation_words"]),
             contrasts=tuple((tuple(a), tuple(b)) for a, b in table["contrasts"]),
+            contrast_exclusive=tuple(str(table["contrast_exclusive"]).split()),
             ordinals={str(k).lower(): int(v) for k, v in table["ordinals"].items()},
             list_stop=list_words | filler | _word_set(table["list_stop_extra"]),
             name_abbreviations=dict(table["name_abbreviations"]),

@@ -4,8 +4,9 @@ answered, no, by "PMP courses and exams are held in person"; "is the Arizona MSI
 completed full-time or part-time".
 
 The lexicon lists the contrasts (online | in person, part-time | full-time, evening | daytime:
-English, not any corpus's). For a yes/no question about a note in focus, a word of either side counts
-as told by a sentence saying any word of the contrast; only for that question's own sentences, never
+English, not any corpus's). For a yes/no question about a note in focus, a word of one side counts as
+told by a sentence saying another word of its side, or a word of the other side with a word that
+excludes the first ("must", "held", "required"); only for that question's own sentences, never
 for lists ("which programs are online?" must not list those held in person) or the search, nor
 when the question compares ("is the OMSCS the same degree as the on-campus MSCS?").
 """
@@ -25,14 +26,20 @@ def with_contrasts(d: Dialogue, analysis: QuestionAnalysis, question: str) -> Qu
             or d.lexicon.pattern("asks_sameness").search(question):  # "is the OMSCS the same as the on-campus MSCS?"
         return analysis
     terms = d.searcher.analyzer.terms
+    exclusive = [t for w in d.lexicon.contrast_exclusive for t in terms(w)]
     changed = False
     concepts = []
     for concept in analysis.concepts:
         own = {tuple(terms(concept.word))}
         others: list[frozenset[str]] = []
-        for side_a, side_b in d.lexicon.contrasts:  # either side tells: "on campus" is "in person" too
-            if own & {tuple(terms(w)) for w in (*side_a, *side_b)}:
-                others += [frozenset(terms(w)) for w in (*side_a, *side_b) if terms(w)]
+        for side_a, side_b in d.lexicon.contrasts:
+            for this, that in ((side_a, side_b), (side_b, side_a)):
+                if own & {tuple(terms(w)) for w in this}:
+                    # Its own side tells ("on campus" is "in person" too); the other side only when it
+                    # excludes this one ("courses are *held* in person", "*must* live in Seattle"), not
+                    # "offered on its main campus", which leaves online study open.
+                    others += [frozenset(terms(w)) for w in this if terms(w)]
+                    others += [frozenset((*terms(w), marker)) for w in that if terms(w) for marker in exclusive]
         if others:
             # What covers it alone stays what did (`_own`, worked out from the alternatives it had).
             concept = replace(concept, alternatives=concept.alternatives + tuple(others), own=concept._own)
