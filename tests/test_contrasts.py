@@ -32,3 +32,9 @@ def test_a_way_the_note_names_without_excluding_the_other_does_not_answer_for_it
     # "Offered on its main campus in Tucson" leaves online study open; "held in person" does not.
     reply = bot.chat("is arizona msis available online", [])
     assert not reply.answered, reply.text
+
+
+def test_a_yes_no_question_after_a_name_and_a_comma_is_read_as_one(bot: Guidebot) -> None:
+    # The question's punctuation is read from the message, not from its text with the names taken out.
+    reply = bot.chat("omscs from gt, is that one done from home", [])
+    assert reply.answered and "taught online" in reply.citations[0].quote, reply.text

@@ -80,7 +80,7 @@ def _answer_in_focus(d: Dialogue, resolved: Resolved, focus_docs: list[Document]
     if not analysis.concepts:  # "how long is it?": only a figure will do; "tell me about it": the overview
         return (answer_need_only(d, resolved, subjects, analysis.needs[0]) if analysis.needs
                 else answer_overview(d, resolved, subjects))
-    analysis = with_contrasts(d, analysis, question)  # "is the PMP online?": "held in person" tells
+    analysis = with_contrasts(d, analysis, resolved.text)  # "is the PMP online?": "held in person" tells
     analysis, hits, picks = _picks_in_focus(d, resolved, analysis, subjects, carried, question)
     unmet = needs_unmet(analysis, picks, d.searcher.analyzer.terms)
     if unmet is not None and name_only and unmet.kind != "personal":
