@@ -96,3 +96,16 @@ def test_a_condition_before_the_question_is_part_of_it(bot: Guidebot) -> None:
     assert question_of(bot.dialogue, message) == message
     answer = bot.chat(message, [])
     assert answer.answered and any("12-month OPT limit" in c.quote for c in answer.citations)
+
+
+def test_a_question_before_the_statements_cannot_point_back_at_them(bot: Guidebot) -> None:
+    # "that ... program" points at the chat before, not at "im a cs grad", which comes after it.
+    message = "who is that uw ai and ml for engineering program meant for, im a cs grad not mech/civil"
+    assert question_of(bot.dialogue, message) == "who is that uw ai and ml for engineering program meant for"
+    reply = bot.chat(message, [])
+    assert reply.answered and "aimed at engineers" in reply.citations[0].quote, reply.text
+
+
+def test_a_second_question_opened_by_then_or_so_is_a_question_too(bot: Guidebot) -> None:
+    message = "Wait so MIT doesnt even have a masters in ML?? then why is it in the guide"
+    assert question_of(bot.dialogue, message) == message

@@ -78,7 +78,9 @@ def question_of(d: Dialogue, text: str) -> str:
     if len(questions) != 1:
         return text
     question = questions[0]
-    if _REFERS_BACK.search(question) or any(_CONDITION.match(part) for part in parts if part is not question):
+    before = parts[:parts.index(question)]  # a question can point back only at what came before it
+    if before and _REFERS_BACK.search(question) \
+            or any(_CONDITION.match(part) for part in parts if part is not question):
         return text
     if _asks_chances(d, text) and not _asks_chances(d, question):
         return text  # "I'm from Pakistan with a 3.2 CGPA, can I get into CMU?": the profile is asked about
