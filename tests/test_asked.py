@@ -109,3 +109,11 @@ def test_a_question_before_the_statements_cannot_point_back_at_them(bot: Guidebo
 def test_a_second_question_opened_by_then_or_so_is_a_question_too(bot: Guidebot) -> None:
     message = "Wait so MIT doesnt even have a masters in ML?? then why is it in the guide"
     assert question_of(bot.dialogue, message) == message
+
+
+def test_a_university_named_in_shorthand_in_the_question_is_named_by_it(bot: Guidebot) -> None:
+    # "u of arizona" names Arizona, as the MSIS in the remark after it does: the question stands alone.
+    message = "is u of arizona the same as asu? my cousin says same thing, applying to the msis"
+    assert question_of(bot.dialogue, message) == "is u of arizona the same as asu?"
+    reply = bot.chat(message, [])
+    assert reply.answered and "Arizona State University" in reply.text, reply.text

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 
 from ..answering.needs import find_needs
+from ..answering.spelling import correct_spelling
 from .asking import subject_words
 from .context import Dialogue
 
@@ -84,9 +85,12 @@ def question_of(d: Dialogue, text: str) -> str:
         return text
     if _asks_chances(d, text) and not _asks_chances(d, question):
         return text  # "I'm from Pakistan with a 3.2 CGPA, can I get into CMU?": the profile is asked about
-    named = set(d.entities.find(question))
+    def names(part: str) -> set[str]:  # read as the spelling is corrected: "u of arizona" names Arizona
+        return set(d.entities.find(part)) | set(d.entities.find(correct_spelling(d, part)[0]))
+
+    named = names(question)
     if len(subject_words(d, question)) < (1 if named else 2):
         return text  # "What should I do?", "How do I migrate?": what is asked is in the statements
-    if any(set(d.entities.find(part)) - named for part in parts if part is not question):
+    if any(names(part) - named for part in parts if part is not question):
         return text  # the statements name what is asked about
     return question
