@@ -1117,3 +1117,8 @@ def test_a_question_about_a_degree_the_note_says_is_not_there_is_answered_by_tha
 def test_a_startup_is_an_employer(bot: Guidebot) -> None:
     answer = bot.chat("on stem opt can i work for literally any startup or are there rules about the employer", [])
     assert answer.answered and "enrolled in E-Verify" in answer.citations[0].quote, answer.text
+
+
+def test_thinking_of_doing_a_program_frames_the_question(bot: Guidebot) -> None:
+    answer = bot.chat("thinking of doing omscs from georgia tech, will that get me an f1 so i can move to the us??", [])
+    assert answer.answered and "OMSCS usually does not lead to an F-1" in answer.citations[0].quote, answer.text
