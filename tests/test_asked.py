@@ -117,3 +117,11 @@ def test_a_university_named_in_shorthand_in_the_question_is_named_by_it(bot: Gui
     assert question_of(bot.dialogue, message) == "is u of arizona the same as asu?"
     reply = bot.chat(message, [])
     assert reply.answered and "Arizona State University" in reply.text, reply.text
+
+
+def test_a_question_naming_its_own_subject_is_about_that_whatever_the_remark_names(bot: Guidebot) -> None:
+    # The remark names OPT (and a fee, which is no figure asked for): the question is the MSIS's.
+    message = "is the uarizona msis stem? need to know for opt extension before i pay the app fee"
+    assert question_of(bot.dialogue, message) == "is the uarizona msis stem?"
+    reply = bot.chat(message, [])
+    assert reply.answered and "STEM-designated" in reply.citations[0].quote, reply.text

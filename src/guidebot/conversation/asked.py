@@ -91,6 +91,6 @@ def question_of(d: Dialogue, text: str) -> str:
     named = names(question)
     if len(subject_words(d, question)) < (1 if named else 2):
         return text  # "What should I do?", "How do I migrate?": what is asked is in the statements
-    if any(names(part) - named for part in parts if part is not question):
-        return text  # the statements name what is asked about
+    if not named and any(names(part) for part in parts if part is not question):
+        return text  # the statements name what is asked about (a question naming its own is about that)
     return question
