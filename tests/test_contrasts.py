@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from guidebot.chat import Guidebot
+from guidebot.chat import Guidebot, Turn
 
 
 @pytest.mark.parametrize(("question", "said"), [
@@ -38,3 +38,10 @@ def test_a_yes_no_question_after_a_name_and_a_comma_is_read_as_one(bot: Guidebot
     # The question's punctuation is read from the message, not from its text with the names taken out.
     reply = bot.chat("omscs from gt, is that one done from home", [])
     assert reply.answered and "taught online" in reply.citations[0].quote, reply.text
+
+
+def test_physically_is_in_person_and_zoom_is_online(bot: Guidebot) -> None:
+    reply = bot.chat("do i ever have to physically show up on campus or is it all zoom",
+                     [Turn("user", "been reading about berkeley mids"),
+                      Turn("assistant", bot.chat("been reading about berkeley mids").text)])
+    assert reply.answered and "immersion" in reply.text, reply.text
