@@ -1,7 +1,8 @@
-"""Yes/no questions answered by the other way of being: "can I take the UW PMP online?" is
-answered, no, by "PMP courses and exams are held in person"; "is the Arizona MSIS fully online?" by
-"offered on its main campus in Tucson"; "can UCSD's CSE master's be done part-time?" by "can be
-completed full-time or part-time".
+"""Yes/no questions answered by the way a note says a thing is: "can I take the UW PMP online?" is
+answered, no, by "PMP courses and exams are held in person"; "do Berkeley's online data science
+students ever have to show up in person?" by the MIDS immersion "on the UC Berkeley campus". But
+"is the Arizona MSIS available online?" is not answered by "offered on its main campus in Tucson",
+which leaves online study open.
 
 The lexicon lists the contrasts (online | in person, part-time | full-time, evening | daytime:
 English, not any corpus's). For a yes/no question about a note in focus, a word of one side counts as
@@ -20,8 +21,8 @@ from .context import Dialogue
 
 
 def with_contrasts(d: Dialogue, analysis: QuestionAnalysis, question: str) -> QuestionAnalysis:
-    """The analysis with each concept of a contrast also covered by the other side's words, when
-    the question asks yes or no."""
+    """The analysis with each word of a contrast also covered by the other words of its side and by
+    the other side's words beside an excluding word, when the question asks yes or no."""
     if not d.lexicon.contrasts or not d.lexicon.pattern("yes_no_question").search(question) \
             or d.lexicon.pattern("asks_sameness").search(question):  # "is the OMSCS the same as the on-campus MSCS?"
         return analysis
