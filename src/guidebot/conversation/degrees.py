@@ -8,8 +8,10 @@ that could be about the degree asked. `degrees_asked` and `names_degree` let a l
 degree by its field ("which universities offer an MS in data science?"). And after an answer about
 one degree, "is *it* online?" asks about that degree (`it_as_the_degree_named`): when the question
 before asked about a degree (a degree word or a short name) and the answer's first sentence named
-exactly one, "it" or "that program" is read as that degree's name. Degree names are the notes'
-own, read once per index with the lexicon's patterns.
+exactly one, "it" or "that program" is read as that degree's name. A degree asked about that the
+note says is not there ("Is Caltech's ML master's online?": "Caltech does not offer a master's
+degree in machine learning") is answered by that denial (`denying_the_degree_asked`). Degree names
+are the notes' own, read once per index with the lexicon's patterns.
 """
 
 from __future__ import annotations
