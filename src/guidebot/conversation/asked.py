@@ -85,8 +85,8 @@ def question_of(d: Dialogue, text: str) -> str:
         return text
     if _asks_chances(d, text) and not _asks_chances(d, question):
         return text  # "I'm from Pakistan with a 3.2 CGPA, can I get into CMU?": the profile is asked about
-    def names(part: str) -> set[str]:  # read as the spelling is corrected: "u of arizona" names Arizona
-        return set(d.entities.find(part)) | set(d.entities.find(correct_spelling(d, part)[0]))
+    def names(part: str) -> set[str]:  # as typed, else as the spelling is corrected: "u of arizona" names Arizona
+        return set(d.entities.find(part)) or set(d.entities.find(correct_spelling(d, part)[0]))
 
     named = names(question)
     if len(subject_words(d, question)) < (1 if named else 2):
