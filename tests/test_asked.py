@@ -55,6 +55,17 @@ def test_a_yes_no_question_offering_the_other_answer_is_answered_by_its_first_ha
     assert answer.answered and any("does not offer a master's degree titled" in c.quote for c in answer.citations)
 
 
+def test_the_other_answer_offered_may_have_any_subject_but_not_another_document(bot: Guidebot) -> None:
+    d = bot.dialogue
+    assert without_alternative(d, "Is the CMU MSML a STEM program or does CMU call it something else?") == \
+        "Is the CMU MSML a STEM program?"
+    answer = bot.chat("Is the CMU MSML a STEM program or does CMU call it something else?", [])
+    assert answer.answered and "is a STEM program" in answer.citations[0].quote
+    # the second clause asks of another university: not an alternative answer but another question
+    assert without_alternative(d, "is the cmu msml online or is the stanford mscs online?") == \
+        "is the cmu msml online or is the stanford mscs online?"
+
+
 def test_the_whole_question_is_answered_first_when_its_second_half_is_what_the_notes_say(bot: Guidebot) -> None:
     answer = bot.chat("is the uw pmp online, or is it in person?", [])
     assert answer.answered and "held in person" in answer.citations[0].quote

@@ -13,8 +13,9 @@ or they name what the question is about and the question does not ("I really wan
 do I even apply to?"). A message with no question, or with several, is left whole.
 
 A yes/no question may also offer the other answer ("Does Berkeley have an MS in ML, or is that just
-a blog thing?"); `without_alternative` gives its first half, which the responder tries when the
-whole is not answered.
+a blog thing?", "is the MSML a STEM program or does CMU call it something else?"); `without_alternative`
+gives its first half, which the responder tries when the whole is not answered, unless the second
+clause names a university the first does not (then it asks of that one).
 """
 
 from __future__ import annotations
@@ -38,11 +39,12 @@ _SENTENCE_END = re.compile(
     # and at a comma before the question after a statement ("i did my bachelors in the us, do i still ...")
     r"|(?<=[\w)]),\s+(?=(?i:do|does|did|is|are|am|can|could|should|will|would|what|which|how|where|when|why|who)"
     r"\s+(?i:i|we|you|they|the|my|there|it)\b)")
-# "Does Berkeley have an MS in ML, *or is that just a blog thing*?": a yes/no question's second
-# clause offers the other answer; it asks nothing the first does not, and its words are no sentence's.
+# "Does Berkeley have an MS in ML, *or is that just a blog thing*?", "can the UCSD MS be done part
+# time *or is full time compulsory*?": a yes/no question's second clause offers the other answer; it
+# asks nothing the first does not, and its words are no sentence's.
 _ALTERNATIVE = re.compile(
     r"\s*,?\s+or\s+(?:is|are|was|were|do|does|did|can|could|will|would|should|has|have)\s+"
-    r"(?:it|that|this|they|there|i|we|you|he|she)\b[^?]*(?=\?|$)", re.IGNORECASE)
+    r"\w[^?]*(?=\?|$)", re.IGNORECASE)
 # A clause that sets a condition of the question ("*If I use OPT while studying*, do I lose time
 # after graduation?") is part of what is asked, not a statement about the student.
 _CONDITION = re.compile(r"^\W*(?:if|when|whenever|while|once|after|before|unless|until|suppose|assuming|in\s+case)\b",
@@ -66,7 +68,10 @@ def without_alternative(d: Dialogue, question: str) -> str:
     answered by its second half ("held in person")."""
     if not d.lexicon.pattern("asks_a_question").match(question) or d.lexicon.pattern("question_start").match(question):
         return question  # only a yes/no question offers its other answer ("what is it, or is it ...")
-    return _ALTERNATIVE.sub("", question).strip() or question
+    first = _ALTERNATIVE.sub("", question).strip()
+    if not first or set(d.entities.find(question)) - set(d.entities.find(first)):
+        return question  # "is CMU's MSML online, or is Stanford's?": the second clause asks of another
+    return first
 
 
 def question_of(d: Dialogue, text: str) -> str:
