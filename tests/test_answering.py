@@ -1106,6 +1106,16 @@ def test_what_a_program_teaches_is_what_it_covers(bot: Guidebot) -> None:
     assert answer.answered and "covers machine learning, statistics" in answer.citations[0].quote, answer.text
 
 
+@pytest.mark.parametrize(("question", "told"), [
+    ("what parts are on the gre?", "measures verbal reasoning"),
+    ("which topics are covered in caltech's cms phd core?", "covers machine learning, statistics"),
+])
+def test_what_parts_or_topics_are_in_something_asks_what_it_holds(bot: Guidebot, question: str, told: str) -> None:
+    # "parts" is the kind asked for, which the answering sentence never names: it tells what is in it
+    answer = bot.chat(question, [])
+    assert answer.answered and told in answer.citations[0].quote, answer.text
+
+
 def test_a_question_about_a_degree_the_note_says_is_not_there_is_answered_by_that(bot: Guidebot) -> None:
     online = bot.chat("Is Caltech's machine learning master's available online?", [])
     assert online.answered and "does not offer a master's degree in machine learning" in online.citations[0].quote
