@@ -1060,6 +1060,13 @@ def test_who_keeps_mentioning_a_thing_only_frames_the_question(bot: Guidebot, qu
     assert answer.answered and said in answer.citations[0].quote, answer.text
 
 
+def test_where_the_student_heard_something_only_frames_the_question(bot: Guidebot) -> None:
+    # "I read somewhere that ..." says where the student heard it, not what a note must say.
+    answer = bot.chat("I read somewhere that Georgia Tech has machine learning as a major. "
+                      "Is that a master's or a doctorate?", [])
+    assert answer.answered and "a doctoral program and not a master's degree" in answer.citations[0].quote, answer.text
+
+
 def test_how_a_thing_sounds_to_the_student_only_frames_the_question(bot: Guidebot) -> None:
     # "Sounds perfect" is the student's opinion, not something a note must say.
     answer = bot.chat("mit meng in computation and cognition sounds perfect, can someone from another uni apply", [])
