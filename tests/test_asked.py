@@ -41,6 +41,15 @@ def test_a_message_whose_question_needs_the_rest_is_kept_whole(bot: Guidebot, me
     assert question_of(bot.dialogue, message) == message
 
 
+def test_these_universities_after_a_statement_naming_none_are_the_guides(bot: Guidebot) -> None:
+    d = bot.dialogue
+    assert question_of(d, "I'm from Ghana and money is tight. Do these schools offer any scholarships?") == \
+        "Do these schools offer any scholarships?"
+    # after a statement naming universities, "these programs" are those
+    named = "My friend got into CMU and Stanford. Do these programs require the GRE?"
+    assert question_of(d, named) == named
+
+
 def test_a_question_followed_by_a_remark_is_answered_as_asked(bot: Guidebot) -> None:
     answer = bot.chat("is u of arizona in phoenix? i always mix it up with asu", [])
     assert answer.answered and "Tucson" in answer.citations[0].quote

@@ -53,6 +53,21 @@ _CONDITION = re.compile(r"^\W*(?:if|when|whenever|while|once|after|before|unless
 _REFERS_BACK = re.compile(r"\b(?:it|its|that|this|these|those|they|them|their|same|such|so)\b", re.IGNORECASE)
 
 
+def _refers_back(d: Dialogue, question: str, before: list[str]) -> bool:
+    """Does the question point back at what came before it? Not with "these universities", "those
+    programs" (the guide's own kinds of thing, its list words) after statements that name none
+    ("Money is tight for my family. Do these universities ever help pay ...?"): then they are the
+    guide's. After "My friend got into CMU and Stanford." they are those two."""
+    names_before = any(d.entities.find(part) for part in before)
+    for match in _REFERS_BACK.finditer(question):
+        following = question[match.end():].split(maxsplit=1)
+        if not names_before and match.group(0).lower() in ("these", "those") and following \
+                and following[0].strip("?.,!").lower() in d.lexicon.list_words:
+            continue
+        return True
+    return False
+
+
 def _asks_chances(d: Dialogue, text: str) -> bool:
     return any(need.kind == "personal" for need in find_needs(d, text))
 
@@ -85,7 +100,7 @@ def question_of(d: Dialogue, text: str) -> str:
         return text
     question = questions[0]
     before = parts[:parts.index(question)]  # a question can point back only at what came before it
-    if before and _REFERS_BACK.search(question) \
+    if before and _refers_back(d, question, before) \
             or any(_CONDITION.match(part) for part in parts if part is not question):
         return text
     if _asks_chances(d, text) and not _asks_chances(d, question):
