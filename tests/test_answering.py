@@ -1060,6 +1060,12 @@ def test_who_keeps_mentioning_a_thing_only_frames_the_question(bot: Guidebot, qu
     assert answer.answered and said in answer.citations[0].quote, answer.text
 
 
+def test_the_same_place_as_asks_whether_they_are_the_same(bot: Guidebot) -> None:
+    # "place" only says what kind of thing is compared; the note's sentence tells the two apart
+    answer = bot.chat("is the university of arizona the same place as arizona state?", [])
+    assert answer.answered and "different university from Arizona State" in answer.citations[0].quote, answer.text
+
+
 def test_where_the_student_heard_something_only_frames_the_question(bot: Guidebot) -> None:
     # "I read somewhere that ..." says where the student heard it, not what a note must say.
     answer = bot.chat("I read somewhere that Georgia Tech has machine learning as a major. "
