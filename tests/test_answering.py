@@ -1060,6 +1060,11 @@ def test_who_keeps_mentioning_a_thing_only_frames_the_question(bot: Guidebot, qu
     assert answer.answered and said in answer.citations[0].quote, answer.text
 
 
+def test_a_flavour_of_a_program_is_the_program_when_the_corpus_never_says_flavour(bot: Guidebot) -> None:
+    answer = bot.chat("In the Applied Study flavour of the CMU MSML, is working at a company in the summer required?", [])
+    assert answer.answered and "must complete a summer internship" in answer.citations[0].quote, answer.text
+
+
 def test_the_same_place_as_asks_whether_they_are_the_same(bot: Guidebot) -> None:
     # "place" only says what kind of thing is compared; the note's sentence tells the two apart
     answer = bot.chat("is the university of arizona the same place as arizona state?", [])
