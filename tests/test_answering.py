@@ -12,7 +12,7 @@ from guidebot.answering.question import analyse_question
 from guidebot.answering.selection import select_sentences
 from guidebot.answering.spelling import correct_spelling
 from guidebot.build import build_index
-from guidebot.chat import Guidebot
+from guidebot.chat import Guidebot, Turn
 from guidebot.corpus import load_corpus
 
 
@@ -1061,8 +1061,17 @@ def test_who_keeps_mentioning_a_thing_only_frames_the_question(bot: Guidebot, qu
 
 
 def test_a_flavour_of_a_program_is_the_program_when_the_corpus_never_says_flavour(bot: Guidebot) -> None:
-    answer = bot.chat("In the Applied Study flavour of the CMU MSML, is working at a company in the summer required?", [])
+    answer = bot.chat("In the Applied Study flavour of the CMU MSML, is working at a company in the summer "
+                      "required?", [])
     assert answer.answered and "must complete a summer internship" in answer.citations[0].quote, answer.text
+
+
+def test_the_regular_degree_is_the_degree_when_the_corpus_never_says_regular(bot: Guidebot) -> None:
+    history = [Turn("user", "does the uiuc mcs have a thesis?"),
+               Turn("assistant", bot.chat("does the uiuc mcs have a thesis?", []).text)]
+    answer = bot.chat("and their regular MS in CS?", history)
+    said = "research-oriented degree that includes a thesis"
+    assert answer.answered and said in answer.citations[0].quote, answer.text
 
 
 def test_the_same_place_as_asks_whether_they_are_the_same(bot: Guidebot) -> None:
