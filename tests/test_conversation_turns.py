@@ -283,7 +283,9 @@ def test_a_follow_up_the_university_note_does_not_answer_gets_the_general_answer
                                       "is toefl compulsory for indian students",
                                       "as a nigerian do i need ielts",
                                       "can i skip english tests if i graduated from a uk university",
-                                      "my degree was in english in nigeria, is that enough to skip toefl"])
+                                      "my degree was in english in nigeria, is that enough to skip toefl",
+                                      "My bachelor's was taught fully in English in Ghana. Does that mean I can skip "
+                                      "the TOEFL?"])
 def test_where_the_student_comes_from_is_not_the_subject_of_the_question(bot: Guidebot, question: str) -> None:
     reply = bot.chat(question)
     assert reply.answered and reply.kind == "answer"
