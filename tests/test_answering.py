@@ -1074,6 +1074,14 @@ def test_the_regular_degree_is_the_degree_when_the_corpus_never_says_regular(bot
     assert answer.answered and said in answer.citations[0].quote, answer.text
 
 
+@pytest.mark.parametrize("message", ["im considering uiuc", "I'm thinking about Stanford", "i'm looking at berkeley"])
+def test_a_student_saying_which_university_they_consider_gets_its_overview(bot: Guidebot, message: str) -> None:
+    # "considering" is the student's state, not a word the note must say: the same as "tell me about it"
+    told = bot.chat(message, [])
+    about = bot.chat("tell me about " + message.split()[-1], [])
+    assert told.answered and [c.quote for c in told.citations] == [c.quote for c in about.citations], told.text
+
+
 def test_the_same_place_as_asks_whether_they_are_the_same(bot: Guidebot) -> None:
     # "place" only says what kind of thing is compared; the note's sentence tells the two apart
     answer = bot.chat("is the university of arizona the same place as arizona state?", [])
