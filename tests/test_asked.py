@@ -36,6 +36,7 @@ def test_the_question_among_statements_about_the_student_is_what_is_answered(
     "I really want MIT for ML. What degree do I even apply to?",  # the statement names what is asked about
     "Does CMU need the GRE? Does UCSD?",  # two questions
     "Tell me about the GRE",
+    "UK vs US masters in AI, which is better for Indian students?",  # the first half is what is asked about
 ])
 def test_a_message_whose_question_needs_the_rest_is_kept_whole(bot: Guidebot, message: str) -> None:
     assert question_of(bot.dialogue, message) == message
@@ -84,6 +85,9 @@ def test_the_whole_question_is_answered_first_when_its_second_half_is_what_the_n
     ("how long are toefl scores valid, my senior says forever", "how long are toefl scores valid"),
     ("Can I work while I study on an F-1, I'm really worried about money", "Can I work while I study on an F-1"),
     ("where is CMU? My parents keep asking.", "where is CMU?"),  # one word asked, beside a university's name
+    ("I'm looking at the OPT rules, how long is OPT?", "how long is OPT?"),  # a question word after the statement
+    ("I'm interested in machine learning, which universities does the guide cover?",
+     "which universities does the guide cover?"),
 ])
 def test_a_statement_after_a_comma_or_a_short_question_naming_a_university_is_left_out(
         bot: Guidebot, message: str, question: str) -> None:

@@ -39,6 +39,12 @@ _SENTENCE_END = re.compile(
     # and at a comma before the question after a statement ("i did my bachelors in the us, do i still ...")
     r"|(?<=[\w)]),\s+(?=(?i:do|does|did|is|are|am|can|could|should|will|would|what|which|how|where|when|why|who)"
     r"\s+(?i:i|we|you|they|the|my|there|it)\b)")
+# A statement about the student ("I'm looking at the OPT rules", "my degree is in EE") or an aside ("so
+# adding it all up") ends at a comma before a question word too ("..., how long is OPT?"); not "UK vs
+# US masters in AI, which is better?", whose first half is what is asked about.
+_ABOUT_THE_STUDENT = re.compile(r"^\W*(?:i|i'm|i’m|im|i've|i’ve|ive|my|we|we're|we’re|our|so|ok|okay|well|anyway|"
+                                r"basically|honestly|overall|then)\b", re.IGNORECASE)
+_QUESTION_AFTER_COMMA = re.compile(r"(?<=[\w)]),\s+(?=(?:what|which|how|where|when|why|who)\s+\w)", re.IGNORECASE)
 # "Does Berkeley have an MS in ML, *or is that just a blog thing*?", "can the UCSD MS be done part
 # time *or is full time compulsory*?": a yes/no question's second clause offers the other answer; it
 # asks nothing the first does not, and its words are no sentence's.
@@ -74,7 +80,10 @@ def _asks_chances(d: Dialogue, text: str) -> bool:
 
 def sentences_of(text: str) -> list[str]:
     """The message's sentences, in order."""
-    return [part.strip() for part in _SENTENCE_END.split(text) if part.strip()]
+    parts = [part.strip() for part in _SENTENCE_END.split(text) if part.strip()]
+    return [piece.strip() for part in parts
+            for piece in (_QUESTION_AFTER_COMMA.split(part, maxsplit=1) if _ABOUT_THE_STUDENT.match(part) else [part])
+            if piece.strip()]
 
 
 def without_alternative(d: Dialogue, question: str) -> str:
