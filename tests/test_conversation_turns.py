@@ -291,6 +291,17 @@ def test_where_the_student_comes_from_is_not_the_subject_of_the_question(bot: Gu
     assert reply.answered and reply.kind == "answer"
 
 
+def test_what_the_student_studied_names_no_university_sharing_its_name(bot: Guidebot) -> None:
+    # "CSE" is UCSD's and UMich's degree name; a bachelor's in CSE is the student's own
+    for message in ("i have a bachelors in cse, what scholarships are there?",
+                    "3.5 cgpa in cse, are there scholarships for international students?"):
+        reply = bot.chat(message)
+        assert not {c.doc_id for c in reply.citations} & {"ucsd", "umich"}, reply.text
+        assert "San Diego" not in reply.text and "Michigan" not in reply.text, reply.text
+    asked = bot.chat("does umich have a masters in cse?")  # asked of the degree: still the university's
+    assert asked.answered and asked.citations[0].doc_id == "umich"
+
+
 def test_a_lowercase_origin_is_only_dropped_when_it_is_a_listed_name(bot: Guidebot) -> None:
     """"from india" is where the student comes from; "from home" is part of what is asked."""
     listed = bot.chat("I am a student from india, which universities does the guide cover?")

@@ -1,6 +1,8 @@
 """Where the student comes from or studied: "I'm from India, ...", "a degree from Purdue", "my
 undergrad was in India", "for Indian students" name no subject of the question when the corpus
-never names the place or school, and are taken out of it before it is resolved (`turns`)."""
+never names the place or school, and are taken out of it before it is resolved (`turns`); nor
+does what the student studied ("I have a bachelor's in CSE") when the field is only a name some
+universities' notes share for their degrees."""
 
 from __future__ import annotations
 
@@ -36,8 +38,15 @@ def without_origin(d: Dialogue, text: str) -> str:
             return match.group(0)
         return match.group(0).replace(name, "")
 
+    def strip_field(match: re.Match[str]) -> str:  # "a bachelor's in CSE": the student's, not UCSD's or UMich's
+        name = match.group("name")
+        if d.entities.find(name) and not d.entities.find(name, program_names=False):
+            return match.group(0)[:match.start("name") - match.start()]
+        return match.group(0)
+
     patterns = d.lexicon.patterns
     stripped = patterns["origin_lowercase"].sub(strip_listed, patterns["origin"].sub(strip, text))
     stripped = patterns["studied_in_lowercase"].sub(strip_listed, patterns["studied_in"].sub(strip, stripped))
     stripped = patterns["origin_demonym"].sub(strip_demonym, stripped)  # "for Indian students"
+    stripped = patterns["studied_field"].sub(strip_field, stripped)
     return " ".join(stripped.split()) or text
