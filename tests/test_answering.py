@@ -508,6 +508,12 @@ def test_the_entry_titled_with_the_question_answers_it_though_another_quotes_it_
     assert verdict.answered and verdict.citations[0].doc_id == "choice" and "depends" in verdict.text
 
 
+def test_which_is_better_is_not_told_by_a_sentence_using_better_for_something_else(bot: Guidebot) -> None:
+    # "leading to better decision-making" is no verdict on which is better for whom
+    reply = bot.chat("which is better for Indian students?", [])
+    assert not reply.answered, reply.text
+
+
 def test_the_steps_of_something_ask_how_it_is_done_unless_the_corpus_speaks_of_steps(bot: Guidebot,
                                                                                      tmp_path: Path) -> None:
     """"f1 visa steps": this corpus never says "steps", so its F-1 note's sentences answer. In a FAQ
