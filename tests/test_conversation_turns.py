@@ -235,12 +235,24 @@ def test_a_topic_carried_into_a_universitys_silence_is_what_the_general_part_is_
      "what test of english the universities want?"),
     ("where is cmu thanks", "where is cmu"),
     ("what is OPT? thx!", "what is OPT?"),
+    ("hi! not sure if this is the right place but which universities does the guide cover? thanks a lot in advance",
+     "which universities does the guide cover?"),
+    ("sorry if this is dumb but what documents do intl students usually need to submit when applying?",
+     "what documents do intl students usually need to submit when applying?"),
+    ("does the uiuc mcs have a thesis? just wondering", "does the uiuc mcs have a thesis?"),
+    ("whats the difference between the ms and the mse in cse at umich? sorry if obvious",
+     "whats the difference between the ms and the mse in cse at umich?"),
 ])
 def test_greetings_thanks_and_apologies_around_a_question_do_not_change_its_answer(
         bot: Guidebot, polite: str, plain: str) -> None:
     a, b = bot.chat(polite), bot.chat(plain)
     assert a.answered == b.answered and [c.chunk_id for c in a.citations] == [c.chunk_id for c in b.citations]
     assert a.text == b.text
+
+
+def test_what_someone_online_said_only_frames_the_question(bot: Guidebot) -> None:
+    reply = bot.chat("someone on reddit said the uiuc mcs has no thesis, is that right?")
+    assert reply.answered and "coursework-only degree with no thesis" in reply.citations[0].quote, reply.text
 
 
 def test_asking_for_thoughts_on_a_university_is_asking_about_it(bot: Guidebot) -> None:
