@@ -37,6 +37,7 @@ def test_the_question_among_statements_about_the_student_is_what_is_answered(
     "Does CMU need the GRE? Does UCSD?",  # two questions
     "Tell me about the GRE",
     "UK vs US masters in AI, which is better for Indian students?",  # the first half is what is asked about
+    "my wife would come with me on an f2, can she work in the us?",  # "she" is the wife
 ])
 def test_a_message_whose_question_needs_the_rest_is_kept_whole(bot: Guidebot, message: str) -> None:
     assert question_of(bot.dialogue, message) == message
@@ -88,6 +89,8 @@ def test_the_whole_question_is_answered_first_when_its_second_half_is_what_the_n
     ("I'm looking at the OPT rules, how long is OPT?", "how long is OPT?"),  # a question word after the statement
     ("I'm interested in machine learning, which universities does the guide cover?",
      "which universities does the guide cover?"),
+    ("honestly i cant pay full fees myself, do unis give any scholarships to international students?",
+     "do unis give any scholarships to international students?"),  # not a question about fees
 ])
 def test_a_statement_after_a_comma_or_a_short_question_naming_a_university_is_left_out(
         bot: Guidebot, message: str, question: str) -> None:

@@ -40,11 +40,13 @@ _SENTENCE_END = re.compile(
     r"|(?<=[\w)]),\s+(?=(?i:do|does|did|is|are|am|can|could|should|will|would|what|which|how|where|when|why|who)"
     r"\s+(?i:i|we|you|they|the|my|there|it)\b)")
 # A statement about the student ("I'm looking at the OPT rules", "my degree is in EE") or an aside ("so
-# adding it all up") ends at a comma before a question word too ("..., how long is OPT?"); not "UK vs
-# US masters in AI, which is better?", whose first half is what is asked about.
+# adding it all up", "honestly i cant pay full fees myself") ends at a comma before a question word too
+# ("..., how long is OPT?", "..., do unis give any scholarships?"); not "UK vs US masters in AI, which
+# is better?", whose first half is what is asked about.
 _ABOUT_THE_STUDENT = re.compile(r"^\W*(?:i|i'm|i’m|im|i've|i’ve|ive|my|we|we're|we’re|our|so|ok|okay|well|anyway|"
                                 r"basically|honestly|overall|then)\b", re.IGNORECASE)
-_QUESTION_AFTER_COMMA = re.compile(r"(?<=[\w)]),\s+(?=(?:what|which|how|where|when|why|who)\s+\w)", re.IGNORECASE)
+_QUESTION_AFTER_COMMA = re.compile(r"(?<=[\w)]),\s+(?=(?:what|which|how|where|when|why|who|do|does|did|is|are|can|"
+                                   r"could|will|would|should)\s+\w)", re.IGNORECASE)
 # "Does Berkeley have an MS in ML, *or is that just a blog thing*?", "can the UCSD MS be done part
 # time *or is full time compulsory*?": a yes/no question's second clause offers the other answer; it
 # asks nothing the first does not, and its words are no sentence's.
@@ -56,7 +58,8 @@ _ALTERNATIVE = re.compile(
 _CONDITION = re.compile(r"^\W*(?:if|when|whenever|while|once|after|before|unless|until|suppose|assuming|in\s+case)\b",
                         re.IGNORECASE)
 # Words with which a question points back at what the message said before it ("is *that* enough?").
-_REFERS_BACK = re.compile(r"\b(?:it|its|that|this|these|those|they|them|their|same|such|so)\b", re.IGNORECASE)
+_REFERS_BACK = re.compile(r"\b(?:it|its|that|this|these|those|they|them|their|she|her|hers|he|him|his|same|such|so)\b",
+                          re.IGNORECASE)
 
 
 def _refers_back(d: Dialogue, question: str, before: list[str]) -> bool:
