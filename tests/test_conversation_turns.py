@@ -427,6 +427,15 @@ def test_nothing_but_a_list_noun_asks_for_the_guides_list(bot: Guidebot, questio
     assert all(c.doc_id == "cmu" for c in bot.chat("what are the programs", history).citations)
 
 
+def test_what_the_guide_lists_them_for_is_its_own_topic_not_a_filter(bot: Guidebot) -> None:
+    # the guide lists its universities for MS in ML programs: its list, not the notes offering one
+    listed = bot.chat("which universities does the guide list for an ms in machine learning?")
+    assert listed.kind == "list" and len(listed.citations) == 11
+    # which of them really have one is asked of their notes
+    which = bot.chat("which universities in the guide have an ms in machine learning?")
+    assert which.kind == "list" and {c.doc_id for c in which.citations} == {"cmu"}
+
+
 def test_a_country_typed_in_lowercase_is_context_even_before_a_topic(bot: Guidebot) -> None:
     """"does a degree in english from india waive toefl": India is where the degree is from, not a
     place the corpus should cover; naming the TOEFL after it must not keep it as the subject."""

@@ -41,7 +41,7 @@ def answer_list(d: Dialogue, resolved: Resolved) -> Reply:
     asked = d.entities.with_regions_as_places(lexicon.pattern("list_except").sub(" ", resolved.intent or resolved.text))
     filter_words = [w for w in words(asked)
                     if w not in lexicon.list_stop and w not in lexicon.negation_words]
-    if not [w for w in filter_words if analyzer.is_content(w) or w == "where"]:
+    if _asks_the_guides_list(d, resolved, filter_words):
         return answer_guide_list(d, resolved)
     alternatives = _alternatives(d, d.entities.with_regions_as_places(resolved.text), set(filter_words))
     analysis = analyse_question(d, " ".join(filter_words), corrections=resolved.corrections)
@@ -77,6 +77,20 @@ def answer_list(d: Dialogue, resolved: Resolved) -> Reply:
     blocks = (paragraph(Segment(lead)), Block("list", cited(citations)))
     return Reply(lead + " " + " ".join(parts), True, d.policy.list_confidence, tuple(citations), kind="list",
                  focus=tuple(d.searcher.chunks[p.chunk_index].doc_id for p in items), blocks=blocks)
+
+
+def _asks_the_guides_list(d: Dialogue, resolved: Resolved, filter_words: Sequence[str]) -> bool:
+    """Nothing to filter by ("which universities does the guide cover?"), or only what the guide
+    lists them for, the corpus's own topic (its profile's `topic`): "which universities does the guide
+    list for an MS in machine learning?" is its list, not the notes that say they offer one. Not
+    "which universities in the guide have an MS in ML?", which asks which of them do."""
+    analyzer = d.searcher.analyzer
+    asked = [w for w in filter_words if analyzer.is_content(w) or w == "where"]
+    if not asked:
+        return True
+    topic = set(analyzer.terms(str(d.searcher.indexed.profile.get("topic", ""))))
+    return bool(topic) and {analyzer.stem(w) for w in asked} <= topic \
+        and bool(d.lexicon.pattern("guide_lists").search(resolved.text))
 
 
 def _none_match(d: Dialogue, resolved: Resolved, scope: dict[str, Candidate | None]) -> Reply:
