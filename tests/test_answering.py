@@ -508,6 +508,12 @@ def test_the_entry_titled_with_the_question_answers_it_though_another_quotes_it_
     assert verdict.answered and verdict.citations[0].doc_id == "choice" and "depends" in verdict.text
 
 
+def test_what_they_usually_ask_at_the_interview_asks_what_it_holds(bot: Guidebot) -> None:
+    # "usually" changes nothing: a sentence saying there is an interview does not tell what is asked at it
+    reply = bot.chat("what do they usually ask in the f1 visa interview? mine is next month", [])
+    assert not reply.answered, reply.text
+
+
 def test_which_is_better_is_not_told_by_a_sentence_using_better_for_something_else(bot: Guidebot) -> None:
     # "leading to better decision-making" is no verdict on which is better for whom
     reply = bot.chat("which is better for Indian students?", [])
