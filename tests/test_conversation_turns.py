@@ -298,7 +298,8 @@ def test_a_follow_up_the_university_note_does_not_answer_gets_the_general_answer
                                       "my degree was in english in nigeria, is that enough to skip toefl",
                                       "My bachelor's was taught fully in English in Ghana. Does that mean I can skip "
                                       "the TOEFL?",
-                                      "i did my btech in english medium in india, does that automatically get me a toefl waiver?"])
+                                      "i did my btech in english medium in india, does that automatically get me "
+                                      "a toefl waiver?"])
 def test_where_the_student_comes_from_is_not_the_subject_of_the_question(bot: Guidebot, question: str) -> None:
     reply = bot.chat(question)
     assert reply.answered and reply.kind == "answer"
