@@ -508,6 +508,11 @@ def test_the_entry_titled_with_the_question_answers_it_though_another_quotes_it_
     assert verdict.answered and verdict.citations[0].doc_id == "choice" and "depends" in verdict.text
 
 
+def test_which_part_of_a_place_asks_where_not_about_part_time(bot: Guidebot) -> None:
+    reply = bot.chat("which part of california is stanford in?", [])
+    assert reply.answered and "is located in Stanford, California" in reply.citations[0].quote, reply.text
+
+
 def test_what_they_usually_ask_at_the_interview_asks_what_it_holds(bot: Guidebot) -> None:
     # "usually" changes nothing: a sentence saying there is an interview does not tell what is asked at it
     reply = bot.chat("what do they usually ask in the f1 visa interview? mine is next month", [])
