@@ -240,6 +240,7 @@ def test_a_topic_carried_into_a_universitys_silence_is_what_the_general_part_is_
     ("sorry if this is dumb but what documents do intl students usually need to submit when applying?",
      "what documents do intl students usually need to submit when applying?"),
     ("does the uiuc mcs have a thesis? just wondering", "does the uiuc mcs have a thesis?"),
+    ("is the uiuc mcs online tho?", "is the uiuc mcs online?"),
     ("whats the difference between the ms and the mse in cse at umich? sorry if obvious",
      "whats the difference between the ms and the mse in cse at umich?"),
 ])
