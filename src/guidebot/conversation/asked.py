@@ -27,6 +27,8 @@ from ..answering.spelling import correct_spelling
 from .asking import subject_words
 from .context import Dialogue
 
+# The words a question clause opens with, after a comma (both comma rules below).
+_OPENS_A_QUESTION = "do|does|did|is|are|am|can|could|should|will|would|what|which|how|where|when|why|who"
 # A sentence ends at "?" or "!", or at a full stop after a lowercase word, a figure or an acronym
 # ("... from India. Do I ...", "... the SAT. Is ...") but not inside "U.S.", "3.2", "e.g." or "etc.",
 _SENTENCE_END = re.compile(
@@ -37,7 +39,7 @@ _SENTENCE_END = re.compile(
     # "..., i'm really worried", "..., my senior says ...")
     r"|,\s+(?=(?i:there'?s|there\s+is|i'?m|i\s+am|i'?ve|i\s+have|i\s+keep|i\s+was|my|because|cause|cuz|sorry|thanks|btw)\b)"
     # and at a comma before the question after a statement ("i did my bachelors in the us, do i still ...")
-    r"|(?<=[\w)]),\s+(?=(?i:do|does|did|is|are|am|can|could|should|will|would|what|which|how|where|when|why|who)"
+    rf"|(?<=[\w)]),\s+(?=(?i:{_OPENS_A_QUESTION})"
     r"\s+(?i:i|we|you|they|the|my|there|it)\b)")
 # A statement about the student ("I'm looking at the OPT rules", "my degree is in EE") or an aside ("so
 # adding it all up", "honestly i cant pay full fees myself") ends at a comma before a question word too
@@ -45,8 +47,7 @@ _SENTENCE_END = re.compile(
 # is better?", whose first half is what is asked about.
 _ABOUT_THE_STUDENT = re.compile(r"^\W*(?:i|i'm|i’m|im|i've|i’ve|ive|my|we|we're|we’re|our|so|ok|okay|well|anyway|"
                                 r"basically|honestly|overall|then)\b", re.IGNORECASE)
-_QUESTION_AFTER_COMMA = re.compile(r"(?<=[\w)]),\s+(?=(?:what|which|how|where|when|why|who|do|does|did|is|are|can|"
-                                   r"could|will|would|should)\s+\w)", re.IGNORECASE)
+_QUESTION_AFTER_COMMA = re.compile(rf"(?<=[\w)]),\s+(?=(?:{_OPENS_A_QUESTION})\s+\w)", re.IGNORECASE)
 # "Does Berkeley have an MS in ML, *or is that just a blog thing*?", "can the UCSD MS be done part
 # time *or is full time compulsory*?": a yes/no question's second clause offers the other answer; it
 # asks nothing the first does not, and its words are no sentence's.
